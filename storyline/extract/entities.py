@@ -1,0 +1,189 @@
+"""Entity mentions in one article: spaCy NER plus rules where the small model is weak.
+
+Three kinds of mention come out:
+
+* ``name``: NER spans of people, organizations, places and products, with possessives
+  ("Reyes's") trimmed and titles ("Mr", "Senator") marking a person whatever the model said;
+* ``descriptor``: role phrases bound to a name in the same sentence, by apposition
+  ("Lina Park, Vexa's chief executive"; "Reyes, the billionaire"), by a title-like prefix
+  ("the Orbital CEO Dan Reyes") or by a copula ("Park is the founder of Vexa"), and free-standing
+  role phrases ("the Orbital CEO said") that cross-article resolution points at an entity later;
+* ``pronoun``: subject pronouns, resolved to the nearest fitting name before them.
+
+The pronoun rule is the classic recency-and-agreement heuristic (Hobbs 1978, Lappin & Leass 1994
+in spirit, without the full salience weights): no coreference model works offline here.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Mention
+from .spans import (
+    ORG_ROLES,
+    PERSON_PRONOUNS,
+    PERSON_ROLES,
+    PLURAL_PRONOUNS,
+    TITLES,
+    noun_phrase,
+    strip_possessive,
+)
+
+KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+# The small model tags many surnames and companies as WORK_OF_ART, LAW or PRODUCT; those labels are
+# only kept as weak votes (label ""), the cross-article vote decides.
+WEAK_LABELS = {"WORK_OF_ART", "LAW", "EVENT", "PRODUCT"}
+ORG_SUFFIXES = {"inc", "corp", "corporation", "ltd", "llc", "plc", "group", "co", "company",
+                "holdings", "bank", "ag", "sa", "gmbh", "partners", "capital", "ventures", "labs",
+                "technologies", "systems", "airlines", "motors", "university", "ministry", "agency",
+                "commission", "court", "times", "post", "journal", "news", "reuters", "association"}
+
+
+def _trim(ent: Span) -> Span:
+    """Drop a leading "the" (kept for newspapers in the alias list later) and a trailing "'s"."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if end - start > 1 and doc[start].lower_ == "the":
+        start += 1
+    return Span(doc, start, end, label=ent.label_)
+
+
+def _role_head(span: Span) -> str | None:
+    head = span.root.lower_
+    if head in PERSON_ROLES:
+        return "PERSON"
+    if head in ORG_ROLES:
+        return "ORG"
+    return None
+
+
+def _descriptor_for(name: Span) -> list[Span]:
+    """Role phrases attached to a name in its sentence."""
+    out: list[Span] = []
+    root = name.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and not child.ent_type_ in {"PERSON"}:
+            np = noun_phrase(child)
+            if _role_head(np) and np.start >= name.end:
+                out.append(np)
+    # "the Orbital CEO Dan Reyes": role nouns compounded to the left of the name
+    left = [t for t in root.lefts if t.i < name.start and t.dep_ in {"compound", "nmod", "amod"}]
+    if left:
+        start = min(t.left_edge.i for t in left)
+        span = root.doc[start : name.start]
+        if span and any(t.lower_ in PERSON_ROLES for t in span):
+            out.append(span)
+    # copula: "Park is the founder of Vexa" / "Reyes, who is ..."
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for child in root.head.children:
+            if child.dep_ == "attr" and child.pos_ == "NOUN":
+                np = noun_phrase(child)
+                if _role_head(np):
+                    out.append(np)
+    return out
+
+
+def _label(ent: Span, descriptors: list[Span]) -> str:
+    label = ent.label_
+    first = ent.doc[ent.start - 1] if ent.start > 0 else None
+    words = [t.lower_.rstrip(".") for t in ent]
+    if first is not None and first.lower_.rstrip(".") in TITLES:
+        return "PERSON"
+    if words and words[-1] in ORG_SUFFIXES and label != "PERSON":
+        return "ORG"
+    for d in descriptors:
+        kind = _role_head(d)
+        if kind:
+            return kind
+    if label in WEAK_LABELS:
+        return ""
+    return label
+
+
+def _pronoun_target(
+    tok: Token, names: list[Mention], sent_of: dict[int, int]
+) -> Mention | None:
+    want = "PERSON" if tok.lower_ in PERSON_PRONOUNS else None
+    plural = tok.lower_ in PLURAL_PRONOUNS
+    best = None
+    for m in names:
+        if m.start >= tok.idx:
+            break
+        if m.kind != "name":
+            continue
+        if want == "PERSON" and m.label != "PERSON":
+            continue
+        if want is None and not plural and m.label not in {"ORG", ""}:
+            continue
+        if plural and m.label not in {"ORG", "NORP", ""}:
+            continue
+        best = m
+    if best is None:
+        return None
+    # an antecedent more than three sentences back is a guess, not a resolution
+    if sent_of[tok.i] - best.sentence > 3:
+        return None
+    return best
+
+
+def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list[Mention]:
+    mentions: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in KEEP_LABELS:
+            continue
+        span = _trim(ent)
+        if not span or not any(t.is_alpha for t in span):
+            continue
+        descriptors = _descriptor_for(span)
+        label = _label(span, descriptors)
+        text = strip_possessive(span.text)
+        mentions.append(
+            Mention(article_id, span.start_char, span.start_char + len(text), text, label, "name",
+                    sent_of[span.start])
+        )
+        for d in descriptors:
+            mentions.append(
+                Mention(article_id, d.start_char, d.end_char, d.text, label, "descriptor",
+                        sent_of[d.start], span.start_char, span.start_char + len(text))
+            )
+    bound = {(m.start, m.end) for m in mentions}
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    # free-standing role phrases: "the Orbital CEO", "the company"
+    for chunk in doc.noun_chunks:
+        if chunk[0].lower_ not in {"the", "a", "an"} or chunk.start_char in covered:
+            continue
+        kind = _role_head(chunk)
+        if kind is None or (chunk.start_char, chunk.end_char) in bound:
+            continue
+        if chunk.root.ent_type_ in {"PERSON"}:
+            continue
+        mentions.append(
+            Mention(article_id, chunk.start_char, chunk.end_char, chunk.text, kind, "descriptor",
+                    sent_of[chunk.start])
+        )
+    mentions.sort(key=lambda m: (m.start, m.end))
+    names = [m for m in mentions if m.kind == "name"]
+    for tok in doc:
+        if tok.pos_ == "PRON" and tok.dep_ in {"nsubj", "nsubjpass"} and tok.lower_ in (
+            PERSON_PRONOUNS | PLURAL_PRONOUNS | {"it"}
+        ):
+            target = _pronoun_target(tok, names, sent_of)
+            mentions.append(
+                Mention(article_id, tok.idx, tok.idx + len(tok.text), tok.text,
+                        target.label if target else "", "pronoun", sent_of[tok.i],
+                        target.start if target else None, target.end if target else None)
+            )
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def mention_at(mentions: list[Mention], start: int, end: int) -> Mention | None:
+    """The mention that best covers [start, end): exact, else the name inside it."""
+    best = None
+    for m in mentions:
+        if m.start >= start and m.end <= end and (best is None or m.kind == "name"):
+            if best is None or (m.end - m.start) > (best.end - best.start) or best.kind != "name":
+                best = m
+    return best

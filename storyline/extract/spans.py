@@ -1,0 +1,112 @@
+"""Small helpers over spaCy tokens shared by the extractors: noun phrases, speakers, sentences."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+ORG_PRONOUNS = {"it", "its"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+PRONOUNS = PERSON_PRONOUNS | ORG_PRONOUNS | PLURAL_PRONOUNS
+
+# Nouns that describe a person's role. A name with one of these in apposition is a person,
+# whatever the small NER model says, and a "the <role>" phrase is a descriptor mention.
+PERSON_ROLES = {
+    "ceo", "chief", "executive", "founder", "co-founder", "cofounder", "chairman", "chairwoman",
+    "chair", "president", "spokesman", "spokeswoman", "spokesperson", "minister", "senator",
+    "billionaire", "investor", "director", "analyst", "lawyer", "attorney", "judge", "officer",
+    "secretary", "governor", "mayor", "representative", "official", "manager", "head", "leader",
+    "partner", "economist", "professor", "researcher", "engineer", "entrepreneur", "owner",
+    "cfo", "cto", "coo", "chancellor", "prosecutor", "regulator", "commissioner", "adviser",
+    "advisor", "reporter", "editor", "columnist", "candidate", "lawmaker", "congressman",
+    "congresswoman", "mogul", "tycoon", "boss", "banker", "trader", "strategist", "counsel",
+    "shareholder", "activist", "vice", "deputy", "member", "trustee", "scientist", "king",
+    "queen", "prince", "pope", "general", "colonel", "captain", "ambassador", "premier",
+}
+ORG_ROLES = {
+    "company", "firm", "group", "startup", "start-up", "maker", "manufacturer", "bank", "ministry",
+    "department", "agency", "regulator", "commission", "court", "government", "board", "union",
+    "carrier", "airline", "insurer", "retailer", "lender", "fund", "conglomerate", "giant",
+    "developer", "publisher", "outlet", "newspaper", "network", "automaker", "carmaker",
+    "chipmaker", "operator", "provider", "platform", "exchange", "authority", "parliament",
+    "committee", "council", "office", "organization", "organisation", "party", "team",
+    "subsidiary", "rival", "buyer", "acquirer", "bidder", "target", "unit", "division",
+}
+TITLES = {"mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "president", "judge", "sir",
+          "dame", "lord", "lady", "prof", "professor", "minister", "general", "gen"}
+
+NAME_DEPS = {"compound", "flat", "nmod"}
+NP_LEFT_DEPS = {"det", "amod", "compound", "nmod", "poss", "nummod", "quantmod", "case", "flat",
+                "advmod", "npadvmod"}
+
+
+def is_pronoun(tok: Token) -> bool:
+    return tok.lower_ in PRONOUNS and tok.pos_ == "PRON"
+
+
+def name_span(tok: Token) -> Span:
+    """The proper-name tokens around a PROPN head ("Dan Reyes" from "Reyes")."""
+    doc = tok.doc
+    start = end = tok.i
+    while start - 1 >= 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in range(
+        start - 1, tok.i + 1
+    ):
+        start -= 1
+    while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN" and doc[end + 1].head.i == tok.i:
+        end += 1
+    return doc[start : end + 1]
+
+
+def noun_phrase(tok: Token) -> Span:
+    """A noun phrase without its appositions, relative clauses or trailing punctuation."""
+    doc = tok.doc
+    left = tok.i
+    right = tok.i
+
+    def grow_left(t: Token) -> None:
+        nonlocal left
+        for child in t.lefts:
+            if child.dep_ in NP_LEFT_DEPS:
+                left = min(left, child.left_edge.i)
+
+    grow_left(tok)
+    for child in tok.rights:
+        if child.dep_ in {"compound", "flat"}:
+            right = max(right, child.right_edge.i)
+        elif child.dep_ == "prep" and child.lower_ in {"of", "for", "at"} and child.i == right + 1:
+            right = max(right, child.right_edge.i)
+        else:
+            break
+    while right > left and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return doc[left : right + 1]
+
+
+def strip_possessive(text: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return text[: -len(suffix)]
+    return text
+
+
+def sentence_index(doc: Doc) -> dict[int, int]:
+    """token index -> sentence number"""
+    out: dict[int, int] = {}
+    for n, sent in enumerate(doc.sents):
+        for tok in sent:
+            out[tok.i] = n
+    return out
+
+
+def char_sentence(sentences: list[tuple[int, int]], pos: int) -> int:
+    """The sentence number containing a character offset (by bisection over sentence starts)."""
+    lo, hi = 0, len(sentences) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sentences[mid][0] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
