@@ -1,0 +1,182 @@
+"""The command line: parses, calls library functions, prints. Diagnostics go to stderr."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import pipeline
+from .engine import Engine
+from .model import IngestProblem
+from .render import render
+from .store import DEFAULT_DB, Store, StoreError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn news articles into a cited story dossier.")
+out = Console()
+err = Console(stderr=True)
+
+
+class Fmt(str, Enum):
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Worker processes for extraction.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="local or dask.")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:port).")]
+
+
+def _report(problem: IngestProblem) -> None:
+    err.print(str(problem), style="red" if problem.severity == "error" else "yellow", highlight=False, markup=False)
+
+
+@contextmanager
+def _progress(quiet: bool, label: str):  # type: ignore[no-untyped-def]
+    if quiet:
+        yield lambda n: None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as prog:
+        task = prog.add_task(label, total=None)
+        yield lambda n: prog.advance(task, n)
+
+
+def _engine(engine: str, workers: int, scheduler: str | None) -> Engine:
+    try:
+        return Engine(engine, workers, scheduler)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt .md .html .jsonl).")],
+    db: DbOpt = Path(DEFAULT_DB),
+    published: Annotated[str | None, typer.Option(help="Publication date for files that lack one.")] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet for files that lack one.")] = None,
+    workers: WorkersOpt = 1, engine: EngineOpt = "local", scheduler: SchedulerOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read articles into the database; what is already there is skipped."""
+    with _progress(quiet, "ingesting") as tick, _engine(engine, workers, scheduler) as eng:
+        result = pipeline.ingest(paths, db, published=published, source=source, engine=eng,
+                                 report=_report, progress=tick)
+    if not quiet:
+        err.print(f"{result.added} article(s) added, {result.skipped} already in {db}, "
+                  f"{len(result.errors)} file(s) or line(s) could not be read")
+    if result.added == 0 and result.skipped == 0 and result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories.")],
+    format: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    published: Annotated[str | None, typer.Option()] = None,
+    source: Annotated[str | None, typer.Option()] = None,
+    workers: WorkersOpt = 1, engine: EngineOpt = "local", scheduler: SchedulerOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """One shot: analyse files and print a dossier, leaving nothing behind."""
+    with _progress(quiet, "analysing") as tick, _engine(engine, workers, scheduler) as eng:
+        d = pipeline.analyze(paths, published=published, source=source, engine=eng, report=_report, progress=tick)
+    if not d.analyses:
+        err.print("no article could be read")
+        raise typer.Exit(1)
+    _emit(render(d, format.value), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _open(db: Path) -> Store:
+    try:
+        return Store(db, readonly=True)
+    except StoreError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def dossier(
+    db: DbOpt = Path(DEFAULT_DB),
+    format: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Print the dossier of everything in the database."""
+    _open(db).close()
+    _emit(render(pipeline.dossier_from_db(db), format.value), output)
+
+
+def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:
+    t = Table(title=title)
+    for c in columns:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    out.print(t)
+
+
+@app.command()
+def entities(db: DbOpt = Path(DEFAULT_DB), limit: int = 50) -> None:
+    """List resolved entities."""
+    _open(db).close()
+    d = pipeline.dossier_from_db(db)
+    _table("Entities", ["id", "name", "type", "mentions", "aliases", "descriptors"],
+           [[e.id, e.name, e.type, len(e.mentions), ", ".join(e.aliases), ", ".join(e.descriptors[:3])]
+            for e in d.entities[:limit]])
+
+
+@app.command()
+def quotes(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
+    """List quotes with their speakers."""
+    with _open(db) as s:
+        rows = s.rows("SELECT q.id, coalesce(q.speaker_name, q.speaker_text) AS speaker, q.cue, q.direct, q.text "
+                      "FROM quotes q ORDER BY q.article, q.start LIMIT ?", (limit,))
+    _table("Quotes", ["id", "speaker", "cue", "direct", "text"],
+           [[r["id"], r["speaker"], r["cue"], bool(r["direct"]), r["text"]] for r in rows])
+
+
+@app.command()
+def amounts(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
+    """List money and number amounts."""
+    with _open(db) as s:
+        rows = s.rows("SELECT id, text, value, value_max, unit, qualifier FROM amounts "
+                      "ORDER BY article, start LIMIT ?", (limit,))
+    _table("Amounts", ["id", "text", "value", "max", "unit", "qualifier"],
+           [[r["id"], r["text"], f"{r['value']:,.2f}" if r["value"] is not None else None,
+             r["value_max"], r["unit"], r["qualifier"]] for r in rows])
+
+
+@app.command()
+def dates(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
+    """List time expressions with their TIMEX3 values (unresolved ones say why)."""
+    with _open(db) as s:
+        rows = s.rows("SELECT t.id, t.text, t.type, t.value, t.note, a.published FROM times t "
+                      "JOIN articles a ON a.id = t.article ORDER BY t.article, t.start LIMIT ?", (limit,))
+    _table("Dates", ["id", "text", "type", "value", "published", "note"],
+           [[r["id"], r["text"], r["type"], r["value"], r["published"], r["note"]] for r in rows])
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,128 @@
+"""Ingest into a database, and one-shot analysis: the functions the CLI and the web app call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dossier import build_dossier
+from .engine import Engine
+from .ingest import read_articles
+from .model import Article, ArticleAnalysis, Dossier, IngestProblem
+from .store import Store
+
+BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
+
+Report = Callable[[IngestProblem], None]
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestResult:
+    added: int = 0
+    skipped: int = 0  # already in the database
+    problems: list[IngestProblem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[IngestProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _batches(items: Iterable[Article | IngestProblem], size: int, result: IngestResult,
+             known: set[str], report: Report | None) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        if isinstance(item, IngestProblem):
+            result.problems.append(item)
+            if report:
+                report(item)
+            continue
+        if item.id in known:
+            result.skipped += 1
+            continue
+        known.add(item.id)
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(
+    paths: Iterable[str | Path], db: str | Path = "storyline.db", *, published: str | None = None,
+    source: str | None = None, engine: Engine | None = None, batch_size: int = BATCH,
+    report: Report | None = None, progress: Progress | None = None,
+) -> IngestResult:
+    """Read, analyse and store articles; what is already stored is skipped, so a re-run resumes."""
+    result = IngestResult()
+    with Store(db) as store:
+        known = store.known_ids()
+        items = read_articles(paths, published=published, source=source)
+        batches = _batches(items, batch_size, result, known, report)
+        if engine is None:
+            with Engine() as own:
+                _run(store, own, batches, result, progress)
+        else:
+            _run(store, engine, batches, result, progress)
+        store.record_problems(result.problems)
+    return result
+
+
+def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
+         progress: Progress | None) -> None:
+    # a few batches in flight at most: memory stays flat however large the input
+    window = max(2, eng.workers * 2)
+    pending: list[list[Article]] = []
+    for batch in batches:
+        pending.append(batch)
+        if len(pending) >= window:
+            _flush(store, eng, pending, result, progress)
+            pending = []
+    _flush(store, eng, pending, result, progress)
+
+
+def _flush(store: Store, eng: Engine, pending: list[list[Article]], result: IngestResult,
+           progress: Progress | None) -> None:
+    for analyses in eng.map(pending):
+        result.added += store.add(analyses)
+        if progress:
+            progress(len(analyses))
+
+
+def analyze(
+    paths: Iterable[str | Path], *, published: str | None = None, source: str | None = None,
+    engine: Engine | None = None, report: Report | None = None, progress: Progress | None = None,
+) -> Dossier:
+    """One shot: read, extract and resolve, leaving nothing behind."""
+    problems: list[IngestProblem] = []
+    articles: list[Article] = []
+    for item in read_articles(paths, published=published, source=source):
+        if isinstance(item, IngestProblem):
+            problems.append(item)
+            if report:
+                report(item)
+        else:
+            articles.append(item)
+    analyses: list[ArticleAnalysis] = []
+    batches = [articles[i : i + BATCH] for i in range(0, len(articles), BATCH)]
+    if engine is None:
+        with Engine() as own:
+            _collect(own, batches, analyses, progress)
+    else:
+        _collect(engine, batches, analyses, progress)
+    return build_dossier(analyses, problems)
+
+
+def _collect(eng: Engine, batches: list[list[Article]], out: list[ArticleAnalysis],
+             progress: Progress | None) -> None:
+    for done in eng.map(batches):
+        out.extend(done)
+        if progress:
+            progress(len(done))
+
+
+def dossier_from_db(db: str | Path = "storyline.db") -> Dossier:
+    with Store(db, readonly=True) as store:
+        return build_dossier(list(store.analyses()))

@@ -1,0 +1,25 @@
+"""Citations: every line of a rendered dossier points at an article and a sentence."""
+
+from __future__ import annotations
+
+import bisect
+
+from ..model import Dossier
+
+
+class Citer:
+    """Numbers articles 1..n in dossier order and turns (article, offset) into "[n:s]"."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        self.number = {a.article.id: n for n, a in enumerate(dossier.analyses, start=1)}
+        self.starts = {a.article.id: [s.start for s in a.sentences] for a in dossier.analyses}
+
+    def sentence(self, article: str, offset: int) -> int:
+        starts = self.starts.get(article, [0])
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    def __call__(self, article: str, offset: int | None = None) -> str:
+        n = self.number.get(article, "?")
+        if offset is None:
+            return f"[{n}]"
+        return f"[{n}:{self.sentence(article, offset)}]"
