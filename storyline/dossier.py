@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import ArticleAnalysis, Dossier, IngestProblem
-from .resolve.entities import resolve_entities
+from .resolve.entities import name_key, resolve_entities
 from .resolve.events import fuse_events
 from .resolve.stories import cluster_stories
 from .resolve.timeline import build_timeline
@@ -12,6 +12,11 @@ from .resolve.timeline import build_timeline
 def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None) -> Dossier:
     analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
     entities, index = resolve_entities(analyses)
+    # a speaker the NER missed ("Park wrote") still resolves when its words name one entity
+    by_name: dict[str, set[str]] = {}
+    for e in entities:
+        for alias in [e.name, *e.aliases]:
+            by_name.setdefault(name_key(alias), set()).add(e.id)
     for an in analyses:
         for q in an.quotes:
             q.speaker = None
@@ -19,6 +24,10 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
                 if start is not None and (q.article, start) in index:
                     q.speaker = index[(q.article, start)]
                     break
+            if q.speaker is None:
+                owners = by_name.get(name_key(q.speaker_name or q.speaker_text or ""), set())
+                if len(owners) == 1:
+                    q.speaker = next(iter(owners))
     events, discrepancies, _ = fuse_events(analyses, index)
     by_id = {e.id: e for e in entities}
     amounts = {x.id: x for an in analyses for x in an.amounts}

@@ -103,11 +103,12 @@ def _label(ent: Span, descriptors: list[Span]) -> str:
 
 
 def _pronoun_target(
-    tok: Token, names: list[Mention], sent_of: dict[int, int]
+    tok: Token, names: list[Mention], sent_of: dict[int, int], subjects: set[int] | None = None
 ) -> Mention | None:
     want = "PERSON" if tok.lower_ in PERSON_PRONOUNS else None
     plural = tok.lower_ in PLURAL_PRONOUNS
     best = None
+    best_subject = None
     for m in names:
         if m.start >= tok.idx:
             break
@@ -120,8 +121,13 @@ def _pronoun_target(
         if plural and m.label not in {"ORG", "NORP", ""}:
             continue
         best = m
+        if subjects is not None and m.start in subjects:
+            best_subject = m
     if best is None:
         return None
+    # salience: a subject in this or the previous sentence outranks a more recent object
+    if best_subject is not None and sent_of[tok.i] - best_subject.sentence <= 1:
+        best = best_subject
     # an antecedent more than three sentences back is a guess, not a resolution
     if sent_of[tok.i] - best.sentence > 3:
         return None
@@ -165,11 +171,17 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
         )
     mentions.sort(key=lambda m: (m.start, m.end))
     names = [m for m in mentions if m.kind == "name"]
+    subjects = {
+        name_tok.idx for tok in doc if tok.dep_ in {"nsubj", "nsubjpass"}
+        for name_tok in [doc[tok.left_edge.i if tok.pos_ == "PROPN" else tok.i]]
+    }
+    subjects |= {m.start for m in names if doc.char_span(m.start, m.end, alignment_mode="expand") is not None
+                 and doc.char_span(m.start, m.end, alignment_mode="expand").root.dep_ in {"nsubj", "nsubjpass"}}
     for tok in doc:
         if tok.pos_ == "PRON" and tok.dep_ in {"nsubj", "nsubjpass"} and tok.lower_ in (
             PERSON_PRONOUNS | PLURAL_PRONOUNS | {"it"}
         ):
-            target = _pronoun_target(tok, names, sent_of)
+            target = _pronoun_target(tok, names, sent_of, subjects)
             mentions.append(
                 Mention(article_id, tok.idx, tok.idx + len(tok.text), tok.text,
                         target.label if target else "", "pronoun", sent_of[tok.i],

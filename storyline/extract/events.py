@@ -42,7 +42,8 @@ _GENERIC_VERBS = {"start", "file", "release", "report", "name", "drop", "fire", 
 
 # "Orbital made a bid": the subject of a light verb is the actor of its event noun
 _LIGHT_VERBS = {"make", "submit", "launch", "file", "place", "put", "table", "open", "bring", "issue",
-                "lodge", "announce", "sign", "strike", "reach", "complete", "close", "finalize"}
+                "lodge", "announce", "sign", "strike", "reach", "complete", "close", "finalize",
+                "raise", "sweeten", "increase", "improve", "lift", "revise", "drop", "withdraw"}
 
 
 def _mention_span(tok: Token, mentions: list[Mention]) -> Span | None:
@@ -70,6 +71,8 @@ def _args(trigger: Token, mentions: list[Mention]) -> tuple[list[Span], list[Spa
     targets: list[Span] = []
 
     def add(lst: list[Span], tok: Token) -> None:
+        if tok.pos_ == "PRON" and tok.dep_ == "poss":
+            return  # "its bid": the owner is the light verb's subject, found below
         sp = _mention_span(tok, mentions)
         if sp and all(sp.start != s.start for s in actors + targets):
             lst.append(sp)
@@ -88,6 +91,15 @@ def _args(trigger: Token, mentions: list[Mention]) -> tuple[list[Span], list[Spa
         elif child.dep_ == "prep" and child.lower_ in {"for", "against", "to", "of", "with", "on", "into"}:
             for obj in child.children:
                 if obj.dep_ == "pobj":
+                    add(targets, obj)
+        elif child.dep_ == "prep" and child.lower_ in {"from", "by"} and trigger.pos_ == "NOUN":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    add(actors, obj)
+        elif child.dep_ in {"xcomp", "advcl"} and child.lemma_.lower() in TRIGGERS:
+            # "offered to buy Vexa": the offer's target is the purchase's object
+            for obj in child.children:
+                if obj.dep_ == "dobj":
                     add(targets, obj)
         elif child.dep_ == "compound" and trigger.pos_ == "NOUN":
             add(actors, child)
@@ -110,6 +122,28 @@ def _nearest(items: list, start: int, end: int, sent_lo: int, sent_hi: int):  # 
     return min(inside, key=lambda x: abs(x.start - start))
 
 
+def _attached_time(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
+    """A date that modifies the trigger itself, or the verb it completes ("agreed on Wednesday to
+    acquire"), never just any date in the sentence ("rejected on Friday the offer made ...")."""
+    doc = trigger.doc
+    anchors = {trigger.i}
+    if (trigger.dep_ in {"xcomp", "advcl"} or (trigger.dep_ == "dobj" and trigger.head.lemma_ in _LIGHT_VERBS)) \
+            and trigger.head.pos_ in {"VERB", "AUX"}:
+        anchors.add(trigger.head.i)
+    for t in dates:
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        node = span.root
+        for _ in range(4):
+            node = node.head
+            if node.i in anchors:
+                return t
+            if node.pos_ in {"VERB", "AUX"} or node.head is node:
+                break
+    return None
+
+
 def extract_events(
     doc: Doc, article_id: str, mentions: list[Mention], amounts: list[Amount],
     times: list[TimeExpr], quotes: list[Quote], sent_of: dict[int, int],
@@ -122,6 +156,9 @@ def extract_events(
         if lemma not in TRIGGERS or tok.pos_ not in {"VERB", "NOUN"}:
             continue
         etype, cameo = TRIGGERS[lemma]
+        head = tok.head
+        if tok.dep_ in {"xcomp", "advcl"} and TRIGGERS.get(head.lemma_.lower(), ("",))[0] == "offer":
+            continue  # folded into the offer that governs it
         actors, targets = _args(tok, mentions)
         sent = tok.sent
         amount = _nearest(money, tok.idx, tok.idx, sent.start_char, sent.end_char)
@@ -129,7 +166,7 @@ def extract_events(
             continue
         if lemma in _GENERIC_VERBS and not (actors and (targets or amount)):
             continue
-        time = _nearest(dates, tok.idx, tok.idx, sent.start_char, sent.end_char)
+        time = _attached_time(tok, dates)
         place = None
         for ent in sent.ents:
             if ent.label_ in {"GPE", "LOC"} and ent.root.head.lower_ in {"in", "at"}:

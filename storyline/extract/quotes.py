@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..model import Mention, Quote
-from .spans import PRONOUNS, name_span, noun_phrase
+from .spans import ORG_ROLES, PERSON_ROLES, PRONOUNS, name_span, noun_phrase
 
 SPEECH_VERBS = {
     "say", "tell", "add", "write", "state", "announce", "explain", "claim", "report", "comment",
@@ -119,13 +119,30 @@ class Speaker:
 
 def _speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker:
     doc = tok.doc
-    if tok.pos_ == "PROPN":
+    # "Its CEO, Dan Reyes, said" / "One analyst, Priya Nair, said": the named apposition speaks
+    role = tok.lower_ in PERSON_ROLES or tok.lower_ in ORG_ROLES
+    if tok.pos_ != "PROPN" or role:
+        for child in tok.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                tok = child
+                role = False
+                break
+    if tok.pos_ == "PROPN" and not role:
         span = name_span(tok)
     elif tok.pos_ == "PRON":
         span = doc[tok.i : tok.i + 1]
     else:
         span = noun_phrase(tok)
     sp = Speaker(span.text, span.start_char, span.end_char)
+    if role or tok.pos_ not in {"PROPN", "PRON"}:
+        # "the Vexa CEO": the descriptor stands for its owner, not the company named inside it
+        for m in mentions:
+            if m.kind == "descriptor" and m.start <= span.start_char < m.end:
+                if m.ref_start is not None:
+                    sp.name = doc.text[m.ref_start : m.ref_end]
+                    sp.name_start, sp.name_end = m.ref_start, m.ref_end
+                return sp
+        return sp
     for m in mentions:
         if m.start <= span.start_char < m.end or span.start_char <= m.start < span.end_char:
             if m.kind == "name":
@@ -203,6 +220,20 @@ def _governing_verb(doc: Doc, start: int, end: int) -> Token | None:
     return None
 
 
+def _speech_governor(doc: Doc, start: int, end: int) -> Token | None:
+    """The verb of calling or speaking that puts a short quoted fragment in someone's mouth."""
+    verb = _governing_verb(doc, start, end)
+    for _ in range(3):
+        if verb is None:
+            return None
+        if verb.lemma_.lower() in CALL_VERBS or _is_cue(verb):
+            return verb
+        if verb.dep_ not in {"ccomp", "xcomp", "conj", "relcl"}:
+            return None
+        verb = verb.head
+    return None
+
+
 def _sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in doc.sents]
 
@@ -255,10 +286,11 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         s_close = _sentence_of(ranges, max(span.start, span.end - 1))
         sent_lo, sent_hi = ranges[s_open][0], ranges[s_close][1]
         outside = (text[sent_lo : span.start - 1] + text[span.end + 1 : sent_hi]).strip(" \n\t.,;:\"“”")
-        short = len(words) <= 4 and not re.search(r"[.!?]\W*$", content.strip())
+        starts_sentence = not text[ranges[s_open][0] : span.start - 1].strip(" \n\t\"“")
+        short = len(words) <= 4 and not starts_sentence
         if short:
-            verb = _governing_verb(doc, span.start, span.end)
-            if verb is None or not (verb.lemma_.lower() in CALL_VERBS or _is_cue(verb)):
+            verb = _speech_governor(doc, span.start, span.end)
+            if verb is None:
                 continue  # a name or a term in quotation marks, not speech
             subj = _subject(verb)
             speaker = _speaker_from_token(subj, mentions) if subj is not None else None
@@ -271,6 +303,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         if cue is not None:
             subj = _subject(cue)
             speaker = _speaker_from_token(subj, mentions) if subj is not None else None
+            speaker = _prefer_previous(speaker, previous, s_open)
             if speaker is None and previous is not None and cue.idx > span.end:
                 speaker = _previous_speaker(previous)
             previous = emit(span.start, span.end, speaker, _cue_phrase(cue), True)
@@ -278,12 +311,30 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
-    direct_spans = [(q.start, q.end) for q in quotes]
-    quotes.extend(_indirect(doc, article_id, mentions, direct_spans, ranges, len(quotes)))
+    quotes.extend(_indirect(doc, article_id, mentions, list(quotes), ranges, len(quotes)))
     quotes.sort(key=lambda q: q.start)
     for n, q in enumerate(quotes):
         q.id = f"{article_id}:q{n}"
     return quotes
+
+
+def _prefer_previous(speaker: Speaker | None, prev: Quote | None, sentence: int) -> Speaker | None:
+    """A pronoun right after someone's quote is, in news prose, almost always that someone."""
+    if speaker is None or prev is None or speaker.text.lower() not in PRONOUNS:
+        return speaker
+    if sentence - prev.sentence > 2 or prev.speaker_text is None:
+        return speaker
+    plural = speaker.text.lower() in {"they", "them"}
+    head = (prev.speaker_text or "").split()[-1:] or [""]
+    prev_plural = prev.speaker_name is None and head[0].islower() and head[0].endswith("s")
+    if plural != prev_plural:
+        return speaker
+    name = prev.speaker_name or (prev.speaker_text if prev.speaker_text.lower() not in PRONOUNS else None)
+    if name is None:
+        return speaker
+    start = prev.speaker_name_start if prev.speaker_name else prev.speaker_start
+    end = prev.speaker_name_end if prev.speaker_name else prev.speaker_end
+    return Speaker(speaker.text, speaker.start, speaker.end, name, start, end)
 
 
 def _previous_speaker(prev: Quote) -> Speaker | None:
@@ -297,29 +348,51 @@ def _continue(emit, span: Marked, prev: Quote) -> Quote:  # type: ignore[no-unty
     return emit(span.start, span.end, _previous_speaker(prev), None, True)
 
 
+def _according(tok: Token) -> tuple[tuple[Token, Token], Token] | None:
+    """ "According to X, <clause>." or "<clause>, according to X." -> (clause tokens, X's head)."""
+    sent = tok.sent
+    doc = tok.doc
+    to = doc[tok.i + 1]
+    # X runs from after "to" up to the next comma or the sentence end
+    x_end = to.i + 1
+    while x_end < sent.end and doc[x_end].text not in {",", ".", ";"} and not doc[x_end].is_space:
+        x_end += 1
+    if x_end == to.i + 1:
+        return None
+    x = doc[to.i + 1 : x_end]
+    if tok.i == sent.start or doc[tok.i - 1].is_space or (tok.i - sent.start <= 1):
+        first, last = (doc[x_end + 1] if x_end + 1 < sent.end else None), doc[sent.end - 1]
+    else:
+        first, last = doc[sent.start], doc[tok.i - 1]
+    if first is None:
+        return None
+    return (first, last), x.root
+
+
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
 def _indirect(
-    doc: Doc, article_id: str, mentions: list[Mention], direct: list[tuple[int, int]],
+    doc: Doc, article_id: str, mentions: list[Mention], previous_quotes: list[Quote],
     ranges: list[tuple[int, int]], offset: int,
 ) -> list[Quote]:
+    direct = [(q.start, q.end) for q in previous_quotes]
     out: list[Quote] = []
     text = doc.text
     for tok in doc:
         if not _is_cue(tok) or _overlaps((tok.idx, tok.idx + 1), direct):
             continue
+        source = None
         # "is said to", passive hearsay without a speaker
         if any(c.dep_ == "auxpass" for c in tok.children):
             continue
         clause = None
         if tok.lower_ == "according":
-            head = tok.head
-            toks = [t for t in head.subtree if not (tok.left_edge.i <= t.i <= tok.right_edge.i)]
-            toks = [t for t in toks if not t.is_punct or t.i not in (tok.right_edge.i + 1,)]
-            if toks:
-                clause = (toks[0], toks[-1])
+            got = _according(tok)
+            if got is None:
+                continue
+            clause, source = got
         else:
             for child in tok.children:
                 if child.dep_ in {"ccomp"} and child.i > tok.i or (
@@ -335,6 +408,8 @@ def _indirect(
             first = doc[first.i + 1]
         while last.i > first.i and (last.is_punct or last.is_space):
             last = doc[last.i - 1]
+        if text[first.idx : last.idx + len(last.text)].count('"') % 2 and doc[last.i + 1 :][:1].text == '"':
+            last = doc[last.i + 1]  # keep the closing mark of a quoted fragment at the end
         start, end = first.idx, last.idx + len(last.text)
         if len(_WORD.findall(text[start:end])) < 3:
             continue
@@ -345,9 +420,12 @@ def _indirect(
             continue  # a mixed quote: the quoted fragment already stands as the direct quote
         if first.pos_ == "PRON" and first.lower_ in {"what", "whether", "how", "why"}:
             continue
-        subj = _subject(tok)
+        subj = source if tok.lower_ == "according" else _subject(tok)
         speaker = _speaker_from_token(subj, mentions) if subj is not None else None
-        if speaker is None and not tok.lower_ == "according":
+        sent_no = _sentence_of(ranges, start)
+        before = [q for q in previous_quotes if q.start < start]
+        speaker = _prefer_previous(speaker, before[-1] if before else None, sent_no)
+        if speaker is None:
             continue
         q = Quote(
             id=f"{article_id}:q{offset + len(out)}", article=article_id, text=text[start:end],

@@ -307,6 +307,8 @@ def _relative(t: str, dct: dt.date, tense: str) -> Norm:
     if m := re.fullmatch(r"(?:this|last|next|the) (spring|summer|fall|autumn|winter)", t):
         off = -1 if t.startswith("last") else (1 if t.startswith("next") else 0)
         return Norm("DATE", f"{y + off}-{SEASONS[m.group(1)]}")
+    if m := re.fullmatch(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|final) quarter of (last|this|next) year", t):
+        return Norm("DATE", f"{y + {'last': -1, 'this': 0, 'next': 1}[m.group(2)]}-Q{ORDINALS[m.group(1)]}")
     if m := re.fullmatch(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|final|last) quarter", t):
         q = ORDINALS[m.group(1)]
         yy = y if (q - 1) * 3 < dct.month or tense == "future" else y - 1
@@ -332,6 +334,7 @@ _EXTRA = re.compile(
     r"|\b(?:today|yesterday|tomorrow|tonight|currently|recently)\b"
     r"|\b(?:last|next|this) (?:year|month|week|quarter)\b"
     r"|\b(?:early|mid|late)-\d{4}\b"
+    r"|(?<=\b(?:in|In|since|Since|by|By|until|from|From) )(?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|percent|shares|people|jobs|employees))"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?: \d{1,2}(?:st|nd|rd|th)?)?(?:,? \d{4})?\b",
 )
@@ -350,6 +353,8 @@ def tense_of(span: Span) -> str:
     kids = {c.lower_ for c in head.children}
     if kids & _FUTURE_AUX or head.lower_ in _FUTURE_AUX:
         return "future"
+    if head.tag_ in {"VBD", "VBN"} and not kids & {"to"}:
+        return "past"
     if head.lemma_ in {"plan", "schedule", "expect", "due", "set"} or "to" in kids and head.tag_ == "VBZ":
         return "future"
     if head.tag_ in {"VBZ", "VBP"} and head.lemma_ not in {"be", "have", "say"} and not any(
@@ -396,7 +401,19 @@ def extract_times(doc: Doc, article_id: str, published: dt.date | None, sent_of:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        norm = normalize(text, published, tense_of(span))
+        tense = tense_of(span)
+        norm = normalize(text, published, tense)
+        # spaCy sometimes swallows a noun before the time ("an interview last week"): retry on
+        # shorter tails and keep the first that resolves
+        words = text.split(" ")
+        k = 1
+        while norm.value is None and norm.note and norm.note.startswith("cannot resolve") and k < len(words):
+            tail = " ".join(words[k:])
+            trial = normalize(tail, published, tense)
+            if trial.value is not None:
+                start = end - len(tail)
+                text, norm = tail, trial
+            k += 1
         if norm.value is None and norm.note and norm.note.startswith("cannot resolve"):
             # spaCy tags ages, counts and vague phrases as DATE; keep only what looks temporal
             if not re.search(r"\d{4}|day|week|month|year|quarter|season|century|decade|" + "|".join(WEEKDAYS) + "|" + "|".join(k for k in MONTHS if len(k) > 3), text.lower()):

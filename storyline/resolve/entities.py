@@ -29,6 +29,13 @@ from ..model import ArticleAnalysis, CandidateLink, Entity, EntityMention, Menti
 
 CORPORATE = {"inc", "corp", "corporation", "co", "company", "ltd", "llc", "plc", "group", "holdings",
              "ag", "sa", "se", "nv", "gmbh", "limited", "incorporated", "&"}
+# one generic industry word after a company's short name ("Orbital Dynamics") is still that
+# company; two words ("Amazon Web Services") make a different body.
+INDUSTRY = {"dynamics", "technologies", "technology", "systems", "labs", "motors", "airlines",
+            "airways", "pharmaceuticals", "pharma", "energy", "industries", "networks", "robotics",
+            "aerospace", "media", "entertainment", "therapeutics", "semiconductor", "semiconductors",
+            "software", "communications", "telecom", "financial", "foods", "brands", "international",
+            "global", "resources", "motor", "electronics", "biotech", "bank", "airline"}
 NEWSPAPER_HEADS = {"times", "post", "journal", "herald", "tribune", "guardian", "telegraph",
                    "globe", "chronicle", "gazette", "economist", "independent", "observer"}
 STOP = {"of", "the", "and", "for", "&", "de", "la", "du"}
@@ -129,6 +136,10 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
                 if name in groups and m.label:
                     groups[name].labels[m.label] += 2
                 descriptor_votes[name][descriptor_key(m.text)] += 1
+    # an outlet that publishes articles in the collection is an organisation, whatever NER said
+    outlets = {name_key(an.article.source) for an in analyses if an.article.source}
+    for key in outlets & set(groups):
+        groups[key].labels["ORG"] += 1000
     types = {k: _vote(g.labels) for k, g in groups.items()}
 
     # index multi-word names by each of their words (blocking)
@@ -186,6 +197,8 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
                 extra = [w.lower().strip(".,") for w in cand.words[len(words) :]]
                 if all(w in CORPORATE for w in extra):
                     _join(g, cand, "short name of a company (corporate suffix)")
+                elif len(extra) == 1 and extra[0] in INDUSTRY:
+                    _join(g, cand, "short name of a company (one industry word)")
                 else:
                     g.candidates.append(CandidateLink(cand.key, 0.3, f"{cand.key!r} extends {g.key!r} with other words"))
         if len(words) == 1 and words[0].lower() in NEWSPAPER_HEADS:

@@ -89,6 +89,19 @@ def fuse_events(
     actors = [ents(m.actors) for m in mentions]
     targets = [ents(m.targets) for m in mentions]
     uf = _UnionFind(len(mentions))
+    # every cluster keeps the times of its members: a chain of mentions without times must not
+    # join the first offer to the raised one a month later
+    cluster_times: dict[int, set[str]] = {i: ({m.time} if m.time else set()) for i, m in enumerate(mentions)}
+
+    def compatible(i: int, j: int) -> bool:
+        a, b = cluster_times[uf.find(i)], cluster_times[uf.find(j)]
+        return all(times_compatible(x, y) for x in a for y in b)
+
+    def join(i: int, j: int) -> None:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri != rj:
+            uf.union(ri, rj)
+            cluster_times[uf.find(ri)] = cluster_times[ri] | cluster_times[rj]
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         for eid in set(actors[i]) | set(targets[i]):
@@ -96,13 +109,10 @@ def fuse_events(
     for (_etype, _eid), members in blocks.items():
         for pos, i in enumerate(members):
             for j in members[pos + 1 : pos + 40]:  # a block is small; cap its pairs anyway
-                if mentions[i].article == mentions[j].article and mentions[i].sentence == mentions[j].sentence:
-                    uf.union(i, j)
-                    continue
                 same_roles = bool(set(actors[i]) & set(actors[j])) or bool(set(targets[i]) & set(targets[j]))
                 crossed = bool(set(actors[i]) & set(targets[j])) and not set(actors[i]) & set(actors[j])
-                if same_roles and not crossed and times_compatible(mentions[i].time, mentions[j].time):
-                    uf.union(i, j)
+                if same_roles and not crossed and compatible(i, j):
+                    join(i, j)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
         clusters[uf.find(i)].append(i)

@@ -8,12 +8,13 @@ from the existing stories, so nothing already assigned moves.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import ArticleAnalysis, Entity, Event, Story
 
-THRESHOLD = 0.2
+THRESHOLD = 0.3
 
 
 @dataclass
@@ -33,22 +34,17 @@ def article_profile(an: ArticleAnalysis, index: dict[tuple[str, int], str], etyp
 
 
 def similarity(a: Counter[str], b: Counter[str]) -> float:
-    """Weighted Jaccard over entity counts."""
-    keys = set(a) | set(b)
-    if not keys:
-        return 0.0
-    inter = sum(min(a[k], b[k]) for k in keys)
-    union = sum(max(a[k], b[k]) for k in keys)
-    return inter / union
+    """Cosine over entity mention counts."""
+    dot = sum(a[k] * b[k] for k in set(a) & set(b))
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
 
 
 def assign(stories: list[StoryState], article: str, profile: Counter[str]) -> StoryState:
     best, score = None, 0.0
     for s in stories:
-        # compare with the story's normalized profile so long stories do not swallow everything
-        total = sum(s.profile.values()) or 1
-        scaled = Counter({k: v * sum(profile.values()) / total for k, v in s.profile.items()})
-        sc = similarity(profile, scaled)
+        sc = similarity(profile, s.profile)
         if sc > score:
             best, score = s, sc
     if best is None or score < THRESHOLD:

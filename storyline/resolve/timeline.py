@@ -28,7 +28,10 @@ def summarize(ev: Event, entities: dict[str, Entity], amounts: dict[str, Amount]
     who = " and ".join(entities[a].name for a in ev.actors if a in entities) or "Someone"
     whom = " and ".join(entities[t].name for t in ev.targets if t in entities)
     verb = VERBS.get(ev.type, ev.type)
-    text = f"{who} {verb} {whom}".strip() if whom else f"{who} {verb.split(' ')[0]} ({ev.trigger})"
+    if who == "Someone":
+        text = f"{ev.type.capitalize()} ({ev.trigger}) involving {whom}"
+    else:
+        text = f"{who} {verb} {whom}".strip() if whom else f"{who}: {ev.type} ({ev.trigger})"
     if ev.amount and ev.amount in amounts:
         text += f": {amounts[ev.amount].text}"
     return text
