@@ -334,7 +334,7 @@ _EXTRA = re.compile(
     r"|\b(?:today|yesterday|tomorrow|tonight|currently|recently)\b"
     r"|\b(?:last|next|this) (?:year|month|week|quarter)\b"
     r"|\b(?:early|mid|late)-\d{4}\b"
-    r"|(?<=\b(?:in|In|since|Since|by|By|until|from|From) )(?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|percent|shares|people|jobs|employees))"
+    r"|\b(?:in|In|since|Since|by|By|until|from|From) (?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|percent|shares|people|jobs|employees))"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?: \d{1,2}(?:st|nd|rd|th)?)?(?:,? \d{4})?\b",
 )
