@@ -20,7 +20,8 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
     for an in analyses:
         for q in an.quotes:
             q.speaker = None
-            for start in (q.speaker_name_start, q.speaker_start):
+            starts = (q.speaker_name_start,) if q.speaker_name_start is not None else (q.speaker_start,)
+            for start in starts:
                 if start is not None and (q.article, start) in index:
                     q.speaker = index[(q.article, start)]
                     break

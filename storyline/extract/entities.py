@@ -103,9 +103,11 @@ def _label(ent: Span, descriptors: list[Span]) -> str:
 
 
 def _pronoun_target(
-    tok: Token, names: list[Mention], sent_of: dict[int, int], subjects: set[int] | None = None
+    tok: Token, names: list[Mention], sent_of: dict[int, int], subjects: set[int] | None = None,
+    want: str | None = None,
 ) -> Mention | None:
-    want = "PERSON" if tok.lower_ in PERSON_PRONOUNS else None
+    if want is None:
+        want = "PERSON" if tok.lower_ in PERSON_PRONOUNS else None
     plural = tok.lower_ in PLURAL_PRONOUNS
     best = None
     best_subject = None
@@ -116,7 +118,7 @@ def _pronoun_target(
             continue
         if want == "PERSON" and m.label != "PERSON":
             continue
-        if want is None and not plural and m.label not in {"ORG", ""}:
+        if want != "PERSON" and not plural and m.label not in {"ORG", ""}:
             continue
         if plural and m.label not in {"ORG", "NORP", ""}:
             continue
@@ -177,6 +179,17 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
     }
     subjects |= {m.start for m in names if doc.char_span(m.start, m.end, alignment_mode="expand") is not None
                  and doc.char_span(m.start, m.end, alignment_mode="expand").root.dep_ in {"nsubj", "nsubjpass"}}
+    # "the company said": a bare generic descriptor is the salient organisation just before it
+    for m in mentions:
+        words = m.text.lower().split()
+        if m.kind == "descriptor" and m.ref_start is None and len(words) == 2 and words[0] == "the" \
+                and words[1] in {"company", "firm", "group", "startup", "bank", "carrier", "maker", "ministry"}:
+            first = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if first is None:
+                continue
+            target = _pronoun_target(first[0], names, sent_of, subjects, want="ORG")
+            if target is not None:
+                m.ref_start, m.ref_end, m.label = target.start, target.end, target.label
     for tok in doc:
         if tok.pos_ == "PRON" and tok.dep_ in {"nsubj", "nsubjpass"} and tok.lower_ in (
             PERSON_PRONOUNS | PLURAL_PRONOUNS | {"it"}

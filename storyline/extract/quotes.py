@@ -307,6 +307,10 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             if speaker is None and previous is not None and cue.idx > span.end:
                 speaker = _previous_speaker(previous)
             previous = emit(span.start, span.end, speaker, _cue_phrase(cue), True)
+        elif (verb := _speech_governor(doc, span.start, span.end)) is not None:
+            subj = _subject(verb)
+            speaker = _speaker_from_token(subj, mentions) if subj is not None else None
+            previous = emit(span.start, span.end, speaker, verb.text, True)
         elif previous is not None and s_open - previous.sentence <= 2:
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:

@@ -75,6 +75,9 @@ def noun_phrase(tok: Token) -> Span:
             right = max(right, child.right_edge.i)
         elif child.dep_ == "prep" and child.lower_ in {"of", "for", "at"} and child.i == right + 1:
             right = max(right, child.right_edge.i)
+        elif child.dep_ in {"acl", "amod"} and child.i == right + 1 and child.right_edge.i - child.i < 6:
+            # "two people familiar with the matter", "a person briefed on the talks"
+            right = max(right, child.right_edge.i)
         else:
             break
     while right > left and (doc[right].is_punct or doc[right].is_space):

@@ -355,6 +355,10 @@ def tense_of(span: Span) -> str:
         return "future"
     if head.tag_ in {"VBD", "VBN"} and not kids & {"to"}:
         return "past"
+    # "hoped to reach an agreement in December", "plans to close in June"
+    if "to" in kids and head.head.lemma_ in {"hope", "expect", "plan", "aim", "want", "intend", "seek",
+                                              "schedule", "set", "due", "try", "promise", "vow"}:
+        return "future"
     if head.lemma_ in {"plan", "schedule", "expect", "due", "set"} or "to" in kids and head.tag_ == "VBZ":
         return "future"
     if head.tag_ in {"VBZ", "VBP"} and head.lemma_ not in {"be", "have", "say"} and not any(
@@ -381,7 +385,7 @@ def _trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-NOT_TIME = re.compile(r"^(?:\d+|one|the \w+|some|a|an|\d+ (?:percent|per cent))$", re.I)
+NOT_TIME = re.compile(r"^(?:\d{1,3}|one|the \w+|some|a|an|\d+ (?:percent|per cent))$", re.I)
 
 
 def extract_times(doc: Doc, article_id: str, published: dt.date | None, sent_of: dict[int, int]) -> list[TimeExpr]:
