@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +24,7 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     json = "json"
     md = "md"
     html = "html"
@@ -38,7 +38,7 @@ SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask sche
 
 
 def _report(problem: IngestProblem) -> None:
-    err.print(str(problem), style="red" if problem.severity == "error" else "yellow", highlight=False, markup=False)
+    err.print(str(problem), style="red" if problem.severity == "error" else "yellow", highlight=False, markup=False, soft_wrap=True)
 
 
 @contextmanager

@@ -79,7 +79,7 @@ def score_sample(d: Dossier, gold_path: str | Path) -> dict[str, dict[str, float
             prf.n_gold += len(golds)
             prf.n_pred += len(preds)
 
-            def ok(g: dict, p: object) -> bool:  # type: ignore[type-arg]
+            def ok(g: dict, p: object, kind: str = kind) -> bool:  # type: ignore[type-arg]
                 if kind == "amounts":
                     return p.unit == g["unit"] and p.value is not None and abs(p.value - g["value"]) <= 1e-6 * max(1, g["value"])  # type: ignore[attr-defined]
                 return p.value == g["value"]  # type: ignore[attr-defined]

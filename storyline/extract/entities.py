@@ -64,7 +64,7 @@ def _descriptor_for(name: Span) -> list[Span]:
     out: list[Span] = []
     root = name.root
     for child in root.children:
-        if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and not child.ent_type_ in {"PERSON"}:
+        if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and child.ent_type_ not in {"PERSON"}:
             np = noun_phrase(child)
             if _role_head(np) and np.start >= name.end:
                 out.append(np)

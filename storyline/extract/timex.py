@@ -109,6 +109,7 @@ def normalize(text: str, dct: dt.date | None, tense: str = "past") -> Norm:
     raw = text.strip()
     t = raw.lower().replace("’", "'").strip(" .,;")
     t = re.sub(r"'s$", "", t)
+    bare = t
     while True:
         stripped = _LEAD.sub("", t)
         if stripped == t:
@@ -177,7 +178,8 @@ def normalize(text: str, dct: dt.date | None, tense: str = "past") -> Norm:
 
     if dct is None:
         return Norm(_guess_type(t), None, note="no publication date to resolve against")
-    return _relative(t, dct, tense)
+    # "may" alone is the modal verb; "in May" is the month
+    return _relative(t, dct, tense, month_ok=bare != t)
 
 
 def _approx(q: str | None) -> str | None:
@@ -214,7 +216,7 @@ def _guess_type(t: str) -> str:
     return "DATE"
 
 
-def _relative(t: str, dct: dt.date, tense: str) -> Norm:
+def _relative(t: str, dct: dt.date, tense: str, month_ok: bool = False) -> Norm:
     y = dct.year
     if t in {"today", "this day", "the day", "tonight", "this morning", "this afternoon", "this evening"}:
         part = PARTS.get(t.split()[-1])
@@ -246,7 +248,7 @@ def _relative(t: str, dct: dt.date, tense: str) -> Norm:
     # "in June", "June 5", "late February", "in June last year", "June of next year"
     if m := re.fullmatch(r"(?:(early|mid|late|the end of|the beginning of|the start of|the middle of)[- ]?)?(\w+)\.?(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (?:of )?(last|this|next) year)?", t):
         mon_word = m.group(2)
-        if mon_word in MONTHS and (mon_word != "may" or m.group(3) or m.group(1) or m.group(4)):
+        if mon_word in MONTHS and (mon_word != "may" or month_ok or m.group(3) or m.group(1) or m.group(4)):
             mon = MONTHS[mon_word]
             day = int(m.group(3)) if m.group(3) else None
             if m.group(4):

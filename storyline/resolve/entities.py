@@ -170,7 +170,7 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
             continue
         # ambiguous across the collection: decide per article, keep the rest apart
         local_hits: Counter[str] = Counter()
-        for art, art_groups in by_article.items():
+        for art_groups in by_article.values():
             if g not in art_groups:
                 continue
             local = person_full_names(word, art_groups)
@@ -218,7 +218,6 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
     index: dict[tuple[str, int], str] = {}
     used_ids: set[str] = set()
     for members in roots.values():
-        root = members[0].root()
         labels: Counter[str] = Counter()
         for g in members:
             labels.update(g.labels)

@@ -1,0 +1,70 @@
+"""A real SQLite file and the real command line."""
+
+import json
+import subprocess
+import sys
+
+from storyline import ingest
+from storyline.store import SCHEMA_VERSION, Store
+
+from .conftest import SAMPLES
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "storyline.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_ingest_is_idempotent_and_consistent(tmp_path):
+    db = tmp_path / "s.db"
+    first = ingest([SAMPLES], db)
+    assert first.added == 10 and not first.errors
+    again = ingest([SAMPLES], db)
+    assert again.added == 0 and again.skipped == 10
+    with Store(db) as s:
+        assert s.version == SCHEMA_VERSION
+        assert s.count("articles") == 10
+        n_quotes = s.count("quotes")
+        assert n_quotes >= 35
+        hits = s.search("not let anyone rewrite")
+        assert hits and "rewrite" in hits[0]["text"]
+        # no half articles: every stored record belongs to a stored article
+        orphans = s.rows("SELECT count(*) AS n FROM quotes WHERE article NOT IN (SELECT id FROM articles)")
+        assert orphans[0]["n"] == 0
+
+
+def test_bad_batch_rolls_back(tmp_path):
+    db = tmp_path / "s.db"
+    ingest([SAMPLES / "01-ledger-bid.md"], db)
+    with Store(db) as s:
+        good = next(s.analyses())
+        good.article.id = "other"
+        good.quotes[0].id = good.quotes[0].id  # same quote id as the stored one: the insert must fail
+        try:
+            s.add([good])
+        except Exception:
+            pass
+        assert s.count("articles") == 1 and not s.has("other")
+
+
+def test_cli_json_and_errors(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    r = cli("analyze", str(SAMPLES / "01-ledger-bid.md"), str(tmp_path / "empty.txt"), "--format", "json", "--quiet")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["schema"] == "storyline.dossier/1" and len(d["articles"]) == 1
+    assert "empty.txt: file is empty" in r.stderr
+    r = cli("analyze", str(tmp_path / "empty.txt"), "--quiet")
+    assert r.returncode == 1
+
+
+def test_cli_db_commands(tmp_path):
+    db = str(tmp_path / "s.db")
+    r = cli("ingest", str(SAMPLES), "--db", db, "--quiet")
+    assert r.returncode == 0, r.stderr
+    for cmd in ("entities", "quotes", "amounts", "dates"):
+        r = cli(cmd, "--db", db)
+        assert r.returncode == 0 and r.stdout.strip(), (cmd, r.stderr)
+    r = cli("dossier", "--db", db, "--format", "html")
+    assert r.returncode == 0 and "<h2>Timeline</h2>" in r.stdout
+    r = cli("dossier", "--db", str(tmp_path / "missing.db"))
+    assert r.returncode == 1
