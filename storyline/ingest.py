@@ -67,7 +67,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, IngestProblem | None]:
     best = from_bytes(data).best()
     # Mostly-UTF-8 files with a few broken bytes are far more common than real cp1252 files
     # that happen to decode: if UTF-8 breaks late, keep UTF-8 and replace the bad bytes.
-    valid_prefix = bad_at > len(data) * 0.5 and any(b >= 0xC2 for b in data[:bad_at])
+    valid_prefix = bad_at > len(data) * 0.5
     if best is None or valid_prefix:
         text = data.decode("utf-8", errors="replace")
         count = text.count("\ufffd")

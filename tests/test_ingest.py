@@ -92,3 +92,11 @@ def test_jsonl_fields(tmp_path):
     arts, probs = run(tmp_path, {"a.jsonl": line + "\n"})
     a = arts[0]
     assert (a.external_id, a.title, a.source, a.url, a.published) == ("x1", "T", "S", "http://u", "2025-10-22")
+
+
+def test_broken_utf8_is_read_with_a_warning(tmp_path):
+    good = "Orbital offered $43.1 billion for Vexa, said Dan Reyes. " * 20
+    data = good.encode("utf-8") + b"\xff\xfe broken tail"
+    arts, probs = run(tmp_path, {"broken.txt": data})
+    assert len(arts) == 1 and arts[0].text.startswith("Orbital")
+    assert probs[0].severity == "warning" and "broken UTF-8" in probs[0].message
