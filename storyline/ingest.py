@@ -137,10 +137,15 @@ def read_text_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
             return
         raw = loaded
         text = text.lstrip("\ufeff")[m.end() :]
+    yield from _finish(text, raw, defaults, str(path))
+
+
+def _finish(text: str, raw: dict[str, object], defaults: dict[str, str], path: str) -> Iterator[Item]:
+    """What the file says wins; ``defaults`` (the --published/--source flags) fill the gaps."""
     merged = {**defaults, **{k: v for k, v in raw.items() if v not in (None, "")}}
-    meta, problems = _metadata(merged, str(path), None)
+    meta, problems = _metadata(merged, path, None)
     yield from problems
-    yield make_article(text, meta, str(path))
+    yield make_article(text, meta, path)
 
 
 def read_html_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
@@ -165,10 +170,7 @@ def read_html_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
         "url": getattr(doc, "url", None),
         "published": getattr(doc, "date", None),
     }
-    merged = {**{k: v for k, v in raw.items() if v}, **defaults}
-    meta, problems = _metadata(merged, str(path), None)
-    yield from problems
-    yield make_article(body, meta, str(path))
+    yield from _finish(body, raw, defaults, str(path))
 
 
 def read_jsonl_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
