@@ -176,13 +176,6 @@ class Store:
              for e in an.events],
         )
 
-    def replace(self, an: ArticleAnalysis) -> None:
-        """Re-write one article's analysis (after its publication date changed)."""
-        with self.conn:
-            self.conn.execute("DELETE FROM articles WHERE id=?", (an.article.id,))
-            self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (an.article.id,))
-        self.add([an])
-
     def record_problems(self, problems: Iterable[IngestProblem]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.conn:

@@ -202,13 +202,3 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
             )
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
-
-
-def mention_at(mentions: list[Mention], start: int, end: int) -> Mention | None:
-    """The mention that best covers [start, end): exact, else the name inside it."""
-    best = None
-    for m in mentions:
-        if m.start >= start and m.end <= end and (best is None or m.kind == "name"):
-            if best is None or (m.end - m.start) > (best.end - best.start) or best.kind != "name":
-                best = m
-    return best

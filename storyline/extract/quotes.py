@@ -263,16 +263,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
 
     def emit(start: int, end: int, speaker: Speaker | None, cue: str | None, direct: bool) -> Quote:
         s, e = _trim_content(text, start, end)
-        q = Quote(
-            id=f"{article_id}:q{len(quotes)}", article=article_id, text=text[s:e], start=s, end=e,
-            speaker_text=speaker.text if speaker else None,
-            speaker_start=speaker.start if speaker else None,
-            speaker_end=speaker.end if speaker else None,
-            cue=cue, direct=direct, sentence=_sentence_of(ranges, s),
-            speaker_name=speaker.name if speaker else None,
-            speaker_name_start=speaker.name_start if speaker else None,
-            speaker_name_end=speaker.name_end if speaker else None,
-        )
+        q = _make_quote(article_id, text, s, e, speaker, cue, direct, _sentence_of(ranges, s))
         quotes.append(q)
         return q
 
@@ -315,7 +306,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
-    quotes.extend(_indirect(doc, article_id, mentions, list(quotes), ranges, len(quotes)))
+    quotes.extend(_indirect(doc, article_id, mentions, list(quotes), ranges))
     quotes.sort(key=lambda q: q.start)
     for n, q in enumerate(quotes):
         q.id = f"{article_id}:q{n}"
@@ -339,6 +330,23 @@ def _prefer_previous(speaker: Speaker | None, prev: Quote | None, sentence: int)
     start = prev.speaker_name_start if prev.speaker_name else prev.speaker_start
     end = prev.speaker_name_end if prev.speaker_name else prev.speaker_end
     return Speaker(speaker.text, speaker.start, speaker.end, name, start, end)
+
+
+def _make_quote(
+    article_id: str, text: str, start: int, end: int, speaker: Speaker | None, cue: str | None,
+    direct: bool, sentence: int,
+) -> Quote:
+    """One quote record; ids are assigned once all quotes of the article are in order."""
+    return Quote(
+        id="", article=article_id, text=text[start:end], start=start, end=end,
+        speaker_text=speaker.text if speaker else None,
+        speaker_start=speaker.start if speaker else None,
+        speaker_end=speaker.end if speaker else None,
+        cue=cue, direct=direct, sentence=sentence,
+        speaker_name=speaker.name if speaker else None,
+        speaker_name_start=speaker.name_start if speaker else None,
+        speaker_name_end=speaker.name_end if speaker else None,
+    )
 
 
 def _previous_speaker(prev: Quote) -> Speaker | None:
@@ -379,7 +387,7 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 def _indirect(
     doc: Doc, article_id: str, mentions: list[Mention], previous_quotes: list[Quote],
-    ranges: list[tuple[int, int]], offset: int,
+    ranges: list[tuple[int, int]],
 ) -> list[Quote]:
     direct = [(q.start, q.end) for q in previous_quotes]
     out: list[Quote] = []
@@ -431,18 +439,5 @@ def _indirect(
         speaker = _prefer_previous(speaker, before[-1] if before else None, sent_no)
         if speaker is None:
             continue
-        q = Quote(
-            id=f"{article_id}:q{offset + len(out)}", article=article_id, text=text[start:end],
-            start=start, end=end, speaker_text=speaker.text if speaker else None,
-            speaker_start=speaker.start if speaker else None, speaker_end=speaker.end if speaker else None,
-            cue=_cue_phrase(tok), direct=False, sentence=_sentence_of(ranges, start),
-            speaker_name=speaker.name if speaker else None,
-            speaker_name_start=speaker.name_start if speaker else None,
-            speaker_name_end=speaker.name_end if speaker else None,
-        )
-        out.append(q)
+        out.append(_make_quote(article_id, text, start, end, speaker, _cue_phrase(tok), False, sent_no))
     return out
-
-
-def speaker_is_pronoun(q: Quote) -> bool:
-    return (q.speaker_text or "").lower() in PRONOUNS

@@ -101,15 +101,3 @@ def sentence_index(doc: Doc) -> dict[int, int]:
         for tok in sent:
             out[tok.i] = n
     return out
-
-
-def char_sentence(sentences: list[tuple[int, int]], pos: int) -> int:
-    """The sentence number containing a character offset (by bisection over sentence starts)."""
-    lo, hi = 0, len(sentences) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if sentences[mid][0] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo

@@ -169,9 +169,8 @@ def normalize(text: str, dct: dt.date | None, tense: str = "past") -> Norm:
         return Norm("DURATION", _duration(n, m.group(3)), _approx(m.group(1)))
     if m := re.fullmatch(rf"({_NUMWORD})[- ]({_UNIT})[- ]old", t):
         return Norm("DURATION", _duration(_num(m.group(1)), m.group(2)))
-    if m := re.fullmatch(rf"(?:the )?(?:past|last|next|coming|previous|recent)? ?({_UNIT})", t) and re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|recent)? ?(years|months|weeks|days|decades|hours)", t):
-        u = re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|recent)? ?(\w+)", t)
-        return Norm("DURATION", _duration(None, u.group(1)))  # type: ignore[union-attr]
+    if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|recent)? ?(years|months|weeks|days|decades|hours)", t):
+        return Norm("DURATION", _duration(None, m.group(1)))
     if m := re.fullmatch(r"(?:the )?(?:past|last|previous) (year|month|week|decade|day)", t):
         if t.startswith("the "):
             return Norm("DURATION", _duration(1, m.group(1)))

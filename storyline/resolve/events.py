@@ -24,7 +24,7 @@ from ..model import (
     Span,
 )
 
-UPDATE_WORDS = re.compile(r"\b(rais|rais|revis|sweeten|increas|boost|lift|cut|lower|now|new|updated|amend)\w*", re.I)
+UPDATE_WORDS = re.compile(r"\b(rais|revis|sweeten|increas|boost|lift|cut|lower|now|new|updated|amend)\w*", re.I)
 
 
 def times_compatible(a: str | None, b: str | None) -> bool:

@@ -53,8 +53,8 @@ def build_timeline(
                 continue
             date = reported[0]
             summary += " (reported)"
-        background = bool(coverage_start and date[:4] < str(int(coverage_start[:4]) - 0) and len(date) <= 7
-                          and date < coverage_start[:7])
+        # a year or month before the first article's year ("founded in 2009")
+        background = bool(coverage_start and len(date) <= 7 and date[:4] < coverage_start[:4])
         out.append(TimelineEntry(date=date, event=ev.id, summary=summary, articles=ev.articles, background=background))
     out.sort(key=lambda t: (sort_key(t.date), t.event))
     return out
