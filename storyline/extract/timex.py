@@ -77,6 +77,9 @@ def _fmt_num(v: float) -> str:
 
 
 def _duration(n: float | None, unit: str) -> str:
+    # TimeML corpora write decades as years ("a decade" = P10Y); P1DE is legal but rarely used
+    if unit.rstrip("s") == "decade" and n is not None:
+        return f"P{_fmt_num(n * 10)}Y"
     u = unit.lower().rstrip("s") if unit.lower() != "centuries" else "century"
     code = UNITS.get(u, "D")
     count = "X" if n is None else _fmt_num(n)
@@ -101,6 +104,9 @@ def _month_year(month: int, dct: dt.date, tense: str, day: int | None = None) ->
     there = (month, day or 0)
     if tense == "future":
         return dct.year if there >= here else dct.year + 1
+    if tense == "present":
+        # no tense to go by: the occurrence nearest the publication date
+        return min((dct.year - 1, dct.year, dct.year + 1), key=lambda y: abs((y * 12 + month) - (dct.year * 12 + dct.month)))
     return dct.year if there <= here or (day is None and month == dct.month) else dct.year - 1
 
 
@@ -117,6 +123,7 @@ def normalize(text: str, dct: dt.date | None, tense: str = "past") -> Norm:
         t = stripped
     t = re.sub(r"\s+", " ", t)
     t = re.sub(r"^the ", "the ", t)
+    t = t.replace("fiscal ", "")
 
     # ---- absolute -----------------------------------------------------------------------
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
@@ -158,8 +165,12 @@ def normalize(text: str, dct: dt.date | None, tense: str = "past") -> Norm:
         return Norm("DATE", "FUTURE_REF")
     if t in SETS:
         return Norm("SET", SETS[t])
+    if m := re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th) century", t):
+        return Norm("DATE", f"{int(m.group(1)) - 1:02d}")
     if m := re.fullmatch(r"(?:every|each|per|a|an) (\w+)", t):
         u = m.group(1).rstrip("s")
+        if u in PARTS:
+            return Norm("SET", "XXXX-XX-XXT" + PARTS[u])
         if u in UNITS and u not in {"weekend"}:
             return Norm("SET", _duration(1, u))
         if u in WEEKDAYS:
@@ -171,9 +182,9 @@ def normalize(text: str, dct: dt.date | None, tense: str = "past") -> Norm:
         return Norm("DURATION", _duration(_num(m.group(1)), m.group(2)))
     if m := re.fullmatch(r"(?:the )?(?:past|last|next|coming|previous|recent)? ?(years|months|weeks|days|decades|hours)", t):
         return Norm("DURATION", _duration(None, m.group(1)))
-    if m := re.fullmatch(r"(?:the )?(?:past|last|previous) (year|month|week|decade|day)", t):
+    if m := re.fullmatch(r"(?:the )?(?:(?:past|last|previous) (year|month|week|decade|day)|(?:next|following|coming) (decade))", t):
         if t.startswith("the "):
-            return Norm("DURATION", _duration(1, m.group(1)))
+            return Norm("DURATION", _duration(1, m.group(1) or m.group(2)))
 
     if dct is None:
         return Norm(_guess_type(t), None, note="no publication date to resolve against")
@@ -244,6 +255,16 @@ def _relative(t: str, dct: dt.date, tense: str, month_ok: bool = False) -> Norm:
             if m.group(3):
                 return Norm("TIME", f"{d.isoformat()}T{PARTS[m.group(3)]}")
             return Norm("DATE", d.isoformat())
+    if m := re.fullmatch(r"(last|next|this) (\w+)", t):
+        if m.group(2) in MONTHS:
+            mon = MONTHS[m.group(2)]
+            if m.group(1) == "last":
+                year = y if mon < dct.month else y - 1
+            elif m.group(1) == "next":
+                year = y if mon > dct.month else y + 1
+            else:
+                year = y
+            return Norm("DATE", f"{year}-{mon:02d}")
     # "in June", "June 5", "late February", "in June last year", "June of next year"
     if m := re.fullmatch(r"(?:(early|mid|late|the end of|the beginning of|the start of|the middle of)[- ]?)?(\w+)\.?(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (?:of )?(last|this|next) year)?", t):
         mon_word = m.group(2)
@@ -319,6 +340,8 @@ def _relative(t: str, dct: dt.date, tense: str, month_ok: bool = False) -> Norm:
     if m := re.fullmatch(r"(\d{1,2})(?::(\d{2}))? ?([ap])\.?m\.?(?: \w+)?", t):
         h = int(m.group(1)) % 12 + (12 if m.group(3) == "p" else 0)
         return Norm("TIME", f"{dct.isoformat()}T{h:02d}:{m.group(2) or '00'}")
+    if m := re.fullmatch(r"(\d{1,2}):?(\d{2}) (utc|gmt)", t):
+        return Norm("TIME", f"{dct.isoformat()}T{int(m.group(1)):02d}:{m.group(2)}Z")
     if t in {"noon", "midday"}:
         return Norm("TIME", f"{dct.isoformat()}T12:00")
     if t in {"the weekend", "this weekend", "weekend"}:
@@ -336,14 +359,22 @@ _EXTRA = re.compile(
     r"|\b(?:last|next|this) (?:year|month|week|quarter)\b"
     r"|\b(?:early|mid|late)-\d{4}\b"
     r"|\b(?:in|In|since|Since|by|By|until|from|From) (?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|percent|shares|people|jobs|employees))"
-    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"|\bnow\b(?! that)"
+    r"|\b\d{1,2}:?\d\d (?:UTC|GMT)\b"
+    r"|(?<=\b[Ii]n )the past\b(?![- ](?:\d|few|several|two|three|four|five|year|month|week|decade|day|quarter))"
+    r"|\b(?:(?:last|next|this|early|late|mid-?) )?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?: \d{1,2}(?:st|nd|rd|th)?)?(?:,? \d{4})?\b",
 )
 _FUTURE_AUX = {"will", "'ll", "shall", "wo"}
 
 
 def tense_of(span: Span) -> str:
-    """'future' when the governing verb is future (will, going to, plans to, next), else 'past'."""
+    """'future' when the governing verb is future (will, going to, plans to, next), 'past' when it is
+    past, else 'present' (no direction: month names then take the nearest occurrence)."""
+    before = span.doc.text[max(0, span.start_char - 7) : span.start_char].lower().split()
+    if before and before[-1] in {"until", "till", "by"} and span.root.head.tag_ != "VBD":
+        return "future"
     head = span.root.head
     for _ in range(4):
         if head.pos_ in {"VERB", "AUX"}:
@@ -369,7 +400,7 @@ def tense_of(span: Span) -> str:
     sent = span.sent.text.lower()
     if re.search(r"\b(will|is set to|is due to|are due to|plans to|is scheduled|are scheduled|is expected to)\b", sent):
         return "future"
-    return "past"
+    return "present"
 
 
 def _trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -387,27 +418,55 @@ def _trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 NOT_TIME = re.compile(r"^(?:\d{1,3}|one|the \w+|some|a|an|\d+ (?:percent|per cent))$", re.I)
+# ages are not times in TimeML ("the 22-year-old", "a man, 40 years old")
+AGE = re.compile(r"[-\s]years?[-\s]old\b|-month-old\b", re.I)
+YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–]\s*(\d\d(?:\d\d)?)$")
 
 
-def extract_times(doc: Doc, article_id: str, published: dt.date | None, sent_of: dict[int, int]) -> list[TimeExpr]:
+def _candidates(doc: Doc) -> list[tuple[int, int]]:
     candidates: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ in {"DATE", "TIME"}:
             candidates.append(_trim_span(doc, ent.start_char, ent.end_char))
     for m in _EXTRA.finditer(doc.text):
         s, e = _trim_span(doc, m.start(), m.end())
-        if not any(cs < e and s < ce for cs, ce in candidates):
+        hits = [(cs, ce) for cs, ce in candidates if cs < e and s < ce]
+        # a longer rule match ("Friday afternoon") replaces the shorter NER span it contains ("Friday")
+        if hits and all(s <= cs and ce <= e for cs, ce in hits) and (s, e) not in hits:
+            candidates = [c for c in candidates if c not in hits]
+            hits = []
+        if not hits:
             candidates.append((s, e))
+    # "2009-2010" and "1957-58" are two years, as TimeML annotates them
+    out: list[tuple[int, int]] = []
+    for s, e in candidates:
+        m = YEAR_RANGE.search(doc.text[s:e])
+        if m and m.start() == 0:
+            out += [(s, s + 4), (s + m.start(2), e)]
+        else:
+            out.append((s, e))
+    return out
+
+
+def extract_times(doc: Doc, article_id: str, published: dt.date | None, sent_of: dict[int, int]) -> list[TimeExpr]:
+    candidates = _candidates(doc)
     out: list[TimeExpr] = []
     for start, end in sorted(set(candidates)):
         text = doc.text[start:end]
-        if not text or NOT_TIME.match(text) or text.lower() == "may":
+        if not text or AGE.search(doc.text[start : end + 5]):
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
         tense = tense_of(span)
-        norm = normalize(text, published, tense)
+        prev = doc.text[max(0, start - 6) : start]
+        if re.fullmatch(r"\d\d(?:\d\d)?", text) and re.search(r"(?:1[89]|20)\d\d\s*[-–]\s*$", doc.text[max(0, start - 8) : start]):
+            century = doc.text[max(0, start - 8) : start].strip(" -–")[-4:-2]
+            norm = Norm("DATE", text if len(text) == 4 else century + text)
+        elif NOT_TIME.match(text) or (text.lower() == "may" and (span[0].pos_ != "PROPN" or not prev.strip())):
+            continue
+        else:
+            norm = normalize(text, published, tense)
         # spaCy sometimes swallows a noun before the time ("an interview last week"): retry on
         # shorter tails and keep the first that resolves
         words = text.split(" ")

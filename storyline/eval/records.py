@@ -1,0 +1,49 @@
+"""Gold records read from the public corpora, one shape for every reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GoldTime:
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+
+
+@dataclass
+class GoldMention:
+    """An annotated entity or event mention; ``cluster`` is its (cross-document) instance."""
+
+    doc: str
+    mid: str
+    tag: str  # the corpus's markable tag: ENTITY_MENTION, ACTION_OCCURRENCE, HUMAN_PART_PER, ...
+    start: int
+    end: int
+    sentence: int
+    cluster: str
+    type: str = ""  # entity type where the corpus gives one (PER, ORG, LOC, PRO, FIN, MIX)
+
+
+@dataclass
+class GoldDoc:
+    id: str
+    text: str
+    dct: str | None = None  # ISO date of creation, where annotated
+    topic: str = ""
+    title: str = ""
+    times: list[GoldTime] = field(default_factory=list)
+    entities: list[GoldMention] = field(default_factory=list)
+    events: list[GoldMention] = field(default_factory=list)
+    # the sentences (one per line of ``text``) whose annotation is complete; None means all
+    scored: set[int] | None = None
+    # token id -> (sentence, token number in sentence, start, end), for corpora addressed by token
+    tokens: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+
+def in_scored(doc: GoldDoc, start: int) -> bool:
+    """Whether a prediction at ``start`` lies in the part of the document that was annotated."""
+    return doc.scored is None or doc.text.count("\n", 0, start) in doc.scored
