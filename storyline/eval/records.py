@@ -47,3 +47,13 @@ class GoldDoc:
 def in_scored(doc: GoldDoc, start: int) -> bool:
     """Whether a prediction at ``start`` lies in the part of the document that was annotated."""
     return doc.scored is None or doc.text.count("\n", 0, start) in doc.scored
+
+
+@dataclass
+class GoldQuote:
+    doc: str
+    start: int
+    end: int
+    speaker: str
+    speaker_aliases: list[str] = field(default_factory=list)
+    direct: bool = True

@@ -173,6 +173,15 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
         )
     mentions.sort(key=lambda m: (m.start, m.end))
     names = [m for m in mentions if m.kind == "name"]
+    # the small model often tags a lone surname as GPE or ORG ("Henderson said"); after the full
+    # name was a PERSON in this article, the surname is that person
+    surnames: set[str] = set()
+    for m in names:
+        words = m.text.split()
+        if m.label == "PERSON" and len(words) > 1:
+            surnames.add(words[-1])
+        elif len(words) == 1 and m.text in surnames:
+            m.label = "PERSON"
     subjects = {
         name_tok.idx for tok in doc if tok.dep_ in {"nsubj", "nsubjpass"}
         for name_tok in [doc[tok.left_edge.i if tok.pos_ == "PROPN" else tok.i]]
@@ -190,11 +199,18 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
             target = _pronoun_target(first[0], names, sent_of, subjects, want="ORG")
             if target is not None:
                 m.ref_start, m.ref_end, m.label = target.start, target.end, target.label
+    last: tuple[int, Mention] | None = None
     for tok in doc:
         if tok.pos_ == "PRON" and tok.dep_ in {"nsubj", "nsubjpass"} and tok.lower_ in (
             PERSON_PRONOUNS | PLURAL_PRONOUNS | {"it"}
         ):
             target = _pronoun_target(tok, names, sent_of, subjects)
+            # a run of "He said ... He added" keeps its referent past the three-sentence window
+            if target is None and last is not None and tok.lower_ in PERSON_PRONOUNS \
+                    and sent_of[tok.i] - last[0] <= 2:
+                target = last[1]
+            if target is not None and tok.lower_ in PERSON_PRONOUNS:
+                last = (sent_of[tok.i], target)
             mentions.append(
                 Mention(article_id, tok.idx, tok.idx + len(tok.text), tok.text,
                         target.label if target else "", "pronoun", sent_of[tok.i],
