@@ -27,6 +27,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 eval: $(STAMP)
+	@echo "Full evaluation: about 70 s on 2 cores"
 	$(BIN)/storyline eval all --write-docs docs/EVAL.md
 
 bench: $(STAMP)

@@ -180,3 +180,49 @@ def main() -> None:  # pragma: no cover
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+class EvalFmt(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[str, typer.Argument(help="tempeval3, meantime, ecbplus, quotes, semeval2015, or all.")],
+    data: Annotated[Path | None, typer.Option("--data", help="Folder of corpora (default: $STORYLINE_DATA or ../shared/data).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N documents (a quick check).")] = None,
+    fmt: Annotated[EvalFmt, typer.Option("--format", help="table or json.")] = EvalFmt.table,
+    write_docs: Annotated[Path | None, typer.Option("--write-docs", help="Also write the Markdown report here.")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score storyline against the gold corpora, beside the best published scores."""
+    from .eval import report, runner
+
+    names = list(runner.CORPORA) if corpus == "all" else [corpus]
+    reports = []
+    for name in names:
+        try:
+            if quiet:
+                reports += runner.run(name, data, limit)
+            else:
+                with err.status(f"evaluating on {name} ..."):
+                    reports += runner.run(name, data, limit)
+        except runner.CorpusMissing as exc:
+            err.print(f"skipped {name}: {exc}", highlight=False)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    if not reports:
+        raise typer.Exit(1)
+    if fmt == EvalFmt.json:
+        out.print_json(report.to_json(reports))
+    else:
+        for r in reports:
+            t = Table("task", "metric", "storyline", "best published", title=f"{r.corpus} ({r.docs} docs, {r.seconds:.0f} s)")
+            for row in r.rows:
+                t.add_row(row.task, row.metric, f"{100 * row.score:.1f}", row.best)
+            out.print(t)
+    if write_docs:
+        cmd = "storyline eval " + corpus + (f" --limit {limit}" if limit else "") + f" --write-docs {write_docs}"
+        report.write_docs(reports, write_docs, cmd)
+        err.print(f"wrote {write_docs}")

@@ -52,7 +52,7 @@ def detokenize(tokens: list[tuple[str, int, str]]) -> tuple[str, dict[str, tuple
     return "".join(out), offsets
 
 
-ENTITY_TAGS = ("ENTITY_MENTION", "HUMAN_PART", "NON_HUMAN_PART")
+ENTITY_TAGS = ("ENTITY_MENTION", "HUMAN_PART", "NON_HUMAN_PART", "LOC_")
 EVENT_TAGS = ("EVENT_MENTION", "ACTION_")
 
 

@@ -57,3 +57,24 @@ class GoldQuote:
     speaker: str
     speaker_aliases: list[str] = field(default_factory=list)
     direct: bool = True
+
+
+@dataclass
+class Row:
+    """One line of the results table: storyline's score beside the best published one."""
+
+    task: str
+    metric: str
+    score: float
+    best: str = ""  # best published score and system, as SOURCE.md gives it
+    note: str = ""
+
+
+@dataclass
+class Report:
+    corpus: str
+    docs: int
+    seconds: float
+    rows: list[Row] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
