@@ -118,10 +118,31 @@ def dossier(
     db: DbOpt = Path(DEFAULT_DB),
     format: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.md,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`), resolved on its own.")] = None,
 ) -> None:
-    """Print the dossier of everything in the database."""
+    """Print the dossier of everything in the database, or of one story."""
     _open(db).close()
-    _emit(render(pipeline.dossier_from_db(db), format.value), output)
+    if story:
+        try:
+            d = pipeline.story_dossier(db, story)
+        except KeyError as exc:
+            err.print(str(exc.args[0]))
+            raise typer.Exit(1) from None
+    else:
+        d = pipeline.dossier_from_db(db)
+    _emit(render(d, format.value), output)
+
+
+@app.command()
+def stories(db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """List the stories articles were grouped into on ingest."""
+    with _open(db) as store:
+        rows = store.rows("SELECT s.id, count(sa.article) AS n, min(a.published) AS first, max(a.published) AS last, "
+                          "min(a.title) AS example FROM stories s "
+                          "JOIN story_articles sa ON sa.story = s.id JOIN articles a ON a.id = sa.article "
+                          "GROUP BY s.id ORDER BY s.n")
+    _table("stories", ["story", "articles", "first", "last", "an article"],
+           [[r["id"], r["n"], r["first"], r["last"], r["example"]] for r in rows])
 
 
 def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:

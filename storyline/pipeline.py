@@ -10,6 +10,7 @@ from .dossier import build_dossier
 from .engine import Engine
 from .ingest import read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem
+from .resolve.stories import StoryIndex, article_profile
 from .store import Store
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
@@ -22,6 +23,7 @@ Progress = Callable[[int], None]
 class IngestResult:
     added: int = 0
     skipped: int = 0  # already in the database
+    touched: list[str] = field(default_factory=list)  # stories that gained articles
     problems: list[IngestProblem] = field(default_factory=list)
 
     @property
@@ -67,7 +69,32 @@ def ingest(
         else:
             _run(store, engine, batches, result, progress)
         store.record_problems(result.problems)
+        result.touched = assign_stories(store)
     return result
+
+
+def assign_stories(store: Store) -> list[str]:
+    """Put every article not yet in a story into one (online, nothing already assigned moves);
+    return the stories that changed, the only ones whose resolution is now stale."""
+    index = StoryIndex(store.story_states())
+    assigned: dict[str, str] = {}
+    touched: dict[str, None] = {}
+    for an in store.unassigned():
+        st = index.assign(an.article.id, article_profile(an))
+        assigned[an.article.id] = st.id
+        touched[st.id] = None
+    if assigned:
+        store.save_stories(index.stories, assigned)
+    return list(touched)
+
+
+def story_dossier(db: str | Path, story: str) -> Dossier:
+    """Resolve one story from its own articles: what adding articles to a story re-runs."""
+    with Store(db, readonly=True) as store:
+        ids = store.story_articles(story)
+        if not ids:
+            raise KeyError(f"no story {story!r} in {db}")
+        return build_dossier(store.analyses_of(ids))
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,

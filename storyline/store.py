@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .model import ArticleAnalysis, IngestProblem
+from .resolve.stories import StoryState
 
 DEFAULT_DB = "storyline.db"
 
@@ -59,6 +61,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE overrides(
         id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT, at TEXT NOT NULL);
+    """,
+    # 3: online story assignment, kept so new articles join stories without re-resolving the rest
+    """
+    CREATE TABLE stories(id TEXT PRIMARY KEY, n INTEGER NOT NULL, profile TEXT NOT NULL);
+    CREATE TABLE story_articles(
+        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, story TEXT NOT NULL);
+    CREATE INDEX story_articles_story ON story_articles(story);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -196,6 +205,47 @@ class Store:
             "ORDER BY articles.published, articles.id"
         ):
             yield ArticleAnalysis.from_json(json.loads(row[0]))
+
+    def analyses_of(self, article_ids: Iterable[str]) -> list[ArticleAnalysis]:
+        out = []
+        for aid in article_ids:
+            an = self.analysis(aid)
+            if an is not None:
+                out.append(an)
+        return out
+
+    def unassigned(self) -> list[ArticleAnalysis]:
+        """Articles not yet in a story, in publication order."""
+        return [ArticleAnalysis.from_json(json.loads(r[0])) for r in self.conn.execute(
+            "SELECT json FROM analyses JOIN articles ON articles.id = analyses.article "
+            "WHERE articles.id NOT IN (SELECT article FROM story_articles) ORDER BY articles.published, articles.id")]
+
+    def story_states(self) -> list[StoryState]:
+        members: dict[str, list[str]] = {}
+        for art, story in self.conn.execute(
+            "SELECT sa.article, sa.story FROM story_articles sa JOIN articles a ON a.id = sa.article "
+            "ORDER BY a.published, a.id"
+        ):
+            members.setdefault(story, []).append(art)
+        out = []
+        for sid, profile in self.conn.execute("SELECT id, profile FROM stories ORDER BY n"):
+            st = StoryState(sid, members.get(sid, []), Counter(json.loads(profile)))
+            st.norm = sum(v * v for v in st.profile.values()) ** 0.5
+            out.append(st)
+        return out
+
+    def save_stories(self, stories: Iterable[StoryState], assigned: dict[str, str]) -> None:
+        with self.conn:
+            for n, st in enumerate(stories):
+                self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, json.dumps(st.profile)))
+            self.conn.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", assigned.items())
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT story FROM story_articles WHERE article=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_articles(self, story: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT article FROM story_articles WHERE story=?", (story,))]
 
     def analysis(self, article_id: str) -> ArticleAnalysis | None:
         row = self.conn.execute("SELECT json FROM analyses WHERE article=?", (article_id,)).fetchone()

@@ -82,6 +82,9 @@ def fuse_events(
         out = []
         for s in spans:
             eid = index.get((s.article, s.start))
+            # "The Calder Port Authority": the name starts after the article
+            if eid is None and s.text[:4].lower() == "the ":
+                eid = index.get((s.article, s.start + 4))
             if eid and eid not in out:
                 out.append(eid)
         return out

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import ArticleAnalysis, Entity, Event, Story
+from .entities import name_key
 
 THRESHOLD = 0.3
 
@@ -22,14 +23,30 @@ class StoryState:
     id: str
     articles: list[str] = field(default_factory=list)
     profile: Counter[str] = field(default_factory=Counter)
+    norm: float = 0.0
+
+    def add(self, article: str, profile: Counter[str]) -> None:
+        self.articles.append(article)
+        self.profile.update(profile)
+        self.norm = math.sqrt(sum(v * v for v in self.profile.values()))
 
 
-def article_profile(an: ArticleAnalysis, index: dict[tuple[str, int], str], etypes: dict[str, str]) -> Counter[str]:
+def article_profile(an: ArticleAnalysis) -> Counter[str]:
+    """Counts of the people and organisations an article names, by name key. It needs nothing but
+    the article itself, so a story can be chosen for a new article without resolving the
+    collection again; a lone surname counts for the full name it shortens in the same article."""
+    full: dict[str, str] = {}
     prof: Counter[str] = Counter()
     for m in an.mentions:
-        eid = index.get((m.article, m.start))
-        if eid and etypes.get(eid) in {"PERSON", "ORG"}:
-            prof[eid] += 1
+        if m.kind != "name" or m.label not in {"PERSON", "ORG"}:
+            continue
+        key = name_key(m.text)
+        if not key:
+            continue
+        words = key.split()
+        if len(words) > 1:
+            full.setdefault(words[-1], key)
+        prof[full.get(key, key)] += 1
     return prof
 
 
@@ -41,40 +58,71 @@ def similarity(a: Counter[str], b: Counter[str]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def assign(stories: list[StoryState], article: str, profile: Counter[str]) -> StoryState:
-    best, score = None, 0.0
-    for s in stories:
-        sc = similarity(profile, s.profile)
-        if sc > score:
-            best, score = s, sc
-    if best is None or score < THRESHOLD:
-        best = StoryState(id=f"s{len(stories)}")
-        stories.append(best)
-    best.articles.append(article)
-    best.profile.update(profile)
-    return best
+class StoryIndex:
+    """Stories with an inverted index from name key to story, so a new article is compared only
+    with the stories that share a name with it (blocking), not with every story."""
+
+    def __init__(self, stories: list[StoryState] | None = None) -> None:
+        self.stories: list[StoryState] = []
+        self._by_key: dict[str, set[int]] = {}
+        for st in stories or []:
+            self._register(st)
+
+    def _register(self, st: StoryState) -> int:
+        n = len(self.stories)
+        self.stories.append(st)
+        for k in st.profile:
+            self._by_key.setdefault(k, set()).add(n)
+        return n
+
+    def assign(self, article: str, profile: Counter[str]) -> StoryState:
+        na = math.sqrt(sum(v * v for v in profile.values()))
+        best, score = None, 0.0
+        for n in sorted({i for k in profile for i in self._by_key.get(k, ())}):
+            st = self.stories[n]
+            dot = sum(v * st.profile[k] for k, v in profile.items())
+            sc = dot / (na * st.norm) if na and st.norm else 0.0
+            if sc > score:
+                best, score = n, sc
+        if best is None or score < THRESHOLD:
+            best = self._register(StoryState(id=f"s{len(self.stories)}"))
+        st = self.stories[best]
+        st.add(article, profile)
+        for k in profile:
+            self._by_key.setdefault(k, set()).add(best)
+        return st
 
 
 def cluster_stories(
     analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str], entities: list[Entity],
     events: list[Event], existing: list[StoryState] | None = None,
 ) -> list[Story]:
-    etypes = {e.id: e.type for e in entities}
-    names = {e.id: e.name for e in entities}
-    stories = list(existing or [])
+    names = {name_key(alias): e.name for e in entities for alias in [e.name, *e.aliases]}
+    stories = StoryIndex(existing)
     for an in sorted(analyses, key=lambda a: (a.article.published or "", a.article.id)):
-        assign(stories, an.article.id, article_profile(an, index, etypes))
-    out = []
-    for s in stories:
-        arts = set(s.articles)
-        central = Counter()
-        for ev in events:
-            if arts & set(ev.articles):
-                central[ev.id] = len(arts & set(ev.articles))
-        top = [names[k] for k, _ in s.profile.most_common(2) if k in names]
-        title = " and ".join(top) or "Untitled story"
-        if central:
-            ev = next(e for e in events if e.id == central.most_common(1)[0][0])
-            title = ev.summary or title
-        out.append(Story(id=s.id, title=title, articles=s.articles))
+        stories.assign(an.article.id, article_profile(an))
+    events_of = events_by_article(events)
+    return [story_record(s, names, events_of) for s in stories.stories]
+
+
+def story_record(s: StoryState, names: dict[str, str], events_of: dict[str, list[Event]]) -> Story:
+    """A story's title is the summary of its most reported event, else its two most named actors."""
+    central: Counter[str] = Counter()
+    by_id: dict[str, Event] = {}
+    for a in s.articles:
+        for ev in events_of.get(a, []):
+            central[ev.id] += 1
+            by_id[ev.id] = ev
+    top = [names[k] for k, _ in s.profile.most_common(2) if k in names]
+    title = " and ".join(top) or "Untitled story"
+    if central:
+        title = by_id[central.most_common(1)[0][0]].summary or title
+    return Story(id=s.id, title=title, articles=s.articles)
+
+
+def events_by_article(events: list[Event]) -> dict[str, list[Event]]:
+    out: dict[str, list[Event]] = {}
+    for ev in events:
+        for a in dict.fromkeys(ev.articles):
+            out.setdefault(a, []).append(ev)
     return out
