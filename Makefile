@@ -21,8 +21,19 @@ demo: $(STAMP)
 	$(BIN)/storyline dossier --db $(OUT)/storyline.db --format html -o $(OUT)/dossier.html
 	$(BIN)/storyline dossier --db $(OUT)/storyline.db --format json -o $(OUT)/dossier.json
 	@echo "Wrote $(OUT)/dossier.md, $(OUT)/dossier.html and $(OUT)/dossier.json from $(OUT)/storyline.db"
+	@echo "Browse it: make serve   (or: $(BIN)/storyline serve --db $(OUT)/storyline.db, then open http://127.0.0.1:8000/)"
 
-test: $(STAMP)
+serve: $(STAMP)
+	test -f $(OUT)/storyline.db || $(MAKE) demo
+	$(BIN)/storyline serve --db $(OUT)/storyline.db
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check storyline tests benchmarks
 	$(BIN)/pytest
 
@@ -31,7 +42,12 @@ eval: $(STAMP)
 	$(BIN)/storyline eval all --write-docs docs/EVAL.md
 
 bench: $(STAMP)
+	@echo "Benchmarks take about 25 minutes on 2 cores (10,000 articles are parsed twice)"
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/scale.py --sizes 100 1000 10000
+	$(BIN)/python benchmarks/ingest_stream.py --articles 10000
+	$(BIN)/python benchmarks/workers.py --articles 400 --rounds 2
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) $(OUT)

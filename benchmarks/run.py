@@ -9,6 +9,7 @@ the two runs several times in one process and taking the best time of each.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--out", default="benchmarks/results/extract.json")
     args = ap.parse_args()
     arts = corpus(args.articles)
     nlp = get_nlp()
@@ -54,6 +56,9 @@ def main() -> None:
     print(f"bare nlp.pipe: {b:.2f}s ({words / b:,.0f} words/s)")
     print(f"storyline extraction: {f:.2f}s ({words / f:,.0f} words/s)")
     print(f"throughput ratio storyline/spaCy = {b / f:.2f}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps({"articles": len(arts), "words": words, "bare_s": b, "storyline_s": f,
+                                          "ratio": b / f}, indent=1))
 
 
 if __name__ == "__main__":

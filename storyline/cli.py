@@ -247,3 +247,23 @@ def eval_cmd(
         cmd = "storyline eval " + corpus + (f" --limit {limit}" if limit else "") + f" --write-docs {write_docs}"
         report.write_docs(reports, write_docs, cmd)
         err.print(f"wrote {write_docs}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse the database in a web UI (stories, entities, articles, graph, search, ask) and a JSON API."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    try:
+        application = create_app(db)
+    except StoreError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from None
+    err.print(f"storyline: open http://{host}:{port}/ (JSON API under /api, schema at /docs)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -10,7 +10,7 @@ from .dossier import build_dossier
 from .engine import Engine
 from .ingest import read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem
-from .resolve.stories import StoryIndex, article_profile
+from .resolve.stories import StoryIndex, StoryState, article_profile
 from .store import Store
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
@@ -63,28 +63,42 @@ def ingest(
         known = store.known_ids()
         items = read_articles(paths, published=published, source=source)
         batches = _batches(items, batch_size, result, known, report)
+        stories = StoryIndex(store.story_states())
         if engine is None:
             with Engine() as own:
-                _run(store, own, batches, result, progress)
+                _run(store, own, batches, result, progress, stories)
         else:
-            _run(store, engine, batches, result, progress)
+            _run(store, engine, batches, result, progress, stories)
         store.record_problems(result.problems)
-        result.touched = assign_stories(store)
+        touched = dict.fromkeys(result.touched)
+        touched.update(dict.fromkeys(assign_stories(store)))
+        result.touched = list(touched)
     return result
 
 
-def assign_stories(store: Store) -> list[str]:
-    """Put every article not yet in a story into one (online, nothing already assigned moves);
-    return the stories that changed, the only ones whose resolution is now stale."""
-    index = StoryIndex(store.story_states())
+def _assign(store: Store, index: StoryIndex, analyses: list[ArticleAnalysis]) -> list[str]:
+    """Put these articles into stories (online: nothing already assigned moves) and store that
+    with the changed profiles; return the stories that changed, whose resolution is now stale."""
     assigned: dict[str, str] = {}
-    touched: dict[str, None] = {}
-    for an in store.unassigned():
+    changed: dict[int, StoryState] = {}
+    position = {st.id: n for n, st in enumerate(index.stories)}
+    for an in analyses:
         st = index.assign(an.article.id, article_profile(an))
+        position.setdefault(st.id, len(index.stories) - 1)
         assigned[an.article.id] = st.id
-        touched[st.id] = None
+        changed[position[st.id]] = st
     if assigned:
-        store.save_stories(index.stories, assigned)
+        store.save_stories(changed.items(), assigned)
+    return [st.id for st in changed.values()]
+
+
+def assign_stories(store: Store, chunk: int = BATCH) -> list[str]:
+    """Assign the articles an interrupted ingest left outside any story, a chunk at a time."""
+    index = StoryIndex(store.story_states())
+    ids = store.unassigned()
+    touched: dict[str, None] = {}
+    for i in range(0, len(ids), chunk):
+        touched.update(dict.fromkeys(_assign(store, index, store.analyses_of(ids[i : i + chunk]))))
     return list(touched)
 
 
@@ -98,22 +112,25 @@ def story_dossier(db: str | Path, story: str) -> Dossier:
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
-         progress: Progress | None) -> None:
+         progress: Progress | None, stories: StoryIndex) -> None:
     # a few batches in flight at most: memory stays flat however large the input
     window = max(2, eng.workers * 2)
     pending: list[list[Article]] = []
     for batch in batches:
         pending.append(batch)
         if len(pending) >= window:
-            _flush(store, eng, pending, result, progress)
+            _flush(store, eng, pending, result, progress, stories)
             pending = []
-    _flush(store, eng, pending, result, progress)
+    _flush(store, eng, pending, result, progress, stories)
 
 
 def _flush(store: Store, eng: Engine, pending: list[list[Article]], result: IngestResult,
-           progress: Progress | None) -> None:
+           progress: Progress | None, stories: StoryIndex) -> None:
     for analyses in eng.map(pending):
         result.added += store.add(analyses)
+        for sid in _assign(store, stories, analyses):
+            if sid not in result.touched:
+                result.touched.append(sid)
         if progress:
             progress(len(analyses))
 

@@ -19,6 +19,7 @@ from .model import ArticleAnalysis, IngestProblem
 from .resolve.stories import StoryState
 
 DEFAULT_DB = "storyline.db"
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -68,6 +69,13 @@ MIGRATIONS: list[str] = [
     CREATE TABLE story_articles(
         article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, story TEXT NOT NULL);
     CREATE INDEX story_articles_story ON story_articles(story);
+    """,
+    # 4: search with English stemming ("subpoena" finds "subpoenaed")
+    """
+    DROP TABLE sentences_fts;
+    CREATE VIRTUAL TABLE sentences_fts USING fts5(text, sentence UNINDEXED, article UNINDEXED,
+        tokenize='porter unicode61');
+    INSERT INTO sentences_fts(text, sentence, article) SELECT text, id, article FROM sentences;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -214,11 +222,10 @@ class Store:
                 out.append(an)
         return out
 
-    def unassigned(self) -> list[ArticleAnalysis]:
-        """Articles not yet in a story, in publication order."""
-        return [ArticleAnalysis.from_json(json.loads(r[0])) for r in self.conn.execute(
-            "SELECT json FROM analyses JOIN articles ON articles.id = analyses.article "
-            "WHERE articles.id NOT IN (SELECT article FROM story_articles) ORDER BY articles.published, articles.id")]
+    def unassigned(self) -> list[str]:
+        """Ids of articles not yet in a story (left by an interrupted ingest), in publication order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM story_articles) ORDER BY published, id")]
 
     def story_states(self) -> list[StoryState]:
         members: dict[str, list[str]] = {}
@@ -234,9 +241,10 @@ class Store:
             out.append(st)
         return out
 
-    def save_stories(self, stories: Iterable[StoryState], assigned: dict[str, str]) -> None:
+    def save_stories(self, stories: Iterable[tuple[int, StoryState]], assigned: dict[str, str]) -> None:
+        """Write the given (position, story) profiles and the new memberships in one transaction."""
         with self.conn:
-            for n, st in enumerate(stories):
+            for n, st in stories:
                 self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, json.dumps(st.profile)))
             self.conn.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", assigned.items())
 
@@ -255,9 +263,10 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, object]]:
-        """Full-text search over sentences, best first (BM25), with a highlighted snippet."""
+        """Full-text search over sentences, best first (BM25), with a snippet whose matches sit
+        between MARK_OPEN and MARK_CLOSE (control characters that never occur in article text)."""
         return self.rows(
-            "SELECT sentence, article, text, snippet(sentences_fts, 0, '[', ']', '…', 16) AS snippet, "
+            "SELECT sentence, article, text, snippet(sentences_fts, 0, char(2), char(3), '…', 16) AS snippet, "
             "bm25(sentences_fts) AS score FROM sentences_fts WHERE sentences_fts MATCH ? "
             "ORDER BY score LIMIT ?",
             (fts_query(query), limit),

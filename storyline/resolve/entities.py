@@ -127,7 +127,8 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
             g = groups.setdefault(key, Group(key))
             g.mentions.append(m)
             g.labels[m.label] += 1
-            if g not in by_article[m.article]:
+            # identity, not equality: a dataclass == compares every mention, and this runs per mention
+            if not any(x is g for x in by_article[m.article]):
                 by_article[m.article].append(g)
         # a name with a person-role descriptor is a person: count it as a strong vote
         for m in an.mentions:

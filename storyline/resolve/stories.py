@@ -75,10 +75,16 @@ class StoryIndex:
             self._by_key.setdefault(k, set()).add(n)
         return n
 
+    # a name in more stories than this (an outlet, a regulator) still counts in the cosine but does not
+    # make every story a candidate: the block stays small as the collection grows
+    MAX_POSTINGS = 50
+
     def assign(self, article: str, profile: Counter[str]) -> StoryState:
         na = math.sqrt(sum(v * v for v in profile.values()))
         best, score = None, 0.0
-        for n in sorted({i for k in profile for i in self._by_key.get(k, ())}):
+        postings = [self._by_key.get(k, set()) for k in profile]
+        rare = [p for p in postings if len(p) <= self.MAX_POSTINGS] or [min(postings, key=len, default=set())]
+        for n in sorted({i for p in rare for i in p}):
             st = self.stories[n]
             dot = sum(v * st.profile[k] for k, v in profile.items())
             sc = dot / (na * st.norm) if na and st.norm else 0.0

@@ -1,0 +1,110 @@
+"""Writes docs/PERFORMANCE.md and docs/scaling.png from the JSON files in benchmarks/results/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RES = ROOT / "benchmarks" / "results"
+
+
+def _load(name: str) -> dict | list | None:
+    p = RES / f"{name}.json"
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def plot(scale: list[dict], path: Path) -> None:
+    n = [r["articles"] for r in scale]
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+    ax[0].loglog(n, [r["extract_s"] for r in scale], "o-", label="extraction (parse + extractors)")
+    ax[0].loglog(n, [r["resolve_s"] for r in scale], "s-", label="resolution (entities, events, stories)")
+    ax[0].set_xlabel("articles")
+    ax[0].set_ylabel("seconds")
+    ax[0].set_title("Time per stage")
+    ax[0].legend()
+    ax[0].grid(True, which="both", alpha=0.3)
+    ax[1].semilogx(n, [r["extract_peak_mib"] for r in scale], "o-", label="extraction")
+    ax[1].semilogx(n, [r["resolve_peak_mib"] for r in scale], "s-", label="resolution")
+    ax[1].set_xlabel("articles")
+    ax[1].set_ylabel("peak resident memory (MiB)")
+    ax[1].set_title("Peak memory per stage")
+    ax[1].legend()
+    ax[1].grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    ext, scale, ing, wk = _load("extract"), _load("scale"), _load("ingest"), _load("workers")
+    lines = ["# Performance", "",
+             f"Produced by `make bench` (benchmarks/*.py, then benchmarks/report.py) on {dt.date.today()}, on the shared",
+             "2-core machine. The machine is noisy, so each claim rests on a ratio measured side by side in one run.", ""]
+    if ext:
+        lines += ["## Extraction vs bare spaCy (`benchmarks/run.py`)", "",
+                  f"{ext['articles']} distinct articles ({ext['words']:,} words), bare `nlp.pipe` and storyline's extraction",
+                  "(the same `nlp.pipe` plus entities, quotes, amounts, TIMEX3 and events) alternated, best of three each.", "",
+                  "| run | time | words/s |", "|---|---:|---:|",
+                  f"| bare `nlp.pipe` (en_core_web_sm 3.8.0) | {ext['bare_s']:.2f} s | {ext['words'] / ext['bare_s']:,.0f} |",
+                  f"| storyline extraction | {ext['storyline_s']:.2f} s | {ext['words'] / ext['storyline_s']:,.0f} |",
+                  f"| **ratio storyline / spaCy** | | **{ext['ratio']:.2f}** |", ""]
+    if scale:
+        plot(scale, ROOT / "docs" / "scaling.png")
+        lines += ["## Scaling curve (`benchmarks/scale.py`)", "",
+                  "Synthetic collections (the sample corpus retold with other names, amounts and dates, ten articles",
+                  "per story; `storyline/synth.py`), each size in a fresh process.", "",
+                  "| articles | words | mentions | extraction | resolution | resolution share | peak MiB (extract / resolve) | stories |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['articles']:,} | {r['words']:,} | {r['mentions']:,} | {r['extract_s']:.1f} s | {r['resolve_s']:.2f} s | "
+                  f"{100 * r['resolve_share']:.1f}% | {r['extract_peak_mib']:.0f} / {r['resolve_peak_mib']:.0f} | {r['stories']:,} |"
+                  for r in scale]
+        if len(scale) > 1:
+            a, b = scale[0], scale[-1]
+            growth = (b["resolve_s"] / a["resolve_s"]) / (b["mentions"] / a["mentions"])
+            lines += ["", f"From {a['articles']:,} to {b['articles']:,} articles, mentions grow {b['mentions'] / a['mentions']:.0f}x and",
+                      f"resolution time {b['resolve_s'] / a['resolve_s']:.0f}x: {growth:.2f}x the linear rate (n log n would be about",
+                      f"{__import__('math').log(b['mentions']) / __import__('math').log(a['mentions']):.2f}x). Resolution blocks by name key,",
+                      "(type, participant) and story inverted index; nothing compares all pairs."]
+        lines += ["", "![scaling curve](scaling.png)", ""]
+    if ing:
+        s, i = ing["stream"], ing["incremental"]
+        lines += ["## Streaming ingest (`benchmarks/ingest_stream.py`)", "",
+                  f"`storyline ingest` of a {s['articles']:,}-article JSONL file ({s['file_mib']:.1f} MiB) in a subprocess whose memory is",
+                  f"sampled every second: {s['seconds']:.0f} s in all.", "",
+                  "| progress | peak resident memory |", "|---|---:|",
+                  f"| first 10% of articles | {s['peak_rss_mib_first_10pct']:.0f} MiB |",
+                  f"| 40-60% | {s['peak_rss_mib_40_60pct']:.0f} MiB |",
+                  f"| last 10% | {s['peak_rss_mib_last_10pct']:.0f} MiB |", "",
+                  "Memory stays flat: batches of 64 articles, at most a few batches in flight, one transaction each.", "",
+                  "## Incremental resolution", "",
+                  f"Then {i['added']} follow-up articles to existing stories were ingested ({i['ingest_10_s']:.1f} s, mostly parsing) and",
+                  f"only the {i['stories_touched']} stories they joined were resolved again: {i['reresolve_touched_s']:.2f} s, against",
+                  f"{i['full_resolution_s']:.1f} s to resolve the whole database from scratch: **{i['speedup']:.0f}x faster**.", ""]
+    if wk:
+        b = wk["best_s"]
+        lines += ["## Workers and Dask (`benchmarks/workers.py`)", "",
+                  f"`storyline ingest` of {wk['articles']} articles, configurations alternated, best of each:", "",
+                  "| configuration | time | speed-up |", "|---|---:|---:|"]
+        lines += [f"| {k} | {v:.1f} s | {b['1 worker'] / v:.2f}x |" for k, v in b.items()]
+        lines += ["", "The machine has 2 cores, so 2x is the ceiling; each worker loads the model once, which costs a",
+                  "few seconds per run and weighs more on small inputs.", ""]
+    lines += ["## Using your own Dask cluster", "",
+              "Start a scheduler and workers where storyline is installed (same version, same model package):", "",
+              "```sh", "dask scheduler                      # prints tcp://HOST:8786",
+              "dask worker tcp://HOST:8786 --nthreads 1 --nworkers 4",
+              "storyline ingest articles/ --db story.db --engine dask --scheduler tcp://HOST:8786", "```", "",
+              "Without `--scheduler`, `--engine dask --workers N` starts a local cluster of N processes. Only the",
+              "per-article stage runs on the cluster; writes to SQLite stay in the calling process, one batch",
+              "per transaction. The output is identical whatever the engine (tests/test_engines.py).", ""]
+    (ROOT / "docs" / "PERFORMANCE.md").write_text("\n".join(lines), encoding="utf-8")
+    print("wrote docs/PERFORMANCE.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The web UI and JSON API over a storyline database (``storyline serve``)."""

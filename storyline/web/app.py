@@ -1,0 +1,260 @@
+"""FastAPI app: server-rendered pages and a JSON API over one storyline database, opened read-only.
+
+The dossier is resolved once and kept until the database file changes. Every page escapes article
+text (Jinja2 autoescape); bad ids give a 404 page and bad parameters a 422 page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..ask import answer
+from ..dossier import build_dossier
+from ..model import Dossier, Quote
+from ..render.cite import Citer
+from ..render.summary import summarize_stories
+from ..store import MARK_CLOSE, MARK_OPEN, Store
+from . import views
+
+_env = Environment(loader=PackageLoader("storyline.web", "templates"), autoescape=select_autoescape(["html"]))
+
+
+class Data:
+    """The database and its resolved dossier, rebuilt when the file changes."""
+
+    def __init__(self, db: str | Path) -> None:
+        self.db = Path(db)
+        Store(self.db, readonly=True).close()  # fail early on a missing or newer database
+        self._lock = Lock()
+        self._stamp: tuple[float, ...] | None = None
+        self._dossier: Dossier | None = None
+
+    def _files_stamp(self) -> tuple[float, ...]:
+        return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in (self.db, Path(f"{self.db}-wal")))
+
+    def store(self) -> Store:
+        return Store(self.db, readonly=True)
+
+    def dossier(self) -> Dossier:
+        with self._lock:
+            stamp = self._files_stamp()
+            if self._dossier is None or stamp != self._stamp:
+                with self.store() as s:
+                    self._dossier = build_dossier(list(s.analyses()))
+                self._entity_at = views.entity_index(self._dossier)
+                self._stamp = stamp
+            return self._dossier
+
+    @property
+    def entity_at(self) -> dict[tuple[str, int], str]:
+        self.dossier()
+        return self._entity_at
+
+
+def _day(value: str, name: str) -> str:
+    """A date filter from a form: empty means none; anything else must be a real ISO date."""
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _plain(obj: Any) -> Any:
+    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
+
+
+def create_app(db: str | Path) -> FastAPI:
+    data = Data(db)
+    app = FastAPI(title="storyline", description="Story dossiers from news articles, every statement cited.",
+                  version="0.1.0")
+
+    def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status)
+
+    def citer_link(d: Dossier) -> Any:
+        cite = Citer(d)
+
+        def link(article: str, offset: int | None = None) -> dict[str, str]:
+            n = cite.sentence(article, offset) if offset is not None else 0
+            return {"href": f"/article/{article}#s{n}", "text": cite(article, offset)}
+        return link
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page("error.html", exc.status_code, code=exc.status_code, message=str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Any:
+        msg = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": msg}, status_code=422)
+        return page("error.html", 422, code=422, message=msg)
+
+    def story_or_404(d: Dossier, story_id: str) -> Any:
+        for s in summarize_stories(d, Citer(d)):
+            if s.story.id == story_id:
+                return s
+        raise HTTPException(404, f"no story {story_id!r}")
+
+    def entity_or_404(d: Dossier, entity_id: str) -> Any:
+        for e in d.entities:
+            if e.id == entity_id:
+                return e
+        raise HTTPException(404, f"no entity {entity_id!r}")
+
+    def article_or_404(d: Dossier, article_id: str) -> Any:
+        for an in d.analyses:
+            if an.article.id == article_id:
+                return an
+        raise HTTPException(404, f"no article {article_id!r}")
+
+    # ---- pages ----------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> Any:
+        d = data.dossier()
+        return page("index.html", d=d, summaries=summarize_stories(d, Citer(d)))
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(story_id: str) -> Any:
+        d = data.dossier()
+        s = story_or_404(d, story_id)
+        arts = set(s.story.articles)
+        names = {e.id: e.name for e in d.entities}
+        by_speaker: dict[str, list[Quote]] = defaultdict(list)
+        for q in d.quotes:
+            if q.article in arts:
+                by_speaker[names.get(q.speaker or "") or q.speaker_name or q.speaker_text or "Unattributed"].append(q)
+        timeline = [t for t in d.timeline if arts & set(t.articles)]
+        events = {e.id: e for e in d.events}
+        discrepancies = [x for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]
+        entities = [e for e, _ in s.who] + [e for e in d.entities if e.type in {"PERSON", "ORG"}
+                                             and arts & {m.article for m in e.mentions} and e not in [w for w, _ in s.who]][:10]
+        return page("story.html", d=d, s=s, link=citer_link(d), timeline=timeline, events=events,
+                    positions=views.timeline_positions(timeline), entities=entities,
+                    quotes_by_speaker=sorted(by_speaker.items(), key=lambda kv: -len(kv[1])),
+                    discrepancies=discrepancies, sources={a.article.id: a.article for a in d.analyses})
+
+    @app.get("/entity/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity(entity_id: str) -> Any:
+        d = data.dossier()
+        e = entity_or_404(d, entity_id)
+        quotes = [q for q in d.quotes if q.speaker == e.id]
+        titles = {a.article.id: a.article.title for a in d.analyses}
+        return page("entity.html", d=d, e=e, link=citer_link(d), quotes=quotes, events=views.events_of(d, e),
+                    cooc=views.cooccurring(d, e), titles=titles)
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(article_id: str) -> Any:
+        d = data.dossier()
+        an = article_or_404(d, article_id)
+        return page("article.html", an=an, body=views.highlight(an, data.entity_at))
+
+    @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
+    def graph() -> Any:
+        return page("graph.html", g=views.graph_svg(data.dossier()))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(q: str = Query("", max_length=500), entity: str = "", source: str = "",
+                    date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> Any:
+        d = data.dossier()
+        hits = _search(d, q, entity, source, date_from, date_to) if q.strip() else []
+        _day(date_from, "from"), _day(date_to, "to")
+        return page("search.html", q=q, hits=hits, entity=entity, source=source, date_from=date_from or "",
+                    date_to=date_to or "", entities=d.entities[:200],
+                    sources=sorted({a.article.source for a in d.analyses if a.article.source}))
+
+    @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
+    def ask_page(q: str = Query("", max_length=500)) -> Any:
+        d = data.dossier()
+        ans = None
+        if q.strip():
+            with data.store() as s:
+                ans = answer(s, d, q)
+        return page("ask.html", q=q, ans=ans, link=citer_link(d))
+
+    def _search(d: Dossier, q: str, entity: str, source: str, date_from: str, date_to: str) -> list[dict]:
+        lo, hi = _day(date_from, "from"), _day(date_to, "to")
+        with data.store() as s:
+            rows = s.search(q, limit=200)
+        arts = {a.article.id: a.article for a in d.analyses}
+        ent_articles = None
+        if entity:
+            ent_articles = {m.article for m in entity_or_404(d, entity).mentions}
+        out = []
+        for r in rows:
+            a = arts.get(str(r["article"]))
+            if a is None or (ent_articles is not None and a.id not in ent_articles):
+                continue
+            if source and a.source != source:
+                continue
+            day = (a.published or "")[:10]
+            if lo and (not day or day < lo):
+                continue
+            if hi and (not day or day > hi):
+                continue
+            n = str(r["sentence"]).rsplit(":s", 1)[1]
+            snippet = str(escape(str(r["snippet"]))).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+            out.append({"article": a.id, "title": a.title, "source": a.source, "published": day,
+                        "snippet": Markup(snippet), "text": r["text"], "href": f"/article/{a.id}#s{n}", "sentence": r["sentence"]})
+        return out[:50]
+
+    # ---- JSON API -------------------------------------------------------------------------
+    @app.get("/api/stories")
+    def api_stories() -> list[dict]:
+        d = data.dossier()
+        return [{"id": s.id, "title": s.title, "articles": s.articles} for s in d.stories]
+
+    @app.get("/api/stories/{story_id}")
+    def api_story(story_id: str) -> dict:
+        d = data.dossier()
+        s = story_or_404(d, story_id)
+        arts = set(s.story.articles)
+        return {"id": s.story.id, "title": s.story.title, "when": s.when, "articles": s.story.articles,
+                "who": [{"entity": e.id, "name": e.name, "cite": c} for e, c in s.who],
+                "what": [{"summary": w, "cite": c} for w, c in s.what],
+                "timeline": [_plain(t) for t in d.timeline if arts & set(t.articles)],
+                "discrepancies": [_plain(x) for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]}
+
+    @app.get("/api/entities")
+    def api_entities() -> list[dict]:
+        return [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "mentions": len(e.mentions)}
+                for e in data.dossier().entities]
+
+    @app.get("/api/entities/{entity_id}")
+    def api_entity(entity_id: str) -> dict:
+        return _plain(entity_or_404(data.dossier(), entity_id))
+
+    @app.get("/api/articles/{article_id}")
+    def api_article(article_id: str) -> dict:
+        return article_or_404(data.dossier(), article_id).to_json()
+
+    @app.get("/api/search")
+    def api_search(q: str = Query(..., min_length=1, max_length=500), entity: str = "", source: str = "",
+                   date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> list[dict]:
+        return [{k: (str(v) if k == "snippet" else v) for k, v in h.items()}
+                for h in _search(data.dossier(), q, entity, source, date_from, date_to)]
+
+    @app.get("/api/ask")
+    def api_ask(q: str = Query(..., min_length=1, max_length=500)) -> dict:
+        d = data.dossier()
+        with data.store() as s:
+            ans = answer(s, d, q)
+        return _plain(ans)
+
+    return app

@@ -1,0 +1,54 @@
+"""The JSON API and error handling, over HTTP against the real server."""
+
+import sqlite3
+
+import httpx
+
+
+def test_openapi_lists_the_api(server):
+    spec = httpx.get(server + "/openapi.json").json()
+    for path in ("/api/stories", "/api/entities", "/api/search", "/api/ask"):
+        assert path in spec["paths"]
+
+
+def test_api_records_cite_their_text(server):
+    stories = httpx.get(server + "/api/stories").json()
+    assert len(stories) >= 1
+    story = httpx.get(server + f"/api/stories/{stories[0]['id']}").json()
+    assert story["timeline"] and story["who"]
+    art = httpx.get(server + f"/api/articles/{story['articles'][0]}").json()
+    text = art["article"]["text"]
+    for q in art["quotes"]:
+        assert text[q["start"] : q["end"]] == q["text"]
+
+
+def test_search_filters(server):
+    hits = httpx.get(server + "/api/search", params={"q": "subpoena"}).json()
+    assert hits and all("subpoena" in h["text"].lower() for h in hits)
+    assert httpx.get(server + "/api/search", params={"q": "subpoena", "source": "Nobody Times"}).json() == []
+    early = httpx.get(server + "/api/search", params={"q": "subpoena", "to": "2025-10-01"}).json()
+    assert early == []
+
+
+def test_ask_cites_and_admits_ignorance(server):
+    a = httpx.get(server + "/api/ask", params={"q": "How much did Orbital offer for Vexa?"}).json()
+    assert a["answered"] and a["hits"][0]["citation"].startswith("[")
+    assert any(x["unit"] == "USD" for x in a["amounts"])
+    none = httpx.get(server + "/api/ask", params={"q": "What is the weather in Lisbon?"}).json()
+    assert not none["answered"] and "Nothing" in none["message"]
+
+
+def test_bad_ids_and_params_are_404_and_422_pages(server):
+    r = httpx.get(server + "/entity/no-such-entity")
+    assert r.status_code == 404 and "Traceback" not in r.text and "no-such-entity" in r.text
+    r = httpx.get(server + "/search", params={"q": "x", "from": "not-a-date"})
+    assert r.status_code == 422 and "<html" in r.text
+    assert httpx.get(server + "/api/entities/nope").status_code == 404
+    assert httpx.get(server + "/api/search").status_code == 422
+
+
+def test_server_binds_localhost_and_reads_only(server, web_db):
+    assert server.startswith("http://127.0.0.1:")
+    before = sqlite3.connect(web_db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    httpx.get(server + "/")
+    assert sqlite3.connect(web_db).execute("SELECT count(*) FROM articles").fetchone()[0] == before
