@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
 from pathlib import Path
 from threading import Lock
@@ -93,6 +94,18 @@ def create_app(db: str | Path) -> FastAPI:
             return {"href": f"/article/{article}#s{n}", "text": cite(article, offset)}
         return link
 
+    def cite_links(d: Dossier) -> Any:
+        """'[3:1] [4:0]' as links to those sentences."""
+        by_number = {str(n): aid for aid, n in Citer(d).number.items()}
+
+        def links(text: str) -> Markup:
+            out = []
+            for n, sent in re.findall(r"\[(\d+):(\d+)\]", text):
+                if n in by_number:
+                    out.append(f'<a class="cite" href="/article/{escape(by_number[n])}#s{sent}">[{n}:{sent}]</a>')
+            return Markup(" ".join(out))
+        return links
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api/"):
@@ -145,7 +158,7 @@ def create_app(db: str | Path) -> FastAPI:
         discrepancies = [x for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]
         entities = [e for e, _ in s.who] + [e for e in d.entities if e.type in {"PERSON", "ORG"}
                                              and arts & {m.article for m in e.mentions} and e not in [w for w, _ in s.who]][:10]
-        return page("story.html", d=d, s=s, link=citer_link(d), timeline=timeline, events=events,
+        return page("story.html", d=d, s=s, link=citer_link(d), links=cite_links(d), timeline=timeline, events=events,
                     positions=views.timeline_positions(timeline), entities=entities,
                     quotes_by_speaker=sorted(by_speaker.items(), key=lambda kv: -len(kv[1])),
                     discrepancies=discrepancies, sources={a.article.id: a.article for a in d.analyses})

@@ -132,7 +132,8 @@ def graph_svg(d: Dossier, width: int = 900, height: int = 600, limit: int = 30) 
                 g.add_edge(ev.id, t)
     if not g:
         return {"nodes": [], "edges": [], "width": width, "height": height}
-    pos = nx.spring_layout(g, seed=1, k=1.2 / max(1, len(g)) ** 0.5)
+    # Kamada-Kawai spreads a small dense graph more evenly than a spring layout
+    pos = nx.kamada_kawai_layout(g.to_undirected())
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
 
