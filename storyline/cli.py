@@ -267,3 +267,79 @@ def serve(
         raise typer.Exit(1) from None
     err.print(f"storyline: open http://{host}:{port}/ (JSON API under /api, schema at /docs)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _override(db: Path, kind: str, a: str, b: str | None) -> None:
+    _open(db).close()
+    pipeline.add_override(db, kind, a, b)
+    d = pipeline.dossier_from_db(db)
+    for p in d.problems:
+        if p.path == "overrides":
+            _report(p)
+    err.print(f"recorded: {kind} {a!r}" + (f" {b!r}" if b else "") + "; it applies to every later resolution")
+
+
+@app.command()
+def merge(a: Annotated[str, typer.Argument(help="Entity id, name or alias that stays.")],
+          b: Annotated[str, typer.Argument(help="Entity id, name or alias merged into it.")],
+          db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Merge two entities the automatic pass kept apart (stored; survives re-ingest)."""
+    _override(db, "merge", a, b)
+
+
+@app.command()
+def split(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")],
+          alias: Annotated[str, typer.Option("--alias", help="The form whose mentions become an entity of their own.")],
+          db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Split the mentions written as ALIAS out of ENTITY (stored; survives re-ingest)."""
+    _override(db, "split", entity, alias)
+
+
+@app.command("not-same")
+def not_same(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argument()], db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Record that A and B are different: undo a merge of them and refuse later ones."""
+    _override(db, "not-same", a, b)
+
+
+@app.command("set-date")
+def set_date(article: Annotated[str, typer.Argument(help="Article id (or its unique prefix, or the input's id).")],
+             date: Annotated[str, typer.Argument(help="The correct publication date, e.g. 2024-03-06.")],
+             db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Correct an article's publication date; its relative dates and the timeline follow."""
+    _open(db).close()
+    try:
+        an = pipeline.set_date(db, article, date)
+    except (KeyError, ValueError) as exc:
+        err.print(str(exc.args[0] if exc.args else exc))
+        raise typer.Exit(1) from None
+    err.print(f"{an.article.id}: published {an.article.published}; {len(an.times)} time expression(s) read again")
+
+
+@app.command()
+def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")], db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Why these mentions are one entity: the rules and scores that joined them, and the mentions."""
+    from .resolve.overrides import find_entity
+
+    _open(db).close()
+    d = pipeline.dossier_from_db(db)
+    e = find_entity(d.entities, entity)
+    if e is None:
+        err.print(f"no entity {entity!r} in {db}")
+        raise typer.Exit(1)
+    from .render.cite import Citer
+
+    cite = Citer(d)
+    out.print(f"[bold]{e.name}[/bold] ({e.id}, {e.type}); aliases: {', '.join(e.aliases) or 'none'}", highlight=False)
+    out.print("Joined because:", highlight=False)
+    for reason in e.evidence or ["a single name form; nothing to join"]:
+        out.print(f"  - {reason}", highlight=False, markup=False)
+    for c in e.candidates:
+        out.print(f"  - kept apart from {c.other} (score {c.score:.2f}): {c.reason}", highlight=False, markup=False)
+    out.print(f"Mentions ({len(e.mentions)}):", highlight=False)
+    for m in e.mentions:
+        out.print(f"  {cite(m.article, m.start)} {m.kind}: {m.text}", highlight=False, markup=False)
+    evs = [ev for ev in d.events if e.id in ev.actors or e.id in ev.targets]
+    if evs:
+        out.print("Events, and why their mentions were fused:", highlight=False)
+        for ev in evs:
+            out.print(f"  {ev.id} {ev.summary}: {'; '.join(ev.evidence) or 'one mention'}", highlight=False, markup=False)

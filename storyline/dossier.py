@@ -5,13 +5,19 @@ from __future__ import annotations
 from .model import ArticleAnalysis, Dossier, IngestProblem
 from .resolve.entities import name_key, resolve_entities
 from .resolve.events import fuse_events
+from .resolve.overrides import Override, apply_overrides
 from .resolve.stories import cluster_stories
 from .resolve.timeline import build_timeline
 
 
-def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None) -> Dossier:
+def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None,
+                  overrides: list[Override] | None = None) -> Dossier:
     analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
     entities, index = resolve_entities(analyses)
+    # human decisions last, so the automatic pass never undoes them; what can no longer apply is
+    # reported with the problems rather than dropped silently
+    skipped = apply_overrides(entities, index, analyses, overrides or [])
+    problems = list(problems or []) + [IngestProblem("overrides", msg, severity="warning") for msg in skipped]
     # a speaker the NER missed ("Park wrote") still resolves when its words name one entity
     by_name: dict[str, set[str]] = {}
     for e in entities:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dossier import build_dossier
 from .engine import Engine
+from .extract import analyze_article
 from .ingest import read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem
+from .pubdate import parse_published
 from .resolve.stories import StoryIndex, StoryState, article_profile
 from .store import Store
 
@@ -32,7 +35,7 @@ class IngestResult:
 
 
 def _batches(items: Iterable[Article | IngestProblem], size: int, result: IngestResult,
-             known: set[str], report: Report | None) -> Iterator[list[Article]]:
+             known: set[str], report: Report | None, dates: dict[str, str] | None = None) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for item in items:
         if isinstance(item, IngestProblem):
@@ -44,6 +47,8 @@ def _batches(items: Iterable[Article | IngestProblem], size: int, result: Ingest
             result.skipped += 1
             continue
         known.add(item.id)
+        if dates and item.id in dates:  # a date a user corrected wins over the file's
+            item = dataclasses.replace(item, published=dates[item.id])
         batch.append(item)
         if len(batch) >= size:
             yield batch
@@ -61,8 +66,9 @@ def ingest(
     result = IngestResult()
     with Store(db) as store:
         known = store.known_ids()
+        dates = {a: b for kind, a, b in store.overrides() if kind == "set-date" and b}
         items = read_articles(paths, published=published, source=source)
-        batches = _batches(items, batch_size, result, known, report)
+        batches = _batches(items, batch_size, result, known, report, dates)
         stories = StoryIndex(store.story_states())
         if engine is None:
             with Engine() as own:
@@ -108,7 +114,7 @@ def story_dossier(db: str | Path, story: str) -> Dossier:
         ids = store.story_articles(story)
         if not ids:
             raise KeyError(f"no story {story!r} in {db}")
-        return build_dossier(store.analyses_of(ids))
+        return build_dossier(store.analyses_of(ids), overrides=store.overrides())
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
@@ -169,4 +175,32 @@ def _collect(eng: Engine, batches: list[list[Article]], out: list[ArticleAnalysi
 
 def dossier_from_db(db: str | Path = "storyline.db") -> Dossier:
     with Store(db, readonly=True) as store:
-        return build_dossier(list(store.analyses()))
+        return build_dossier(list(store.analyses()), overrides=store.overrides())
+
+
+def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> None:
+    """Record a human decision (merge, split, not-same); it applies from the next resolution on."""
+    if kind not in {"merge", "split", "not-same"}:
+        raise ValueError(f"unknown override {kind!r}")
+    with Store(db) as store:
+        store.add_override(kind, a, b)
+
+
+def set_date(db: str | Path, article: str, published: str) -> ArticleAnalysis:
+    """Correct an article's publication date: its relative dates are read again against it, and
+    the correction is stored so a later ingest of the same article keeps it."""
+    date = parse_published(published)
+    with Store(db) as store:
+        an = store.analysis(article)
+        if an is None:
+            matches = [r["id"] for r in store.rows("SELECT id FROM articles WHERE id LIKE ? OR external_id = ?",
+                                                   (article + "%", article))]
+            if len(matches) != 1:
+                raise KeyError(f"no single article {article!r} in {db} ({len(matches)} match)")
+            an = store.analysis(str(matches[0]))
+        assert an is not None
+        art = dataclasses.replace(an.article, published=date)
+        new = analyze_article(art)
+        store.replace(new)
+        store.add_override("set-date", art.id, date)
+        return new

@@ -157,6 +157,18 @@ class Store:
                 self._write_records(an)
         return added
 
+    def replace(self, an: ArticleAnalysis) -> None:
+        """Swap an article's analysis for a new one (after a corrected date), keeping its story."""
+        aid = an.article.id
+        story = self.story_of(aid)
+        with self.conn:
+            self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
+            self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
+        self.add([an])
+        if story is not None:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
+
     def _write_records(self, an: ArticleAnalysis) -> None:
         a = an.article
         c = self.conn

@@ -53,7 +53,7 @@ class Data:
             stamp = self._files_stamp()
             if self._dossier is None or stamp != self._stamp:
                 with self.store() as s:
-                    self._dossier = build_dossier(list(s.analyses()))
+                    self._dossier = build_dossier(list(s.analyses()), overrides=s.overrides())
                 self._entity_at = views.entity_index(self._dossier)
                 self._stamp = stamp
             return self._dossier

@@ -1,0 +1,87 @@
+"""Human overrides: stored in the database, applied after the automatic pass, kept across a full
+re-run (re-ingest and re-resolution), and explained by `storyline why`."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.pipeline import add_override, dossier_from_db, ingest, set_date
+
+from .conftest import ROOT, SAMPLES
+
+BIN = str(Path(sys.executable).parent / "storyline")
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "s.db"
+    ingest([SAMPLES, ROOT / "samples" / "second-story"], path)
+    return path
+
+
+def _names(db):
+    return {e.name: e for e in dossier_from_db(db).entities}
+
+
+def test_merge_survives_reingest(db):
+    assert "Halden Capital" in _names(db) and "Northgate Securities" in _names(db)
+    add_override(db, "merge", "Halden Capital", "Northgate Securities")
+    ingest([SAMPLES], db)  # a full re-run: nothing new, everything resolved again
+    names = _names(db)
+    assert "Northgate Securities" not in names
+    merged = names["Halden Capital"]
+    assert "Northgate Securities" in merged.aliases
+    assert any("by a user" in r for r in merged.evidence)
+
+
+def test_split_moves_mentions_and_their_pronouns(db):
+    before = _names(db)["Dan Reyes"]
+    n_reyes = sum(1 for m in before.mentions if m.text == "Reyes")
+    add_override(db, "split", "Dan Reyes", "Reyes")
+    names = _names(db)
+    assert "Reyes" not in names["Dan Reyes"].aliases
+    split = names["Reyes"]
+    assert sum(1 for m in split.mentions if m.kind == "name") == n_reyes
+    assert len(split.mentions) + len(names["Dan Reyes"].mentions) == len(before.mentions)
+
+
+def test_not_same_undoes_and_blocks_merges(db):
+    add_override(db, "not-same", "Lina Park", "Park")
+    add_override(db, "merge", "Lina Park", "Park")  # refused: marked not the same
+    d = dossier_from_db(db)
+    names = {e.name: e for e in d.entities}
+    assert "Park" in names and "Park" not in names["Lina Park"].aliases
+    assert any("marked not the same" in p.message for p in d.problems)
+
+
+def test_set_date_rereads_relative_dates(db, tmp_path):
+    d = dossier_from_db(db)
+    an = next(a for a in d.analyses if a.article.title.startswith("Orbital makes"))
+    wed = next(t for t in an.times if t.text == "Wednesday")
+    assert wed.value == "2025-10-01"
+    set_date(db, an.article.id, "2025-10-09")
+    again = next(a for a in dossier_from_db(db).analyses if a.article.id == an.article.id)
+    assert again.article.published == "2025-10-09"
+    assert next(t for t in again.times if t.text == "Wednesday").value == "2025-10-08"
+    # ingesting the same files again keeps the corrected date
+    ingest([SAMPLES], db)
+    kept = next(a for a in dossier_from_db(db).analyses if a.article.id == an.article.id)
+    assert kept.article.published == "2025-10-09"
+
+
+def test_cli_overrides_and_why(db, tmp_path):
+    copy = tmp_path / "c.db"
+    shutil.copy(db, copy)
+    r = subprocess.run([BIN, "merge", "Halden Capital", "Northgate Securities", "--db", str(copy)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    why = subprocess.run([BIN, "why", "Dan Reyes", "--db", str(copy)], capture_output=True, text=True)
+    assert why.returncode == 0
+    assert "surname" in why.stdout and "Reyes" in why.stdout and "[1:" in why.stdout
+    bad = subprocess.run([BIN, "why", "Nobody Atall", "--db", str(copy)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "no entity" in bad.stderr
+    bad = subprocess.run([BIN, "set-date", "zzz", "2024-03-06", "--db", str(copy)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "no single article" in bad.stderr
