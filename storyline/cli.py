@@ -343,3 +343,20 @@ def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")]
         out.print("Events, and why their mentions were fused:", highlight=False)
         for ev in evs:
             out.print(f"  {ev.id} {ev.summary}: {'; '.join(ev.evidence) or 'one mention'}", highlight=False, markup=False)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, ftm, jsonld or csv.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (a folder for csv).")],
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools or a spreadsheet."""
+    from .export import export
+
+    _open(db).close()
+    try:
+        path = export(pipeline.dossier_from_db(db), fmt, output)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    err.print(f"wrote {path}")
