@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from .model import ArticleAnalysis, Dossier, IngestProblem
+from .model import ArticleAnalysis, Discrepancy, Dossier, Entity, Event, IngestProblem, Quote, WireGroup
 from .resolve.entities import name_key, resolve_entities
 from .resolve.events import fuse_events
 from .resolve.overrides import Override, apply_overrides
+from .resolve.quote_groups import group_quotes
 from .resolve.stories import cluster_stories
 from .resolve.timeline import build_timeline
+from .resolve.wire import wire_groups
 
 
 def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None,
@@ -36,9 +38,54 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
                 if len(owners) == 1:
                     q.speaker = next(iter(owners))
     events, discrepancies, _ = fuse_events(analyses, index)
+    wire = wire_groups(analyses)
+    _weigh(events, discrepancies, analyses, wire, entities)
     by_id = {e.id: e for e in entities}
     amounts = {x.id: x for an in analyses for x in an.amounts}
     published = {an.article.id: an.article.published or "" for an in analyses}
     timeline = build_timeline(events, by_id, amounts, published)
     stories = cluster_stories(analyses, index, entities, events)
-    return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems or [])
+    return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems or [], wire,
+                   group_quotes(analyses))
+
+
+def _weigh(events: list[Event], discrepancies: list[Discrepancy], analyses: list[ArticleAnalysis],
+           wire: list[WireGroup], entities: list[Entity]) -> None:
+    """Who backs each fact: how many outlets, how many independent reports once wire copies count
+    once, and whether the outlet asserts it or only quotes someone who does."""
+    canonical = {c: g.canonical for g in wire for c in g.copies}
+    source = {an.article.id: an.article.source or an.article.id for an in analyses}
+    names = {e.id: e.name for e in entities}
+    quotes = {q.id: q for an in analyses for q in an.quotes}
+    by_article: dict[str, list[Quote]] = {}
+    for q in quotes.values():
+        by_article.setdefault(q.article, []).append(q)
+    frames = {(m.article, m.start): m for an in analyses for m in an.events}
+
+    def speaker(q: Quote) -> str:
+        return names.get(q.speaker or "") or q.speaker_name or q.speaker_text or "an unnamed source"
+
+    def asserted(article: str, start: int) -> str:
+        for q in by_article.get(article, []):
+            if q.start <= start < q.end:
+                return speaker(q)
+        return "outlet"
+
+    for ev in events:
+        arts = list(dict.fromkeys(ev.articles))
+        ev.outlets = len({source[a] for a in arts})
+        ev.independent = len({source[canonical.get(a, a)] for a in arts})
+        who = []
+        for m in ev.mentions:
+            frame = frames.get((m.article, m.start))
+            by = speaker(quotes[frame.reported_by]) if frame and frame.reported_by in quotes else asserted(m.article, m.start)
+            if by not in who:
+                who.append(by)
+        ev.asserted_by = who
+    for x in discrepancies:
+        for v in x.values:
+            v.asserted_by = list(dict.fromkeys(asserted(m.article, m.start) for m in v.mentions))
+        kinds = [set(v.asserted_by) == {"outlet"} for v in x.values]
+        if x.verdict == "conflict" and any(kinds) and not all(kinds) and all(
+                "outlet" not in v.asserted_by for v, k in zip(x.values, kinds, strict=True) if not k):
+            x.verdict = "claim"

@@ -239,6 +239,9 @@ class Event:
     articles: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     summary: str = ""
+    outlets: int = 0  # distinct outlets reporting it
+    independent: int = 0  # reports after wire copies are counted once
+    asserted_by: list[str] = field(default_factory=list)  # "outlet", or the speakers it is quoted from
 
 
 @dataclass
@@ -246,6 +249,7 @@ class DiscrepancyValue:
     value: str
     articles: list[str]
     mentions: list[Span] = field(default_factory=list)
+    asserted_by: list[str] = field(default_factory=list)  # "outlet", or the speakers who said it
 
 
 @dataclass
@@ -254,7 +258,7 @@ class Discrepancy:
     event: str
     field: str  # amount | time
     values: list[DiscrepancyValue]
-    verdict: str  # rounding | conflict | update
+    verdict: str  # rounding | conflict | update | claim (one side is only a speaker's claim)
 
 
 @dataclass
@@ -274,6 +278,28 @@ class Story:
 
 
 @dataclass
+class WireGroup:
+    """Articles that are one wire story republished with small edits; the earliest is canonical."""
+
+    canonical: str
+    copies: list[str]
+    similarity: float  # lowest estimated Jaccard similarity of word 5-grams to the canonical text
+
+
+@dataclass
+class QuoteGroup:
+    """One quote as several outlets report it."""
+
+    id: str
+    quotes: list[str]  # quote ids, earliest first
+    speaker: str | None
+    text: str  # the earliest wording
+    articles: list[str]
+    wording_differs: bool = False  # the outlets' wordings differ beyond punctuation and case
+    similarity: float = 1.0  # lowest similarity (0-100) of a wording to the first
+
+
+@dataclass
 class Dossier:
     analyses: list[ArticleAnalysis]
     entities: list[Entity] = field(default_factory=list)
@@ -282,6 +308,8 @@ class Dossier:
     timeline: list[TimelineEntry] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     problems: list[IngestProblem] = field(default_factory=list)
+    wire: list[WireGroup] = field(default_factory=list)
+    quote_groups: list[QuoteGroup] = field(default_factory=list)
 
     def article(self, article_id: str) -> Article:
         for a in self.analyses:
@@ -334,4 +362,6 @@ class Dossier:
             "discrepancies": [to_dict(d) for d in self.discrepancies],
             "timeline": [to_dict(t) for t in self.timeline],
             "stories": [to_dict(s) for s in self.stories],
+            "wire_copies": [to_dict(w) for w in self.wire],
+            "quote_groups": [to_dict(g) for g in self.quote_groups],
         }

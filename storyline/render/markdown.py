@@ -46,29 +46,51 @@ def render_markdown(d: Dossier) -> str:
     for q in d.quotes:
         who = names.get(q.speaker or "", None) or q.speaker_name or q.speaker_text or "Unattributed"
         by_speaker[who].append(q)
+    # a quote several outlets report is listed once, with every source
+    group_of = {qid: g for g in d.quote_groups for qid in g.quotes}
+    quote_at = {q.id: q for q in d.quotes}
     for who, qs in sorted(by_speaker.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"### {who}")
         for q in qs:
+            g = group_of.get(q.id)
+            if g is not None and g.quotes[0] != q.id:
+                continue
             mark = f"“{q.text}”" if q.direct else q.text
-            lines.append(f"- {_money(mark)} ({q.cue or 'continued'}) {cite(q.article, q.start)}")
+            refs = " ".join(cite(quote_at[x].article, quote_at[x].start) for x in g.quotes) if g else cite(q.article, q.start)
+            note = ""
+            if g is not None:
+                note = f", {len(g.articles)} outlets" + (f", wording differs (similarity {g.similarity:.0f}%)" if g.wording_differs else "")
+            lines.append(f"- {_money(mark)} ({q.cue or 'continued'}{note}) {refs}")
         lines.append("")
     lines += ["## Timeline", ""]
     for t in d.timeline:
         ev = next(e for e in d.events if e.id == t.event)
         tag = " *(background)*" if t.background else ""
         refs = " ".join(cite(m.article, m.start) for m in ev.mentions[:5])
-        lines.append(f"- **{t.date}** {_money(t.summary)}{tag} {refs}")
+        backing = f" (reported by {ev.outlets} outlet{'s' if ev.outlets != 1 else ''}, {ev.independent} independent)" \
+            if ev.outlets > 1 else ""
+        claimed = [w for w in ev.asserted_by if w != "outlet"]
+        if claimed and "outlet" not in ev.asserted_by:
+            backing += f" (claimed by {', '.join(claimed)})"
+        lines.append(f"- **{t.date}** {_money(t.summary)}{tag}{backing} {refs}")
     lines += ["", "## Discrepancies", ""]
     if not d.discrepancies:
         lines.append("None found.")
     for x in d.discrepancies:
         ev = next(e for e in d.events if e.id == x.event)
         vals = "; ".join(
-            f"{_money(v.mentions[0].text or v.value) if v.mentions else v.value} in "
-            + " ".join(cite(m.article, m.start) for m in v.mentions)
+            f"{_money(v.mentions[0].text or v.value) if v.mentions else v.value}"
+            + (f" (said by {', '.join(w for w in v.asserted_by if w != 'outlet')})"
+               if v.asserted_by and "outlet" not in v.asserted_by else "")
+            + " in " + " ".join(cite(m.article, m.start) for m in v.mentions)
             for v in x.values
         )
         lines.append(f"- **{x.verdict}** on the {x.field} of “{_money(ev.summary)}”: {vals}")
+    if d.wire:
+        lines += ["", "## Wire copies", ""]
+        for w in d.wire:
+            lines.append(f"- {cite(w.canonical)} republished as " + ", ".join(cite(c) for c in w.copies)
+                         + f" (similarity ≥ {w.similarity:.2f}); counted once")
     lines += ["", "## Dates that could not be resolved", ""]
     unresolved = [t for t in d.times if t.value is None]
     lines += [f"- “{t.text}”: {t.note} {cite(t.article, t.start)}" for t in unresolved] or ["None."]
