@@ -23,20 +23,17 @@ def _load(name: str) -> dict | list | None:
 def plot(scale: list[dict], path: Path) -> None:
     n = [r["articles"] for r in scale]
     fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-    ax[0].loglog(n, [r["extract_s"] for r in scale], "o-", label="extraction (parse + extractors)")
-    ax[0].loglog(n, [r["resolve_s"] for r in scale], "s-", label="resolution (entities, events, stories)")
-    ax[0].set_xlabel("articles")
-    ax[0].set_ylabel("seconds")
-    ax[0].set_title("Time per stage")
-    ax[0].legend()
-    ax[0].grid(True, which="both", alpha=0.3)
-    ax[1].semilogx(n, [r["extract_peak_mib"] for r in scale], "o-", label="extraction")
-    ax[1].semilogx(n, [r["resolve_peak_mib"] for r in scale], "s-", label="resolution")
-    ax[1].set_xlabel("articles")
-    ax[1].set_ylabel("peak resident memory (MiB)")
-    ax[1].set_title("Peak memory per stage")
-    ax[1].legend()
-    ax[1].grid(True, which="both", alpha=0.3)
+    panels = [("s", "seconds", "Time per stage", "loglog"),
+              ("peak_mib", "peak resident memory (MiB)", "Peak memory per stage", "semilogx")]
+    for axis, (suffix, ylabel, title, scale_kind) in zip(ax, panels, strict=True):
+        plot_fn = getattr(axis, scale_kind)
+        plot_fn(n, [r[f"extract_{suffix}"] for r in scale], "o-", label="extraction (parse + extractors)")
+        plot_fn(n, [r[f"resolve_{suffix}"] for r in scale], "s-", label="resolution (entities, events, stories)")
+        axis.set_xlabel("articles")
+        axis.set_ylabel(ylabel)
+        axis.set_title(title)
+        axis.legend()
+        axis.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

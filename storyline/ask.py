@@ -59,9 +59,13 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
     stems = {_stem(w) for w in words}
     need = 1 if len(stems) == 1 else 2
     scored: list[Hit] = []
+    q = question.lower()
+    wants_money = q.startswith(("how much", "how many")) or "price" in q or "amount" in q
+    wants_date = q.startswith("when") or "what date" in q
     for row in store.search(" ".join(words), limit=60):
         text = str(row["text"])
-        found = {_stem(w) for w in re.findall(r"[\w$€£%-]+", text.lower())}
+        tokens = [_stem(w) for w in re.findall(r"[\w$€£%-]+", text.lower())]
+        found = set(tokens)
         matched = len(stems & found)
         if matched < need:
             continue
@@ -71,8 +75,22 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
         if an is None or n >= len(an.sentences):
             continue
         s = an.sentences[n]
-        scored.append(Hit(an.article.id, n, s.start, s.end, text, cite(an.article.id, s.start),
-                          matched - 0.01 * float(row["score"])))
+        score = matched - 0.01 * float(row["score"])
+        # the question's subject opening the sentence, and the kind of fact asked for, rank it up
+        if _stem(words[0]) in tokens[:4]:
+            score += 0.3
+        # question words that follow each other closely in the sentence ("Orbital ... offered")
+        seq = [_stem(w) for w in words]
+        for a, b in zip(seq, seq[1:], strict=False):
+            pa = [i for i, t in enumerate(tokens) if t == a]
+            pb = [i for i, t in enumerate(tokens) if t == b]
+            if any(0 < j - i <= 4 for i in pa for j in pb):
+                score += 0.2
+        if wants_money and any(a.kind == "money" and s.start <= a.start < s.end for a in an.amounts):
+            score += 0.5
+        if wants_date and any(t.value and s.start <= t.start < s.end for t in an.times):
+            score += 0.5
+        scored.append(Hit(an.article.id, n, s.start, s.end, text, cite(an.article.id, s.start), score))
     scored.sort(key=lambda h: -h.score)
     out.hits = scored[:limit]
     if not out.hits:
@@ -84,7 +102,6 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
     def inside(article: str, start: int) -> bool:
         return any(a == article and s <= start < e for a, s, e in spans)
 
-    q = question.lower()
     out.amounts = [a for a in d.amounts if inside(a.article, a.start) and a.kind in {"money", "percent"}]
     out.times = [t for t in d.times if inside(t.article, t.start) and t.value]
     out.quotes = [x for x in d.quotes if inside(x.article, x.start)]
