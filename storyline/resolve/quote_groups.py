@@ -22,30 +22,35 @@ def _norm(text: str) -> str:
 def group_quotes(analyses: list[ArticleAnalysis]) -> list[QuoteGroup]:
     ordered = sorted(((an.article.published or "", an.article.id, q) for an in analyses for q in an.quotes),
                      key=lambda x: (x[0], x[1], x[2].start))
-    blocks: dict[str, list[list]] = {}
+    groups: list[list] = []
+    # blocking: a repeated quote keeps its speaker and at least one of its three longest words, so a
+    # new quote is compared only with groups that share both, never with every quote so far
+    index: dict[tuple[str, str], list[int]] = {}
     for _, _, q in ordered:
         norm = _norm(q.text)
-        if len(norm.split()) < 4:  # "constructive": too short to tell a repeat from a coincidence
+        words = norm.split()
+        if len(words) < 4:  # "constructive": too short to tell a repeat from a coincidence
             continue
-        key = q.speaker or "?"
+        speaker = q.speaker or "?"
+        keys = [(speaker, w) for w in sorted(set(words), key=lambda w: (-len(w), w))[:3]]
         placed = False
-        for grp in blocks.setdefault(key, []):
-            first = grp[0]
-            score = fuzz.ratio(norm, _norm(first.text))
-            if first.article != q.article and score >= SAME:
-                grp.append(q)
+        for n in dict.fromkeys(i for k in keys for i in index.get(k, [])):
+            first = groups[n][0]
+            if first.article != q.article and fuzz.ratio(norm, _norm(first.text)) >= SAME:
+                groups[n].append(q)
                 placed = True
                 break
         if not placed:
-            blocks[key].append([q])
+            groups.append([q])
+            for k in keys:
+                index.setdefault(k, []).append(len(groups) - 1)
     out = []
-    for grps in blocks.values():
-        for grp in grps:
-            if len({q.article for q in grp}) < 2:
-                continue
-            first = grp[0]
-            sims = [fuzz.ratio(_norm(first.text), _norm(q.text)) for q in grp[1:]]
-            out.append(QuoteGroup(id=f"qg{len(out)}", quotes=[q.id for q in grp], speaker=first.speaker,
-                                  text=first.text, articles=list(dict.fromkeys(q.article for q in grp)),
-                                  wording_differs=min(sims) < 100.0, similarity=round(min(sims), 1)))
+    for grp in groups:
+        if len({q.article for q in grp}) < 2:
+            continue
+        first = grp[0]
+        sims = [fuzz.ratio(_norm(first.text), _norm(q.text)) for q in grp[1:]]
+        out.append(QuoteGroup(id=f"qg{len(out)}", quotes=[q.id for q in grp], speaker=first.speaker,
+                              text=first.text, articles=list(dict.fromkeys(q.article for q in grp)),
+                              wording_differs=min(sims) < 100.0, similarity=round(min(sims), 1)))
     return out
