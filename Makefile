@@ -42,7 +42,7 @@ eval: $(STAMP)
 	$(BIN)/storyline eval all --write-docs docs/EVAL.md
 
 bench: $(STAMP)
-	@echo "Benchmarks take about 25 minutes on 2 cores (10,000 articles are parsed twice)"
+	@echo "Benchmarks take about 15 minutes on 2 cores (10,000 articles are parsed twice)"
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py --sizes 100 1000 10000
 	$(BIN)/python benchmarks/ingest_stream.py --articles 10000
