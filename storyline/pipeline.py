@@ -87,12 +87,10 @@ def _assign(store: Store, index: StoryIndex, analyses: list[ArticleAnalysis]) ->
     with the changed profiles; return the stories that changed, whose resolution is now stale."""
     assigned: dict[str, str] = {}
     changed: dict[int, StoryState] = {}
-    position = {st.id: n for n, st in enumerate(index.stories)}
     for an in analyses:
         st = index.assign(an.article.id, article_profile(an))
-        position.setdefault(st.id, len(index.stories) - 1)
         assigned[an.article.id] = st.id
-        changed[position[st.id]] = st
+        changed[index.position[st.id]] = st
     if assigned:
         store.save_stories(changed.items(), assigned)
     return [st.id for st in changed.values()]

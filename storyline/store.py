@@ -248,9 +248,7 @@ class Store:
             members.setdefault(story, []).append(art)
         out = []
         for sid, profile in self.conn.execute("SELECT id, profile FROM stories ORDER BY n"):
-            st = StoryState(sid, members.get(sid, []), Counter(json.loads(profile)))
-            st.norm = sum(v * v for v in st.profile.values()) ** 0.5
-            out.append(st)
+            out.append(StoryState(sid, members.get(sid, []), Counter(json.loads(profile))))
         return out
 
     def save_stories(self, stories: Iterable[tuple[int, StoryState]], assigned: dict[str, str]) -> None:

@@ -18,17 +18,24 @@ from .entities import name_key
 THRESHOLD = 0.3
 
 
+def _length(profile: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in profile.values()))
+
+
 @dataclass
 class StoryState:
     id: str
     articles: list[str] = field(default_factory=list)
     profile: Counter[str] = field(default_factory=Counter)
-    norm: float = 0.0
+    norm: float = field(init=False, default=0.0)  # length of the profile vector, kept with it
+
+    def __post_init__(self) -> None:
+        self.norm = _length(self.profile)
 
     def add(self, article: str, profile: Counter[str]) -> None:
         self.articles.append(article)
         self.profile.update(profile)
-        self.norm = math.sqrt(sum(v * v for v in self.profile.values()))
+        self.norm = _length(self.profile)
 
 
 def article_profile(an: ArticleAnalysis) -> Counter[str]:
@@ -50,20 +57,13 @@ def article_profile(an: ArticleAnalysis) -> Counter[str]:
     return prof
 
 
-def similarity(a: Counter[str], b: Counter[str]) -> float:
-    """Cosine over entity mention counts."""
-    dot = sum(a[k] * b[k] for k in set(a) & set(b))
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 class StoryIndex:
     """Stories with an inverted index from name key to story, so a new article is compared only
     with the stories that share a name with it (blocking), not with every story."""
 
     def __init__(self, stories: list[StoryState] | None = None) -> None:
         self.stories: list[StoryState] = []
+        self.position: dict[str, int] = {}  # story id -> its place in ``stories``
         self._by_key: dict[str, set[int]] = {}
         for st in stories or []:
             self._register(st)
@@ -71,6 +71,7 @@ class StoryIndex:
     def _register(self, st: StoryState) -> int:
         n = len(self.stories)
         self.stories.append(st)
+        self.position[st.id] = n
         for k in st.profile:
             self._by_key.setdefault(k, set()).add(n)
         return n
@@ -80,7 +81,7 @@ class StoryIndex:
     MAX_POSTINGS = 50
 
     def assign(self, article: str, profile: Counter[str]) -> StoryState:
-        na = math.sqrt(sum(v * v for v in profile.values()))
+        na = _length(profile)
         best, score = None, 0.0
         postings = [self._by_key.get(k, set()) for k in profile]
         rare = [p for p in postings if len(p) <= self.MAX_POSTINGS] or [min(postings, key=len, default=set())]
