@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 
 from ..model import Dossier
-from .metrics import PRF, norm_name, overlap
+from .metrics import PRF, overlap
+from .quotes import score_quotes
+from .records import GoldQuote
 
 
 def _locate(text: str, needle: str) -> tuple[int, int] | None:
@@ -23,43 +25,18 @@ def _locate(text: str, needle: str) -> tuple[int, int] | None:
 def score_sample(d: Dossier, gold_path: str | Path) -> dict[str, dict[str, float]]:
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     by_file = {Path(a.article.path).name: a for a in d.analyses}
-    entities = {e.id: e for e in d.entities}
     results: dict[str, dict[str, float]] = {}
 
-    quotes, speakers = PRF(), PRF()
-    matched_preds: set[str] = set()
+    # the quote rule is the public corpus's, so one scorer serves both
+    golds = []
     for g in gold["quotes"]:
         an = by_file[g["file"]]
         span = _locate(an.article.text, g["text"])
         assert span, f"gold quote not in {g['file']}: {g['text']!r}"
-        quotes.n_gold += 1
-        speakers.n_gold += 1
-        best, best_ov = None, 0
-        for q in an.quotes:
-            ov = overlap(span, (q.start, q.end))
-            if ov * 2 >= span[1] - span[0] and ov > best_ov:
-                best, best_ov = q, ov
-        if best is None:
-            continue
-        quotes.tp_r += 1
-        matched_preds.add(best.id)
-        names = {norm_name(best.speaker_text), norm_name(best.speaker_name)}
-        if best.speaker in entities:
-            e = entities[best.speaker]
-            names |= {norm_name(n) for n in [e.name, *e.aliases]}
-        if norm_name(g["speaker"]) in names:
-            speakers.tp_r += 1
-    files = {g["file"] for g in gold["quotes"]}
-    for f in files:
-        an = by_file[f]
-        spans = [_locate(an.article.text, g["text"]) for g in gold["quotes"] if g["file"] == f]
-        for q in an.quotes:
-            quotes.n_pred += 1
-            if any(s and overlap(s, (q.start, q.end)) * 2 >= s[1] - s[0] for s in spans):
-                quotes.tp_p += 1
-    speakers.n_pred, speakers.tp_p = quotes.tp_r, speakers.tp_r
-    results["quotes"] = quotes.as_dict()
-    results["quote_speakers"] = {"accuracy": round(speakers.recall, 4), "gold": speakers.n_gold}
+        golds.append(GoldQuote(an.article.id, span[0], span[1], g["speaker"], direct=g.get("direct", True)))
+    q = score_quotes(golds, d.analyses, d.entities)
+    results["quotes"] = q["quotes"]
+    results["quote_speakers"] = {"accuracy": q["speaker_accuracy"], "gold": len(golds)}
 
     for kind, key in (("amounts", "amounts"), ("times", "times")):
         prf = PRF()
