@@ -58,6 +58,7 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
     cite = Citer(d)
     stems = {_stem(w) for w in words}
     need = 1 if len(stems) == 1 else 2
+    by_id = {a.article.id: a for a in d.analyses}
     scored: list[Hit] = []
     q = question.lower()
     wants_money = q.startswith(("how much", "how many")) or "price" in q or "amount" in q
@@ -71,7 +72,7 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
             continue
         sid = str(row["sentence"])
         n = int(sid.rsplit(":s", 1)[1])
-        an = next((a for a in d.analyses if a.article.id == row["article"]), None)
+        an = by_id.get(str(row["article"]))
         if an is None or n >= len(an.sentences):
             continue
         s = an.sentences[n]
