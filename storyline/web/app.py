@@ -25,11 +25,21 @@ from ..ask import answer
 from ..dossier import build_dossier
 from ..model import Dossier, Quote
 from ..render.cite import Citer
-from ..render.summary import summarize_stories
+from ..render.summary import StorySummary, summarize_stories
 from ..store import MARK_CLOSE, MARK_OPEN, Store
 from . import views
 
 _env = Environment(loader=PackageLoader("storyline.web", "templates"), autoescape=select_autoescape(["html"]))
+
+
+@dataclasses.dataclass
+class Snapshot:
+    """One resolution of the database and what every page derives from it, computed once."""
+
+    dossier: Dossier
+    citer: Citer
+    entity_at: dict[tuple[str, int], str]
+    summaries: list[StorySummary]
 
 
 class Data:
@@ -40,7 +50,7 @@ class Data:
         Store(self.db, readonly=True).close()  # fail early on a missing or newer database
         self._lock = Lock()
         self._stamp: tuple[float, ...] | None = None
-        self._dossier: Dossier | None = None
+        self._snapshot: Snapshot | None = None
 
     def _files_stamp(self) -> tuple[float, ...]:
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in (self.db, Path(f"{self.db}-wal")))
@@ -48,20 +58,19 @@ class Data:
     def store(self) -> Store:
         return Store(self.db, readonly=True)
 
-    def dossier(self) -> Dossier:
+    def snapshot(self) -> Snapshot:
         with self._lock:
             stamp = self._files_stamp()
-            if self._dossier is None or stamp != self._stamp:
+            if self._snapshot is None or stamp != self._stamp:
                 with self.store() as s:
-                    self._dossier = build_dossier(list(s.analyses()), overrides=s.overrides())
-                self._entity_at = views.entity_index(self._dossier)
+                    d = build_dossier(list(s.analyses()), overrides=s.overrides())
+                citer = Citer(d)
+                self._snapshot = Snapshot(d, citer, views.entity_index(d), summarize_stories(d, citer))
                 self._stamp = stamp
-            return self._dossier
+            return self._snapshot
 
-    @property
-    def entity_at(self) -> dict[tuple[str, int], str]:
-        self.dossier()
-        return self._entity_at
+    def dossier(self) -> Dossier:
+        return self.snapshot().dossier
 
 
 def _day(value: str, name: str) -> str:
@@ -86,17 +95,17 @@ def create_app(db: str | Path) -> FastAPI:
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status)
 
-    def citer_link(d: Dossier) -> Any:
-        cite = Citer(d)
+    def citer_link(snap: Snapshot) -> Any:
+        cite = snap.citer
 
         def link(article: str, offset: int | None = None) -> dict[str, str]:
             n = cite.sentence(article, offset) if offset is not None else 0
             return {"href": f"/article/{article}#s{n}", "text": cite(article, offset)}
         return link
 
-    def cite_links(d: Dossier) -> Any:
+    def cite_links(snap: Snapshot) -> Any:
         """'[3:1] [4:0]' as links to those sentences."""
-        by_number = {str(n): aid for aid, n in Citer(d).number.items()}
+        by_number = {str(n): aid for aid, n in snap.citer.number.items()}
 
         def links(text: str) -> Markup:
             out = []
@@ -119,8 +128,8 @@ def create_app(db: str | Path) -> FastAPI:
             return JSONResponse({"detail": msg}, status_code=422)
         return page("error.html", 422, code=422, message=msg)
 
-    def story_or_404(d: Dossier, story_id: str) -> Any:
-        for s in summarize_stories(d, Citer(d)):
+    def story_or_404(snap: Snapshot, story_id: str) -> Any:
+        for s in snap.summaries:
             if s.story.id == story_id:
                 return s
         raise HTTPException(404, f"no story {story_id!r}")
@@ -140,13 +149,14 @@ def create_app(db: str | Path) -> FastAPI:
     # ---- pages ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> Any:
-        d = data.dossier()
-        return page("index.html", d=d, summaries=summarize_stories(d, Citer(d)))
+        snap = data.snapshot()
+        return page("index.html", d=snap.dossier, summaries=snap.summaries)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: str) -> Any:
-        d = data.dossier()
-        s = story_or_404(d, story_id)
+        snap = data.snapshot()
+        d = snap.dossier
+        s = story_or_404(snap, story_id)
         arts = set(s.story.articles)
         names = {e.id: e.name for e in d.entities}
         by_speaker: dict[str, list[Quote]] = defaultdict(list)
@@ -156,27 +166,29 @@ def create_app(db: str | Path) -> FastAPI:
         timeline = [t for t in d.timeline if arts & set(t.articles)]
         events = {e.id: e for e in d.events}
         discrepancies = [x for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]
-        entities = [e for e, _ in s.who] + [e for e in d.entities if e.type in {"PERSON", "ORG"}
-                                             and arts & {m.article for m in e.mentions} and e not in [w for w, _ in s.who]][:10]
-        return page("story.html", d=d, s=s, link=citer_link(d), links=cite_links(d), timeline=timeline, events=events,
+        who = [e for e, _ in s.who]
+        entities = who + [e for e in d.entities if e.type in {"PERSON", "ORG"} and e not in who
+                          and arts & {m.article for m in e.mentions}][:10]
+        return page("story.html", d=d, s=s, link=citer_link(snap), links=cite_links(snap), timeline=timeline, events=events,
                     positions=views.timeline_positions(timeline), entities=entities,
                     quotes_by_speaker=sorted(by_speaker.items(), key=lambda kv: -len(kv[1])),
                     discrepancies=discrepancies, sources={a.article.id: a.article for a in d.analyses})
 
     @app.get("/entity/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity(entity_id: str) -> Any:
-        d = data.dossier()
+        snap = data.snapshot()
+        d = snap.dossier
         e = entity_or_404(d, entity_id)
         quotes = [q for q in d.quotes if q.speaker == e.id]
         titles = {a.article.id: a.article.title for a in d.analyses}
-        return page("entity.html", d=d, e=e, link=citer_link(d), quotes=quotes, events=views.events_of(d, e),
+        return page("entity.html", d=d, e=e, link=citer_link(snap), quotes=quotes, events=views.events_of(d, e),
                     cooc=views.cooccurring(d, e), titles=titles)
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(article_id: str) -> Any:
-        d = data.dossier()
-        an = article_or_404(d, article_id)
-        return page("article.html", an=an, body=views.highlight(an, data.entity_at))
+        snap = data.snapshot()
+        an = article_or_404(snap.dossier, article_id)
+        return page("article.html", an=an, body=views.highlight(an, snap.entity_at))
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph() -> Any:
@@ -186,20 +198,23 @@ def create_app(db: str | Path) -> FastAPI:
     def search_page(q: str = Query("", max_length=500), entity: str = "", source: str = "",
                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> Any:
         d = data.dossier()
+        # a bad date is a 422 even before anything is searched
+        _day(date_from, "from")
+        _day(date_to, "to")
         hits = _search(d, q, entity, source, date_from, date_to) if q.strip() else []
-        _day(date_from, "from"), _day(date_to, "to")
         return page("search.html", q=q, hits=hits, entity=entity, source=source, date_from=date_from or "",
                     date_to=date_to or "", entities=d.entities[:200],
                     sources=sorted({a.article.source for a in d.analyses if a.article.source}))
 
     @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
     def ask_page(q: str = Query("", max_length=500)) -> Any:
-        d = data.dossier()
+        snap = data.snapshot()
+        d = snap.dossier
         ans = None
         if q.strip():
             with data.store() as s:
                 ans = answer(s, d, q)
-        return page("ask.html", q=q, ans=ans, link=citer_link(d))
+        return page("ask.html", q=q, ans=ans, link=citer_link(snap))
 
     def _search(d: Dossier, q: str, entity: str, source: str, date_from: str, date_to: str) -> list[dict]:
         lo, hi = _day(date_from, "from"), _day(date_to, "to")
@@ -235,8 +250,9 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/api/stories/{story_id}")
     def api_story(story_id: str) -> dict:
-        d = data.dossier()
-        s = story_or_404(d, story_id)
+        snap = data.snapshot()
+        d = snap.dossier
+        s = story_or_404(snap, story_id)
         arts = set(s.story.articles)
         return {"id": s.story.id, "title": s.story.title, "when": s.when, "articles": s.story.articles,
                 "who": [{"entity": e.id, "name": e.name, "cite": c} for e, c in s.who],
