@@ -45,7 +45,7 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
     published = {an.article.id: an.article.published or "" for an in analyses}
     timeline = build_timeline(events, by_id, amounts, published)
     stories = cluster_stories(analyses, index, entities, events)
-    return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems or [], wire,
+    return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems, wire,
                    group_quotes(analyses))
 
 

@@ -39,8 +39,12 @@ def _need(path: Path) -> Path:
     return path
 
 
+def _articles(docs: list[GoldDoc]) -> list[Article]:
+    return [Article(id=d.id, text=d.text, published=d.dct, title=d.title) for d in docs]
+
+
 def _dossier(docs: list[GoldDoc]) -> Dossier:
-    return build_dossier(analyze_articles([Article(id=d.id, text=d.text, published=d.dct, title=d.title) for d in docs]))
+    return build_dossier(analyze_articles(_articles(docs)))
 
 
 def _timex_rows(score: TimexScore, best: dict[str, str]) -> list[Row]:
@@ -67,7 +71,7 @@ def eval_tempeval3(data: Path, limit: int | None = None) -> Report:
     t0 = time.perf_counter()
     files = sorted(_need(data / "tempeval3-platinum").glob("*.tml"))[:limit]
     docs = [read_timeml(f) for f in files]
-    analyses = analyze_articles([Article(id=d.id, text=d.text, published=d.dct) for d in docs])
+    analyses = analyze_articles(_articles(docs))
     score = TimexScore()
     for d, an in zip(docs, analyses, strict=True):
         score.add(d.id, d.text, d.times, an.times)
