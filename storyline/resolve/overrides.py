@@ -22,10 +22,6 @@ from .entities import _entity_id, name_key
 Override = tuple[str, str, str | None]
 
 
-class OverrideError(ValueError):
-    pass
-
-
 def find_entity(entities: list[Entity], ref: str) -> Entity | None:
     """An entity by id, name or alias (case and possessive insensitive)."""
     for e in entities:
