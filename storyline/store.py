@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import ArticleAnalysis, IngestProblem
+from .model import ArticleAnalysis, IngestProblem, OverrideRecord
 from .resolve.stories import StoryState
 
 DEFAULT_DB = "storyline.db"
@@ -76,6 +76,13 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE sentences_fts USING fts5(text, sentence UNINDEXED, article UNINDEXED,
         tokenize='porter unicode61');
     INSERT INTO sentences_fts(text, sentence, article) SELECT text, id, article FROM sentences;
+    """,
+    # 5: overrides that can be taken back: the date a set-date replaced, changes made at once, undo time
+    """
+    ALTER TABLE overrides ADD COLUMN prev TEXT;
+    ALTER TABLE overrides ADD COLUMN batch INTEGER;
+    ALTER TABLE overrides ADD COLUMN scope TEXT;
+    ALTER TABLE overrides ADD COLUMN undone TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -143,31 +150,38 @@ class Store:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.conn:
             for an in analyses:
-                a = an.article
-                if self.has(a.id):
+                if self.has(an.article.id):
                     continue
                 added += 1
-                self.conn.execute(
-                    "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-                    (a.id, a.title, a.source, a.url, a.published, a.path, a.external_id, a.text, now),
-                )
-                self.conn.execute(
-                    "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
-                )
-                self._write_records(an)
+                self._insert(an, now)
         return added
+
+    def _insert(self, an: ArticleAnalysis, ingested_at: str) -> None:
+        a = an.article
+        self.conn.execute(
+            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+            (a.id, a.title, a.source, a.url, a.published, a.path, a.external_id, a.text, ingested_at),
+        )
+        self.conn.execute(
+            "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
+        )
+        self._write_records(an)
 
     def replace(self, an: ArticleAnalysis) -> None:
         """Swap an article's analysis for a new one (after a corrected date), keeping its story."""
+        with self.conn:
+            self._replace(an)
+
+    def _replace(self, an: ArticleAnalysis) -> None:
+        # no transaction of its own: callers put every replaced article and its override in one
         aid = an.article.id
         story = self.story_of(aid)
-        with self.conn:
-            self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
-            self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
-        self.add([an])
+        row = self.conn.execute("SELECT ingested_at FROM articles WHERE id=?", (aid,)).fetchone()
+        self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
+        self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
+        self._insert(an, row[0] if row else datetime.now(UTC).isoformat(timespec="seconds"))
         if story is not None:
-            with self.conn:
-                self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
+            self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
 
     def _write_records(self, an: ArticleAnalysis) -> None:
         a = an.article
@@ -283,15 +297,54 @@ class Store:
         )
 
     # ---- overrides ------------------------------------------------------------------------
-    def add_override(self, kind: str, a: str, b: str | None = None) -> None:
+    def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,
+                     batch: int | None = None, scope: str | None = None) -> int:
         with self.conn:
-            self.conn.execute(
-                "INSERT INTO overrides(kind, a, b, at) VALUES (?,?,?,?)",
-                (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
+            return self._add_override(kind, a, b, prev, batch, scope)
+
+    def _add_override(self, kind: str, a: str, b: str | None, prev: str | None = None,
+                      batch: int | None = None, scope: str | None = None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO overrides(kind, a, b, at, prev, batch, scope) VALUES (?,?,?,?,?,?,?)",
+            (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds"), prev, batch, scope),
+        )
+        return int(cur.lastrowid or 0)
+
+    def set_dates(self, analyses: list[ArticleAnalysis], date: str, previous: dict[str, str | None],
+                  scope: str | None = None) -> list[int]:
+        """Store re-read articles and one set-date override each, all in one transaction; the
+        overrides of one call share a batch (the first one's id), so they are undone together."""
+        ids: list[int] = []
+        with self.conn:
+            for an in analyses:
+                self._replace(an)
+                oid = self._add_override("set-date", an.article.id, date, previous.get(an.article.id),
+                                         ids[0] if ids else None, scope)
+                if not ids and len(analyses) > 1:
+                    self.conn.execute("UPDATE overrides SET batch=? WHERE id=?", (oid, oid))
+                ids.append(oid)
+        return ids
+
+    def undo_overrides(self, ids: Iterable[int], restored: Iterable[ArticleAnalysis] = ()) -> None:
+        """Mark overrides as taken back and store the articles whose dates go back, in one transaction."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.conn:
+            self.conn.executemany("UPDATE overrides SET undone=? WHERE id=? AND undone IS NULL",
+                                  [(now, i) for i in ids])
+            for an in restored:
+                self._replace(an)
 
     def overrides(self) -> list[tuple[str, str, str | None]]:
-        return [(r[0], r[1], r[2]) for r in self.conn.execute("SELECT kind, a, b FROM overrides ORDER BY id")]
+        """The overrides in force, oldest first: what every resolution replays."""
+        return [(o.kind, o.a, o.b) for o in self.override_records() if o.undone is None]
+
+    def override_records(self) -> list[OverrideRecord]:
+        """Every override ever made, oldest first, including those taken back."""
+        if self.version < 5:  # a read-only opening cannot migrate: older rows have no undo columns
+            return [OverrideRecord(r[0], r[1], r[2], r[3], r[4])
+                    for r in self.conn.execute("SELECT id, kind, a, b, at FROM overrides ORDER BY id")]
+        return [OverrideRecord(*r) for r in self.conn.execute(
+            "SELECT id, kind, a, b, at, prev, batch, scope, undone FROM overrides ORDER BY id")]
 
 
 def fts_query(text: str) -> str:
