@@ -254,14 +254,15 @@ def serve(
     db: DbOpt = Path(DEFAULT_DB),
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only", help="No fix forms (merge, split, set-date...): for a shared deployment.")] = False,
 ) -> None:
-    """Browse the database in a web UI (stories, entities, articles, graph, search, ask) and a JSON API."""
+    """Browse the database in a web UI (stories, entities, articles, graph, search, ask, fixes) and a JSON API."""
     import uvicorn
 
     from .web.app import create_app
 
     try:
-        application = create_app(db)
+        application = create_app(db, read_only=read_only)
     except StoreError as exc:
         err.print(str(exc))
         raise typer.Exit(1) from None
