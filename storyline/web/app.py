@@ -251,7 +251,9 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         e = entity_or_404(d, entity_id)
         quotes = [q for q in d.quotes if q.speaker == e.id]
         titles = {a.article.id: a.article.title for a in d.analyses}
-        others = sorted((x for x in d.entities if x.id != e.id), key=lambda x: x.name.lower())
+        # the names a merge form suggests: the most mentioned, so the page stays small on a large collection
+        others = sorted(sorted((x for x in d.entities if x.id != e.id), key=lambda x: -len(x.mentions))[:500],
+                        key=lambda x: x.name.lower())
         return page("entity.html", request=request, d=d, e=e, link=citer_link(snap), quotes=quotes,
                     events=views.events_of(d, e), cooc=views.cooccurring(d, e), titles=titles, others=others,
                     names={x.id: x.name for x in d.entities})
@@ -357,7 +359,7 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             message = f"{action} not recorded: {exc.args[0] if exc.args else exc}"
         finally:
             data.invalidate()
-        snap = data.snapshot()  # resolve now, so the next page shows the fix and what it could not do
+        snap = await run_in_threadpool(data.snapshot)  # resolve now: the next page shows the fix and what it could not do
         messages = [message] + [f"note: {p.message}" for p in snap.dossier.problems
                                 if p.path == "overrides" and action != "undo" and p.message.startswith(f"{action} ")]
         flashes.setdefault(request.cookies.get(SESSION, ""), []).extend(messages[:5])
@@ -382,10 +384,10 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             gone = pipeline.undo_override(data.db, int(form.get("id", "0") or 0))
             return f"undone: {gone[0].kind} {gone[0].a}" + (f" and {len(gone) - 1} more" if len(gone) > 1 else ""), back
         a, b = form.get("a", ""), form.get("b", "")
+        names = {e.id: e.name for e in data.dossier().entities}
         pipeline.add_override(data.db, action, a, b)
         if action == "merge" and back == f"/entity/{b}":  # the entity merged away has no page any more
             back = f"/entity/{a}"
-        names = {e.id: e.name for e in data.dossier().entities}
         return f"recorded: {action} {names.get(a, a)!r} {names.get(b, b)!r}", back
 
     # ---- JSON API -------------------------------------------------------------------------
