@@ -7,13 +7,16 @@ from .resolve.entities import name_key, resolve_entities
 from .resolve.events import fuse_events
 from .resolve.overrides import Override, apply_overrides
 from .resolve.quote_groups import group_quotes
-from .resolve.stories import cluster_stories
+from .resolve.stories import StoryState, cluster_stories, stored_story_records
 from .resolve.timeline import build_timeline
 from .resolve.wire import wire_groups
 
 
 def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None,
-                  overrides: list[Override] | None = None) -> Dossier:
+                  overrides: list[Override] | None = None,
+                  stored_stories: list[StoryState] | None = None) -> Dossier:
+    """``stored_stories``: the stories a database assigned on ingest; their ids and members are kept,
+    so a story has one id in every reader. Without them (one-shot analysis) stories are clustered."""
     analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
     entities, index = resolve_entities(analyses)
     # human decisions last, so the automatic pass never undoes them; what can no longer apply is
@@ -44,7 +47,10 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
     amounts = {x.id: x for an in analyses for x in an.amounts}
     published = {an.article.id: an.article.published or "" for an in analyses}
     timeline = build_timeline(events, by_id, amounts, published)
-    stories = cluster_stories(analyses, index, entities, events)
+    if stored_stories is not None:
+        stories = stored_story_records(stored_stories, analyses, entities, events)
+    else:
+        stories = cluster_stories(analyses, index, entities, events)
     return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems, wire,
                    group_quotes(analyses))
 

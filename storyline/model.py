@@ -35,6 +35,9 @@ class Article:
     published: str | None = None  # ISO date or datetime
     path: str = ""  # where it was read from (file, or file:line for JSONL)
     external_id: str = ""  # the id the input gave it (JSONL "id", front matter "id"), if any
+    # the citation number the database gave it when it was first stored: [number:sentence] means
+    # the same article in the CLI, the dossier files, the web UI and the exports
+    number: int | None = None
 
 
 @dataclass

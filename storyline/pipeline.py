@@ -69,7 +69,7 @@ def ingest(
         dates = {a: b for kind, a, b in store.overrides() if kind == "set-date" and b}
         items = read_articles(paths, published=published, source=source)
         batches = _batches(items, batch_size, result, known, report, dates)
-        stories = StoryIndex(store.story_states())
+        stories = LiveStories(store)
         if engine is None:
             with Engine() as own:
                 _run(store, own, batches, result, progress, stories)
@@ -82,27 +82,51 @@ def ingest(
     return result
 
 
-def _assign(store: Store, index: StoryIndex, analyses: list[ArticleAnalysis]) -> list[str]:
+class LiveStories:
+    """The story index an ingest assigns with, kept in step with the database: when another writer
+    (a second ingest) has committed since this one last looked, the index is read again under the
+    write lock before any article is placed, so story ids and profiles come from the database and
+    two writers never hand out the same id or overwrite each other's stories."""
+
+    def __init__(self, store: Store) -> None:
+        self.index = StoryIndex(store.story_states())
+        self.seen = store.data_version()
+
+    def refresh(self, store: Store) -> StoryIndex:
+        if store.data_version() != self.seen:
+            self.index = StoryIndex(store.story_states())
+        return self.index
+
+    def committed(self, store: Store) -> None:
+        self.seen = store.data_version()
+
+
+def _assign(store: Store, live: LiveStories, analyses: list[ArticleAnalysis]) -> list[str]:
     """Put these articles into stories (online: nothing already assigned moves) and store that
     with the changed profiles; return the stories that changed, whose resolution is now stale."""
     assigned: dict[str, str] = {}
     changed: dict[int, StoryState] = {}
-    for an in analyses:
-        st = index.assign(an.article.id, article_profile(an))
-        assigned[an.article.id] = st.id
-        changed[index.position[st.id]] = st
-    if assigned:
-        store.save_stories(changed.items(), assigned)
+    with store.write():
+        index = live.refresh(store)
+        for an in analyses:
+            if store.story_of(an.article.id) is not None:  # placed by another writer meanwhile
+                continue
+            st = index.assign(an.article.id, article_profile(an))
+            assigned[an.article.id] = st.id
+            changed[index.position[st.id]] = st
+        if assigned:
+            store.save_stories(changed.items(), assigned)
+    live.committed(store)
     return [st.id for st in changed.values()]
 
 
 def assign_stories(store: Store, chunk: int = BATCH) -> list[str]:
     """Assign the articles an interrupted ingest left outside any story, a chunk at a time."""
-    index = StoryIndex(store.story_states())
+    live = LiveStories(store)
     ids = store.unassigned()
     touched: dict[str, None] = {}
     for i in range(0, len(ids), chunk):
-        touched.update(dict.fromkeys(_assign(store, index, store.analyses_of(ids[i : i + chunk]))))
+        touched.update(dict.fromkeys(_assign(store, live, store.analyses_of(ids[i : i + chunk]))))
     return list(touched)
 
 
@@ -112,11 +136,13 @@ def story_dossier(db: str | Path, story: str) -> Dossier:
         ids = store.story_articles(story)
         if not ids:
             raise KeyError(f"no story {story!r} in {db}")
-        return build_dossier(store.analyses_of(ids), overrides=store.overrides())
+        state = store.story_state(story)
+        states = [state] if state is not None else []
+        return build_dossier(store.analyses_of(ids), overrides=store.overrides(), stored_stories=states)
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
-         progress: Progress | None, stories: StoryIndex) -> None:
+         progress: Progress | None, stories: LiveStories) -> None:
     # a few batches in flight at most: memory stays flat however large the input
     window = max(2, eng.workers * 2)
     pending: list[list[Article]] = []
@@ -129,7 +155,7 @@ def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: In
 
 
 def _flush(store: Store, eng: Engine, pending: list[list[Article]], result: IngestResult,
-           progress: Progress | None, stories: StoryIndex) -> None:
+           progress: Progress | None, stories: LiveStories) -> None:
     for analyses in eng.map(pending):
         result.added += store.add(analyses)
         for sid in _assign(store, stories, analyses):
@@ -173,7 +199,8 @@ def _collect(eng: Engine, batches: list[list[Article]], out: list[ArticleAnalysi
 
 def dossier_from_db(db: str | Path = "storyline.db") -> Dossier:
     with Store(db, readonly=True) as store:
-        return build_dossier(list(store.analyses()), overrides=store.overrides())
+        return build_dossier(list(store.analyses()), overrides=store.overrides(),
+                             stored_stories=store.story_states())
 
 
 def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int:

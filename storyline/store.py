@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,7 +78,13 @@ MIGRATIONS: list[str] = [
         tokenize='porter unicode61');
     INSERT INTO sentences_fts(text, sentence, article) SELECT text, id, article FROM sentences;
     """,
-    # 5: overrides that can be taken back: the date a set-date replaced, changes made at once, undo time
+    # 5: citation numbers given once, when an article is first stored (rowids may change on VACUUM)
+    """
+    ALTER TABLE articles ADD COLUMN number INTEGER;
+    UPDATE articles SET number = rowid;
+    CREATE UNIQUE INDEX articles_number ON articles(number);
+    """,
+    # 6: overrides that can be taken back: the date a set-date replaced, changes made at once, undo time
     """
     ALTER TABLE overrides ADD COLUMN prev TEXT;
     ALTER TABLE overrides ADD COLUMN batch INTEGER;
@@ -92,18 +99,32 @@ class StoreError(RuntimeError):
     pass
 
 
+# How long a writer waits for another writer's transaction before giving up. Batches commit in
+# seconds, so a minute means "another ingest is running", not "wait forever".
+BUSY_TIMEOUT_S = 120.0
+
+
 class Store:
-    """A storyline database. Use as a context manager, or call ``close``."""
+    """A storyline database. Use as a context manager, or call ``close``.
+
+    Every change goes through ``write()``: one ``BEGIN IMMEDIATE`` transaction, so two writers
+    (two ingests, or an ingest and a fix made in the browser) queue on the write lock instead of
+    failing half-way with "database is locked", and a reader-then-writer step (is this article
+    stored? which story is next?) cannot be interleaved with another writer's.
+    """
 
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False) -> None:
         self.path = Path(path)
+        self._depth = 0
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: no such database")
             uri = f"file:{self.path.resolve()}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_S,
+                                        isolation_level=None)
         else:
-            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_S,
+                                        isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.row_factory = sqlite3.Row
@@ -124,14 +145,45 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (re-entrant: an inner ``write()`` joins the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (SQLite's PRAGMA data_version)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     # ---- schema -------------------------------------------------------------------------
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: schema {version} is newer than this storyline ({SCHEMA_VERSION})")
         for n in range(version, SCHEMA_VERSION):
-            with self.conn:
-                self.conn.executescript("BEGIN;" + MIGRATIONS[n] + f"; PRAGMA user_version={n + 1};")
+            with self.write():
+                # a second process may have migrated while this one waited for the lock
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] > n:
+                    continue
+                for statement in _statements(MIGRATIONS[n]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={n + 1}")
 
     @property
     def version(self) -> int:
@@ -148,40 +200,40 @@ class Store:
         """Write a batch of analysed articles in one transaction; return how many were new."""
         added = 0
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.conn:
+        with self.write():
             for an in analyses:
-                if self.has(an.article.id):
+                a = an.article
+                if self.has(a.id):
                     continue
                 added += 1
-                self._insert(an, now)
+                self.conn.execute(
+                    "INSERT INTO articles(id, title, source, url, published, path, external_id, text, "
+                    "ingested_at, number) VALUES (?,?,?,?,?,?,?,?,?, "
+                    "coalesce(?, (SELECT coalesce(max(number), 0) + 1 FROM articles)))",
+                    (a.id, a.title, a.source, a.url, a.published, a.path, a.external_id, a.text, now, a.number),
+                )
+                self.conn.execute(
+                    "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
+                )
+                self._write_records(an)
         return added
 
-    def _insert(self, an: ArticleAnalysis, ingested_at: str) -> None:
-        a = an.article
-        self.conn.execute(
-            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-            (a.id, a.title, a.source, a.url, a.published, a.path, a.external_id, a.text, ingested_at),
-        )
-        self.conn.execute(
-            "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
-        )
-        self._write_records(an)
-
-    def replace(self, an: ArticleAnalysis) -> None:
-        """Swap an article's analysis for a new one (after a corrected date), keeping its story."""
-        with self.conn:
-            self._replace(an)
-
-    def _replace(self, an: ArticleAnalysis) -> None:
-        # no transaction of its own: callers put every replaced article and its override in one
+    def replace(self, an: ArticleAnalysis, override: tuple[str, str, str | None] | None = None) -> None:
+        """Swap an article's analysis for a new one (after a corrected date), keeping its story, and
+        record the override that asked for it: one transaction, so a crash keeps the old article or
+        the new one with its override, never neither."""
         aid = an.article.id
-        story = self.story_of(aid)
-        row = self.conn.execute("SELECT ingested_at FROM articles WHERE id=?", (aid,)).fetchone()
-        self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
-        self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
-        self._insert(an, row[0] if row else datetime.now(UTC).isoformat(timespec="seconds"))
-        if story is not None:
-            self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
+        with self.write():
+            story = self.story_of(aid)
+            number = self.number_of(aid)
+            self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
+            self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
+            an.article.number = number  # the article keeps its citation number
+            self.add([an])
+            if story is not None:
+                self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
+            if override is not None:
+                self.add_override(*override)
 
     def _write_records(self, an: ArticleAnalysis) -> None:
         a = an.article
@@ -221,7 +273,7 @@ class Store:
 
     def record_problems(self, problems: Iterable[IngestProblem]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.conn:
+        with self.write():
             self.conn.executemany(
                 "INSERT INTO problems(path, line, severity, message, at) VALUES (?,?,?,?,?)",
                 [(p.path, p.line, p.severity, p.message, now) for p in problems],
@@ -235,10 +287,10 @@ class Store:
 
     def analyses(self) -> Iterator[ArticleAnalysis]:
         for row in self.conn.execute(
-            "SELECT json FROM analyses JOIN articles ON articles.id = analyses.article "
+            "SELECT json, articles.number FROM analyses JOIN articles ON articles.id = analyses.article "
             "ORDER BY articles.published, articles.id"
         ):
-            yield ArticleAnalysis.from_json(json.loads(row[0]))
+            yield _numbered(row[0], row[1])
 
     def analyses_of(self, article_ids: Iterable[str]) -> list[ArticleAnalysis]:
         out = []
@@ -265,9 +317,19 @@ class Store:
             out.append(StoryState(sid, members.get(sid, []), Counter(json.loads(profile))))
         return out
 
+    def story_state(self, story: str) -> StoryState | None:
+        """One story's stored state, read without touching the others."""
+        row = self.conn.execute("SELECT profile FROM stories WHERE id=?", (story,)).fetchone()
+        if row is None:
+            return None
+        members = [r[0] for r in self.conn.execute(
+            "SELECT sa.article FROM story_articles sa JOIN articles a ON a.id = sa.article WHERE sa.story=? "
+            "ORDER BY a.published, a.id", (story,))]
+        return StoryState(story, members, Counter(json.loads(row[0])))
+
     def save_stories(self, stories: Iterable[tuple[int, StoryState]], assigned: dict[str, str]) -> None:
         """Write the given (position, story) profiles and the new memberships in one transaction."""
-        with self.conn:
+        with self.write():
             for n, st in stories:
                 self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, json.dumps(st.profile)))
             self.conn.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", assigned.items())
@@ -280,8 +342,13 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT article FROM story_articles WHERE story=?", (story,))]
 
     def analysis(self, article_id: str) -> ArticleAnalysis | None:
-        row = self.conn.execute("SELECT json FROM analyses WHERE article=?", (article_id,)).fetchone()
-        return ArticleAnalysis.from_json(json.loads(row[0])) if row else None
+        row = self.conn.execute("SELECT json, articles.number FROM analyses JOIN articles ON articles.id = "
+                                "analyses.article WHERE article=?", (article_id,)).fetchone()
+        return _numbered(row[0], row[1]) if row else None
+
+    def number_of(self, article_id: str) -> int | None:
+        row = self.conn.execute("SELECT number FROM articles WHERE id=?", (article_id,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     def rows(self, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
         return [dict(r) for r in self.conn.execute(sql, params)]
@@ -299,27 +366,23 @@ class Store:
     # ---- overrides ------------------------------------------------------------------------
     def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,
                      batch: int | None = None, scope: str | None = None) -> int:
-        with self.conn:
-            return self._add_override(kind, a, b, prev, batch, scope)
-
-    def _add_override(self, kind: str, a: str, b: str | None, prev: str | None = None,
-                      batch: int | None = None, scope: str | None = None) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO overrides(kind, a, b, at, prev, batch, scope) VALUES (?,?,?,?,?,?,?)",
-            (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds"), prev, batch, scope),
-        )
-        return int(cur.lastrowid or 0)
+        with self.write():
+            cur = self.conn.execute(
+                "INSERT INTO overrides(kind, a, b, at, prev, batch, scope) VALUES (?,?,?,?,?,?,?)",
+                (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds"), prev, batch, scope),
+            )
+            return int(cur.lastrowid or 0)
 
     def set_dates(self, analyses: list[ArticleAnalysis], date: str, previous: dict[str, str | None],
                   scope: str | None = None) -> list[int]:
         """Store re-read articles and one set-date override each, all in one transaction; the
         overrides of one call share a batch (the first one's id), so they are undone together."""
         ids: list[int] = []
-        with self.conn:
+        with self.write():
             for an in analyses:
-                self._replace(an)
-                oid = self._add_override("set-date", an.article.id, date, previous.get(an.article.id),
-                                         ids[0] if ids else None, scope)
+                self.replace(an)
+                oid = self.add_override("set-date", an.article.id, date, previous.get(an.article.id),
+                                        ids[0] if ids else None, scope)
                 if not ids and len(analyses) > 1:
                     self.conn.execute("UPDATE overrides SET batch=? WHERE id=?", (oid, oid))
                 ids.append(oid)
@@ -328,11 +391,11 @@ class Store:
     def undo_overrides(self, ids: Iterable[int], restored: Iterable[ArticleAnalysis] = ()) -> None:
         """Mark overrides as taken back and store the articles whose dates go back, in one transaction."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.conn:
+        with self.write():
             self.conn.executemany("UPDATE overrides SET undone=? WHERE id=? AND undone IS NULL",
                                   [(now, i) for i in ids])
             for an in restored:
-                self._replace(an)
+                self.replace(an)
 
     def overrides(self) -> list[tuple[str, str, str | None]]:
         """The overrides in force, oldest first: what every resolution replays."""
@@ -340,11 +403,22 @@ class Store:
 
     def override_records(self) -> list[OverrideRecord]:
         """Every override ever made, oldest first, including those taken back."""
-        if self.version < 5:  # a read-only opening cannot migrate: older rows have no undo columns
+        if self.version < 6:  # a read-only opening cannot migrate: older rows have no undo columns
             return [OverrideRecord(r[0], r[1], r[2], r[3], r[4])
                     for r in self.conn.execute("SELECT id, kind, a, b, at FROM overrides ORDER BY id")]
         return [OverrideRecord(*r) for r in self.conn.execute(
             "SELECT id, kind, a, b, at, prev, batch, scope, undone FROM overrides ORDER BY id")]
+
+
+def _numbered(data: str, number: int) -> ArticleAnalysis:
+    an = ArticleAnalysis.from_json(json.loads(data))
+    an.article.number = int(number)
+    return an
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script split into statements (none of ours holds a ';' inside a literal)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
 
 
 def fts_query(text: str) -> str:

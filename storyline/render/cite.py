@@ -8,10 +8,11 @@ from ..model import Dossier
 
 
 class Citer:
-    """Numbers articles 1..n in dossier order and turns (article, offset) into "[n:s]"."""
+    """Turns (article, offset) into "[n:s]": n is the number the database gave the article (the
+    same in every reader, whatever part of the collection is shown), else its place in the dossier."""
 
     def __init__(self, dossier: Dossier) -> None:
-        self.number = {a.article.id: n for n, a in enumerate(dossier.analyses, start=1)}
+        self.number = {a.article.id: a.article.number or n for n, a in enumerate(dossier.analyses, start=1)}
         self.starts = {a.article.id: [s.start for s in a.sentences] for a in dossier.analyses}
 
     def sentence(self, article: str, offset: int) -> int:

@@ -112,6 +112,28 @@ def cluster_stories(
     return [story_record(s, names, events_of) for s in stories.stories]
 
 
+def stored_story_records(
+    states: list[StoryState], analyses: list[ArticleAnalysis], entities: list[Entity], events: list[Event],
+) -> list[Story]:
+    """The stories as the database holds them (ids and members assigned once, on ingest), limited to
+    the articles at hand; articles no stored story holds yet are clustered after them."""
+    names = {name_key(alias): e.name for e in entities for alias in [e.name, *e.aliases]}
+    present = {an.article.id for an in analyses}
+    kept: list[StoryState] = []
+    placed: set[str] = set()
+    for st in states:
+        members = [a for a in st.articles if a in present]
+        if members:
+            kept.append(StoryState(st.id, members, Counter(st.profile)))
+            placed.update(members)
+    index = StoryIndex(kept)
+    for an in sorted(analyses, key=lambda a: (a.article.published or "", a.article.id)):
+        if an.article.id not in placed:
+            index.assign(an.article.id, article_profile(an))
+    events_of = events_by_article(events)
+    return [story_record(s, names, events_of) for s in index.stories]
+
+
 def story_record(s: StoryState, names: dict[str, str], events_of: dict[str, list[Event]]) -> Story:
     """A story's title is the summary of its most reported event, else its two most named actors."""
     central: Counter[str] = Counter()

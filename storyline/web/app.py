@@ -73,7 +73,7 @@ class Data:
             stamp = self._files_stamp()
             if self._snapshot is None or stamp != self._stamp:
                 with self.store() as s:
-                    d = build_dossier(list(s.analyses()), overrides=s.overrides())
+                    d = build_dossier(list(s.analyses()), overrides=s.overrides(), stored_stories=s.story_states())
                 citer = Citer(d)
                 self._snapshot = Snapshot(d, citer, views.entity_index(d), summarize_stories(d, citer))
                 self._stamp = stamp
