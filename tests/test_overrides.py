@@ -154,3 +154,22 @@ def _last_id(db) -> int:
     from storyline.pipeline import override_records
 
     return override_records(db)[-1].id
+
+
+def test_cli_set_date_for_an_outlet_lists_and_undoes(db):
+    from storyline.pipeline import override_records
+
+    outlet = next(a.article.source for a in dossier_from_db(db).analyses if a.article.source)
+    before = {a.article.id: a.article.published for a in dossier_from_db(db).analyses}
+    r = subprocess.run([BIN, "set-date", outlet, "2025-12-01", "--outlet", "--db", str(db)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    changed = [a for a in dossier_from_db(db).analyses if a.article.source == outlet]
+    assert changed and all(a.article.published == "2025-12-01" for a in changed)
+    listed = subprocess.run([BIN, "overrides", "--db", str(db)], capture_output=True, text=True)
+    assert listed.returncode == 0 and "set-date" in listed.stdout and "outlet" in listed.stdout
+    last = override_records(db)[-1]
+    r = subprocess.run([BIN, "undo", str(last.id), "--db", str(db)], capture_output=True, text=True)
+    assert r.returncode == 0 and f"undone: {len(changed)} override(s)" in r.stderr
+    assert {a.article.id: a.article.published for a in dossier_from_db(db).analyses} == before
+    bad = subprocess.run([BIN, "undo", str(last.id), "--db", str(db)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "already undone" in bad.stderr

@@ -74,7 +74,15 @@ def test_a_fix_over_http_is_stored_listed_and_undone(fix_server, fix_db):
         assert r.status_code == 303 and "no single article" in c.get("/").text
 
 
+def _files(db) -> dict[str, bytes]:
+    # the database and its write-ahead log; readers only mark their place in the -shm index
+    return {p.name: p.read_bytes() for p in (Path(db), Path(f"{db}-wal")) if p.exists()}
+
+
 def test_read_only_shows_no_fix_controls_and_refuses_posts(readonly_server, fix_db):
+    with sqlite3.connect(fix_db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before_files = _files(fix_db)
     with httpx.Client(base_url=readonly_server) as c:
         for path in ("/", "/story/s0", "/story/s0/timeline", "/entity/e-dan-reyes", "/fixes"):
             text = c.get(path).text
@@ -83,6 +91,7 @@ def test_read_only_shows_no_fix_controls_and_refuses_posts(readonly_server, fix_
         r = c.post("/fix/merge", data={"a": "e-halden-capital", "b": "e-northgate-securities", "csrf": "x"})
         assert r.status_code == 403 and "read-only" in r.text
         assert _overrides(fix_db) == before
+    assert _files(fix_db) == before_files  # pages (and refused posts) never write to the database
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium not installed (make test installs it)")
