@@ -335,7 +335,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
                 batches[o.batch] = [o]
             shown.append(o)
         problems = [p.message for p in d.problems if p.path == "overrides"]
-        return page("fixes.html", request=request, records=shown, batches=batches, titles=titles, problems=problems)
+        return page("fixes.html", request=request, records=shown, batches=batches, titles=titles, problems=problems,
+                    names={e.id: e.name for e in d.entities})
 
     @app.post("/fix/{action}", include_in_schema=False)
     async def fix(request: Request, action: str) -> Any:

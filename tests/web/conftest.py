@@ -99,6 +99,19 @@ def readonly_server(fix_db):
 
 
 CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(page, name: str, selector: str | None = None) -> None:
+    """A screenshot for docs/WEB.md (the full page, or one element), when STORYLINE_SCREENSHOTS=1."""
+    if os.environ.get("STORYLINE_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        if selector:
+            page.locator(selector).first.screenshot(path=str(SHOTS / f"{name}.png"))
+        else:
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
 AXE_LOCK = Path(__file__).parent / "axe"
 
 

@@ -45,8 +45,6 @@ def test_every_page_loads(server, page):
     _shot(page, "story")
     page.goto(server + "/story/s0/timeline")
     _shot(page, "timeline")
-    page.goto(server + "/fixes")
-    _shot(page, "fixes")
     page.goto(server + "/entity/e-dan-reyes")
     assert "Dan Reyes" in page.inner_text("h1") and "Reyes" in page.inner_text("body")
     _shot(page, "entity")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from ..conftest import SAMPLES
+from .conftest import shot
 
 BIN = str(Path(sys.executable).parent / "storyline")
 NEW = """---
@@ -63,7 +64,7 @@ def test_a_fix_over_http_is_stored_listed_and_undone(fix_server, fix_db):
         assert ("split", "e-dan-reyes", "she", None) in _overrides(fix_db)
         fixes = c.get("/fixes").text
         oid = re.search(r'name="id" value="(\d+)"><button aria-label="Undo fix', fixes)[1]
-        assert "split she off e-dan-reyes" in fixes and "in force" in fixes
+        assert "split “she” off" in fixes and ">Dan Reyes<" in fixes and "in force" in fixes
         c.post("/fix/undo", data={"id": oid, "csrf": token, "next": "/fixes"})
         assert "“she”" in c.get("/entity/e-dan-reyes").text
         assert _overrides(fix_db)[-1][3] is not None  # kept, marked undone
@@ -108,6 +109,7 @@ def test_merge_and_set_date_in_the_browser_survive_a_reingest(fix_server, fix_db
     form.locator("button").click()
     page.wait_for_url("**/story/s0")
     assert "recorded: merge" in page.inner_text(".flash")
+    shot(page, "story-fixes", "section.fix")
     assert "Northgate Securities" not in page.locator("h2:text('Key entities') + ul").inner_text()
     # set-date for one article: relative dates are read again, the story page follows
     article = "Orbital makes $43.1 billion bid for Vexa"
@@ -132,7 +134,8 @@ def test_merge_and_set_date_in_the_browser_survive_a_reingest(fix_server, fix_db
     assert page.locator(f"h2:text('Articles') + ul li:has-text('{article}')").inner_text().startswith("2025-10-09")
     # undo the merge from the Fixes page: the story page shows both again
     page.goto(fix_server + "/fixes")
-    page.locator("tr:has-text('merge e-northgate-securities') button").click()
+    shot(page, "fixes")
+    page.locator("tr:has-text('merge e-northgate-securities into') button").click()
     page.wait_for_url("**/fixes")
     assert "undone: merge" in page.inner_text(".flash")
     page.goto(fix_server + "/story/s0")
