@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test lint eval bench serve clean browser
+.PHONY: demo test lint eval bench serve clean browser axe
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -33,7 +33,17 @@ $(CHROMIUM):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
-test: $(STAMP) $(CHROMIUM)
+# axe-core (npm, pinned with its hash in tests/web/axe/package-lock.json) for the accessibility tests
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/axe/package.json tests/web/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(VENV)/axe && cp tests/web/axe/package.json tests/web/axe/package-lock.json $(VENV)/axe/ && \
+		npm ci --prefix $(VENV)/axe --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility tests will be skipped (install nodejs and npm)"; fi
+
+axe: $(STAMP) $(AXE)
+
+test: $(STAMP) $(CHROMIUM) axe
 	$(BIN)/ruff check storyline tests benchmarks
 	$(BIN)/pytest
 

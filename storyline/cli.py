@@ -254,14 +254,15 @@ def serve(
     db: DbOpt = Path(DEFAULT_DB),
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only", help="No fix forms (merge, split, set-date...): for a shared deployment.")] = False,
 ) -> None:
-    """Browse the database in a web UI (stories, entities, articles, graph, search, ask) and a JSON API."""
+    """Browse the database in a web UI (stories, entities, articles, graph, search, ask, fixes) and a JSON API."""
     import uvicorn
 
     from .web.app import create_app
 
     try:
-        application = create_app(db)
+        application = create_app(db, read_only=read_only)
     except StoreError as exc:
         err.print(str(exc))
         raise typer.Exit(1) from None
@@ -271,7 +272,10 @@ def serve(
 
 def _override(db: Path, kind: str, a: str, b: str | None) -> None:
     _open(db).close()
-    pipeline.add_override(db, kind, a, b)
+    try:
+        pipeline.add_override(db, kind, a, b)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     d = pipeline.dossier_from_db(db)
     for p in d.problems:
         if p.path == "overrides":
@@ -302,17 +306,48 @@ def not_same(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argume
 
 
 @app.command("set-date")
-def set_date(article: Annotated[str, typer.Argument(help="Article id (or its unique prefix, or the input's id).")],
+def set_date(target: Annotated[str, typer.Argument(help="Article id (or its unique prefix, or the input's id); "
+                                                   "with --outlet an outlet, with --story a story id.")],
              date: Annotated[str, typer.Argument(help="The correct publication date, e.g. 2024-03-06.")],
+             outlet: Annotated[bool, typer.Option("--outlet", help="TARGET is an outlet: date all its articles.")] = False,
+             story: Annotated[bool, typer.Option("--story", help="TARGET is a story (`storyline stories`): date all its articles.")] = False,
              db: DbOpt = Path(DEFAULT_DB)) -> None:
-    """Correct an article's publication date; its relative dates and the timeline follow."""
+    """Correct publication dates; relative dates and the timeline follow. Undo with `storyline undo`."""
     _open(db).close()
     try:
-        an = pipeline.set_date(db, article, date)
+        if outlet or story:
+            ids = pipeline.articles_of(db, outlet=target if outlet else None, story=target if story else None)
+            done = pipeline.set_dates(db, ids, date, scope=("outlet " if outlet else "story ") + target)
+        else:
+            done = pipeline.set_dates(db, [target], date)
     except (KeyError, ValueError) as exc:
-        err.print(str(exc.args[0] if exc.args else exc))
+        err.print(str(exc.args[0] if exc.args else exc), highlight=False, markup=False)
         raise typer.Exit(1) from None
-    err.print(f"{an.article.id}: published {an.article.published}; {len(an.times)} time expression(s) read again")
+    for an in done:
+        err.print(f"{an.article.id}: published {an.article.published}; {len(an.times)} time expression(s) read again",
+                  highlight=False)
+
+
+@app.command("overrides")
+def overrides_cmd(db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """List the fixes made by hand (merge, split, not-same, set-date), with their time and undo state."""
+    with _open(db) as s:
+        rows = s.override_records()
+    _table("Overrides", ["id", "at", "kind", "a", "b", "batch", "undone"],
+           [[o.id, o.at, o.kind, o.a, o.b, o.scope or o.batch, o.undone] for o in rows])
+
+
+@app.command()
+def undo(override: Annotated[int, typer.Argument(help="Override id (from `storyline overrides`).")],
+         db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Take back an override (and the rest of its batch); a corrected date goes back to what it was."""
+    _open(db).close()
+    try:
+        gone = pipeline.undo_override(db, override)
+    except (KeyError, ValueError) as exc:
+        err.print(str(exc.args[0] if exc.args else exc), highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    err.print(f"undone: {len(gone)} override(s)", highlight=False)
 
 
 @app.command()

@@ -368,3 +368,18 @@ class Dossier:
             "wire_copies": [to_dict(w) for w in self.wire],
             "quote_groups": [to_dict(g) for g in self.quote_groups],
         }
+
+
+@dataclass
+class OverrideRecord:
+    """A human decision as stored: what, when, and how to take it back."""
+
+    id: int
+    kind: str  # merge | split | not-same | set-date
+    a: str  # entity ref (merge, split, not-same) or article id (set-date)
+    b: str | None  # the other entity, the split form or "@article:start", or the new date
+    at: str  # when it was made (UTC, ISO)
+    prev: str | None = None  # set-date: the publication date it replaced
+    batch: int | None = None  # the first override of a change made at once (a story's or outlet's dates)
+    scope: str | None = None  # what a batch covered, e.g. "story s0" or "outlet Harbor Times"
+    undone: str | None = None  # when it was taken back, or None while it applies

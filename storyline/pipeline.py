@@ -11,7 +11,7 @@ from .dossier import build_dossier
 from .engine import Engine
 from .extract import analyze_article
 from .ingest import read_articles
-from .model import Article, ArticleAnalysis, Dossier, IngestProblem
+from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord
 from .pubdate import parse_published
 from .resolve.stories import StoryIndex, StoryState, article_profile
 from .store import Store
@@ -203,28 +203,94 @@ def dossier_from_db(db: str | Path = "storyline.db") -> Dossier:
                              stored_stories=store.story_states())
 
 
-def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> None:
-    """Record a human decision (merge, split, not-same); it applies from the next resolution on."""
+def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int:
+    """Record a human decision (merge, split, not-same); it applies from the next resolution on.
+    Returns the override's id (what `undo_override` takes)."""
     if kind not in {"merge", "split", "not-same"}:
         raise ValueError(f"unknown override {kind!r}")
+    if not a.strip() or (b is not None and not b.strip()):
+        raise ValueError(f"{kind}: an entity (and a second entity or form) is needed")
     with Store(db) as store:
-        store.add_override(kind, a, b)
+        return store.add_override(kind, a.strip(), b.strip() if b is not None else None)
+
+
+def find_article(store: Store, article: str) -> str:
+    """An article id from its id, a unique prefix of it, or the id the input gave it."""
+    if store.has(article):
+        return article
+    matches = [str(r["id"]) for r in store.rows("SELECT id FROM articles WHERE id LIKE ? OR external_id = ?",
+                                                (article + "%", article))]
+    if len(matches) != 1:
+        raise KeyError(f"no single article {article!r} in {store.path} ({len(matches)} match)")
+    return matches[0]
+
+
+def articles_of(db: str | Path, *, outlet: str | None = None, story: str | None = None) -> list[str]:
+    """The ids of every article of an outlet, or of a stored story (ids from `storyline stories`)."""
+    with Store(db, readonly=True) as store:
+        if outlet is not None:
+            ids = [str(r["id"]) for r in store.rows("SELECT id FROM articles WHERE source = ? ORDER BY published, id",
+                                                    (outlet,))]
+            if not ids:
+                raise KeyError(f"no article from outlet {outlet!r} in {db}")
+            return ids
+        if story is not None:
+            ids = store.story_articles(story)
+            if not ids:
+                raise KeyError(f"no story {story!r} in {db}")
+            return ids
+    raise ValueError("articles_of needs an outlet or a story")
+
+
+def set_dates(db: str | Path, articles: Iterable[str], published: str, scope: str | None = None) -> list[ArticleAnalysis]:
+    """Correct the publication date of several articles at once (an outlet's, a story's): each is read
+    again against the new date, and the articles and their corrections are stored in one transaction,
+    as one batch that a single undo takes back. A later ingest of the same articles keeps the dates."""
+    date = parse_published(published)
+    with Store(db) as store:
+        old: list[ArticleAnalysis] = []
+        for ref in dict.fromkeys(articles):
+            an = store.analysis(find_article(store, ref))
+            assert an is not None
+            old.append(an)
+        new = [analyze_article(dataclasses.replace(an.article, published=date)) for an in old]
+        store.set_dates(new, date, {an.article.id: an.article.published for an in old}, scope)
+    return new
 
 
 def set_date(db: str | Path, article: str, published: str) -> ArticleAnalysis:
-    """Correct an article's publication date: its relative dates are read again against it, and
-    the correction is stored so a later ingest of the same article keeps it."""
-    date = parse_published(published)
+    """Correct one article's publication date (see `set_dates`)."""
+    return set_dates(db, [article], published)[0]
+
+
+def override_records(db: str | Path) -> list[OverrideRecord]:
+    with Store(db, readonly=True) as store:
+        return store.override_records()
+
+
+def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
+    """Take back an override (with the rest of its batch): it no longer applies to any resolution,
+    and an article whose date it set gets back the date it had before. Returns what was undone."""
     with Store(db) as store:
-        an = store.analysis(article)
-        if an is None:
-            matches = [r["id"] for r in store.rows("SELECT id FROM articles WHERE id LIKE ? OR external_id = ?",
-                                                   (article + "%", article))]
-            if len(matches) != 1:
-                raise KeyError(f"no single article {article!r} in {db} ({len(matches)} match)")
-            an = store.analysis(str(matches[0]))
-        assert an is not None
-        art = dataclasses.replace(an.article, published=date)
-        new = analyze_article(art)
-        store.replace(new, override=("set-date", art.id, date))
-        return new
+        records = store.override_records()
+        target = next((o for o in records if o.id == override), None)
+        if target is None:
+            raise KeyError(f"no override {override} in {db}")
+        if target.undone:
+            raise ValueError(f"override {override} was already undone at {target.undone}")
+        group = [o for o in records if o.undone is None and
+                 (o.id == target.id or (target.batch is not None and o.batch == target.batch))]
+        gone = {o.id for o in group}
+        restored = []
+        for o in group:
+            if o.kind != "set-date":
+                continue
+            dated = [x for x in records if x.kind == "set-date" and x.a == o.a]
+            still = [x for x in dated if x.undone is None and x.id not in gone]
+            # the date before the first correction, unless a correction still in force says otherwise
+            date = still[-1].b if still else dated[0].prev
+            an = store.analysis(o.a)
+            if an is not None and an.article.published != date:
+                restored.append(analyze_article(dataclasses.replace(an.article, published=date)))
+        store.undo_overrides(gone, restored)
+    return group

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import ArticleAnalysis, IngestProblem
+from .model import ArticleAnalysis, IngestProblem, OverrideRecord
 from .resolve.stories import StoryState
 
 DEFAULT_DB = "storyline.db"
@@ -83,6 +83,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN number INTEGER;
     UPDATE articles SET number = rowid;
     CREATE UNIQUE INDEX articles_number ON articles(number);
+    """,
+    # 6: overrides that can be taken back: the date a set-date replaced, changes made at once, undo time
+    """
+    ALTER TABLE overrides ADD COLUMN prev TEXT;
+    ALTER TABLE overrides ADD COLUMN batch INTEGER;
+    ALTER TABLE overrides ADD COLUMN scope TEXT;
+    ALTER TABLE overrides ADD COLUMN undone TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -357,15 +364,50 @@ class Store:
         )
 
     # ---- overrides ------------------------------------------------------------------------
-    def add_override(self, kind: str, a: str, b: str | None = None) -> None:
+    def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,
+                     batch: int | None = None, scope: str | None = None) -> int:
         with self.write():
-            self.conn.execute(
-                "INSERT INTO overrides(kind, a, b, at) VALUES (?,?,?,?)",
-                (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds")),
+            cur = self.conn.execute(
+                "INSERT INTO overrides(kind, a, b, at, prev, batch, scope) VALUES (?,?,?,?,?,?,?)",
+                (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds"), prev, batch, scope),
             )
+            return int(cur.lastrowid or 0)
+
+    def set_dates(self, analyses: list[ArticleAnalysis], date: str, previous: dict[str, str | None],
+                  scope: str | None = None) -> list[int]:
+        """Store re-read articles and one set-date override each, all in one transaction; the
+        overrides of one call share a batch (the first one's id), so they are undone together."""
+        ids: list[int] = []
+        with self.write():
+            for an in analyses:
+                self.replace(an)
+                oid = self.add_override("set-date", an.article.id, date, previous.get(an.article.id),
+                                        ids[0] if ids else None, scope)
+                if not ids and len(analyses) > 1:
+                    self.conn.execute("UPDATE overrides SET batch=? WHERE id=?", (oid, oid))
+                ids.append(oid)
+        return ids
+
+    def undo_overrides(self, ids: Iterable[int], restored: Iterable[ArticleAnalysis] = ()) -> None:
+        """Mark overrides as taken back and store the articles whose dates go back, in one transaction."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            self.conn.executemany("UPDATE overrides SET undone=? WHERE id=? AND undone IS NULL",
+                                  [(now, i) for i in ids])
+            for an in restored:
+                self.replace(an)
 
     def overrides(self) -> list[tuple[str, str, str | None]]:
-        return [(r[0], r[1], r[2]) for r in self.conn.execute("SELECT kind, a, b FROM overrides ORDER BY id")]
+        """The overrides in force, oldest first: what every resolution replays."""
+        return [(o.kind, o.a, o.b) for o in self.override_records() if o.undone is None]
+
+    def override_records(self) -> list[OverrideRecord]:
+        """Every override ever made, oldest first, including those taken back."""
+        if self.version < 6:  # a read-only opening cannot migrate: older rows have no undo columns
+            return [OverrideRecord(r[0], r[1], r[2], r[3], r[4])
+                    for r in self.conn.execute("SELECT id, kind, a, b, at FROM overrides ORDER BY id")]
+        return [OverrideRecord(*r) for r in self.conn.execute(
+            "SELECT id, kind, a, b, at, prev, batch, scope, undone FROM overrides ORDER BY id")]
 
 
 def _numbered(data: str, number: int) -> ArticleAnalysis:

@@ -85,3 +85,91 @@ def test_cli_overrides_and_why(db, tmp_path):
     assert bad.returncode == 1 and "no entity" in bad.stderr
     bad = subprocess.run([BIN, "set-date", "zzz", "2024-03-06", "--db", str(copy)], capture_output=True, text=True)
     assert bad.returncode == 1 and "no single article" in bad.stderr
+
+
+def test_split_cuts_descriptor_and_pronoun_links(db):
+    from storyline.pipeline import add_override as add
+
+    reyes = _names(db)["Dan Reyes"]
+    assert "orbital ceo" in reyes.descriptors
+    assert any(m.kind == "descriptor" and m.text == "the Orbital CEO" for m in reyes.mentions)
+    she = [m for m in reyes.mentions if m.kind == "pronoun" and m.text == "she"]
+    assert she  # a wrong link the extractor made: Dan Reyes is "he"
+    add(db, "split", "Dan Reyes", "the Orbital CEO")  # what `why` shows, written the same way
+    add(db, "split", "Dan Reyes", f"@{she[0].article}:{she[0].start}")  # one mention, as the web page names it
+    d = dossier_from_db(db)
+    after = {e.name: e for e in d.entities}["Dan Reyes"]
+    assert "orbital ceo" not in after.descriptors
+    assert not any(m.text in {"the Orbital CEO", "she"} for m in after.mentions)
+    assert len(after.mentions) == len(reyes.mentions) - 2
+    assert not [p for p in d.problems if p.path == "overrides"]
+    # a form the entity does not have is reported, not silently ignored
+    add(db, "split", "Dan Reyes", "a judge")
+    assert any("a judge" in p.message for p in dossier_from_db(db).problems)
+
+
+def test_undo_takes_a_merge_back(db):
+    from storyline.pipeline import override_records, undo_override
+
+    oid = add_override(db, "merge", "Halden Capital", "Northgate Securities")
+    assert "Northgate Securities" not in _names(db)
+    undone = undo_override(db, oid)
+    assert [o.id for o in undone] == [oid]
+    assert "Northgate Securities" in _names(db)
+    rec = override_records(db)[-1]
+    assert rec.kind == "merge" and rec.undone and rec.at
+    with pytest.raises(ValueError):
+        undo_override(db, oid)
+
+
+def test_set_date_for_a_whole_story_is_one_batch_and_undone_at_once(db):
+    import sqlite3
+
+    from storyline.pipeline import articles_of, ingest, set_dates, undo_override
+
+    ids = articles_of(db, story="s1")
+    before = {a.article.id: a.article.published for a in dossier_from_db(db).analyses}
+    done = set_dates(db, ids, "2025-10-20", scope="story s1")
+    assert len(done) == len(ids) > 1
+    now = {a.article.id: a.article.published for a in dossier_from_db(db).analyses}
+    assert all(now[i] == "2025-10-20" for i in ids)
+    # an article deleted and ingested again from its file keeps the corrected date
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA foreign_keys=ON")
+        c.execute("DELETE FROM sentences_fts WHERE article=?", (ids[0],))
+        c.execute("DELETE FROM articles WHERE id=?", (ids[0],))
+    ingest([ROOT / "samples" / "second-story"], db)
+    assert {a.article.id: a.article.published for a in dossier_from_db(db).analyses}[ids[0]] == "2025-10-20"
+    undone = undo_override(db, _last_id(db))
+    assert len(undone) == len(ids)
+    again = {a.article.id: a.article.published for a in dossier_from_db(db).analyses}
+    assert all(again[i] == before[i] for i in ids)  # every date back to what it was
+    outlet = next(a.article.source for a in dossier_from_db(db).analyses if a.article.id == ids[0])
+    assert ids[0] in articles_of(db, outlet=outlet)
+    with pytest.raises(KeyError):
+        articles_of(db, outlet="No Such Outlet")
+
+
+def _last_id(db) -> int:
+    from storyline.pipeline import override_records
+
+    return override_records(db)[-1].id
+
+
+def test_cli_set_date_for_an_outlet_lists_and_undoes(db):
+    from storyline.pipeline import override_records, undo_override
+
+    outlet = next(a.article.source for a in dossier_from_db(db).analyses if a.article.source)
+    before = {a.article.id: a.article.published for a in dossier_from_db(db).analyses}
+    r = subprocess.run([BIN, "set-date", outlet, "2025-12-01", "--outlet", "--db", str(db)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    changed = [a for a in dossier_from_db(db).analyses if a.article.source == outlet]
+    assert changed and all(a.article.published == "2025-12-01" for a in changed)
+    listed = subprocess.run([BIN, "overrides", "--db", str(db)], capture_output=True, text=True)
+    assert listed.returncode == 0 and "set-date" in listed.stdout and "outlet" in listed.stdout
+    last = override_records(db)[-1]
+    # undone in-process (the CLI `undo` calls the same function; this spares a second spaCy load)
+    assert len(undo_override(db, last.id)) == len(changed)
+    assert {a.article.id: a.article.published for a in dossier_from_db(db).analyses} == before
+    bad = subprocess.run([BIN, "undo", str(last.id), "--db", str(db)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "already undone" in bad.stderr

@@ -5,7 +5,10 @@ in that order on every resolution:
 
 - ``merge A B``: entity B (id, name or alias) becomes part of entity A;
 - ``split E X``: the mentions of entity E written as X (and the pronouns and descriptors bound to
-  them) become an entity of their own, named X;
+  them) become an entity of their own, named X; when X is a descriptor or pronoun (a link, not a
+  name: "a judge", "she") those links are cut instead, and a descriptor X leaves E's descriptors.
+  ``X = "@ARTICLE:START"`` names one mention: a name there (with what is bound to it) becomes an
+  entity of its own, any other mention is cut loose;
 - ``not-same A B``: A and B are different: if the automatic pass joined them, B's form is split off
   as above, and a later ``merge`` of the two is refused;
 - ``set-date ARTICLE DATE``: handled before extraction (the article's dates are read again against
@@ -16,8 +19,8 @@ Entity ids come from names, so an override made today still names the same entit
 
 from __future__ import annotations
 
-from ..model import ArticleAnalysis, Entity
-from .entities import _entity_id, name_key
+from ..model import ArticleAnalysis, Entity, EntityMention
+from .entities import _entity_id, descriptor_key, name_key
 
 Override = tuple[str, str, str | None]
 
@@ -47,10 +50,31 @@ def _merge(entities: list[Entity], index: dict[tuple[str, int], str], a: Entity,
     entities.remove(b)
 
 
+def _mention_ref(form: str) -> tuple[str, int] | None:
+    """"@ARTICLE:START" (one mention, as the web page names it) to (article, start)."""
+    if not form.startswith("@") or ":" not in form:
+        return None
+    article, _, start = form[1:].rpartition(":")
+    return (article, int(start)) if start.isdigit() else None
+
+
 def _split(entities: list[Entity], index: dict[tuple[str, int], str], e: Entity, form: str,
-           analyses: list[ArticleAnalysis], reason: str) -> Entity | None:
+           analyses: list[ArticleAnalysis], reason: str) -> Entity | None | bool:
+    """Split FORM off E: a new entity for names, True when only links were cut, None when nothing matched."""
     key = name_key(form)
-    moved = [m for m in e.mentions if m.kind == "name" and name_key(m.text) == key]
+    at = _mention_ref(form)
+    if at is not None:
+        moved = [m for m in e.mentions if (m.article, m.start) == at]
+        if moved and moved[0].kind != "name":
+            return _cut(index, e, moved, moved[0].text, reason)
+        key = name_key(moved[0].text) if moved else key
+    else:
+        moved = [m for m in e.mentions if m.kind == "name" and name_key(m.text) == key]
+        if not moved:
+            links = [m for m in e.mentions if m.kind != "name" and _same_link(m.text, form)]
+            dkey = descriptor_key(form)
+            if links or dkey in e.descriptors:
+                return _cut(index, e, links, form, reason)
     if not moved:
         return None
     names_at = {(m.article, m.start) for m in moved}
@@ -61,7 +85,9 @@ def _split(entities: list[Entity], index: dict[tuple[str, int], str], e: Entity,
                 moved += [x for x in e.mentions if x.article == m.article and x.start == m.start]
     moved_keys = {(m.article, m.start) for m in moved}
     e.mentions = [m for m in e.mentions if (m.article, m.start) not in moved_keys]
-    e.aliases = [a for a in e.aliases if name_key(a) != key]
+    still_named = any(m.kind == "name" and name_key(m.text) == key for m in e.mentions)
+    if not still_named:
+        e.aliases = [a for a in e.aliases if name_key(a) != key]
     used = {x.id for x in entities}
     new = Entity(id=_entity_id(key, used), name=key, type=e.type,
                  mentions=sorted({(m.article, m.start): m for m in moved}.values(), key=lambda m: (m.article, m.start)),
@@ -70,9 +96,26 @@ def _split(entities: list[Entity], index: dict[tuple[str, int], str], e: Entity,
     entities.append(new)
     for m in new.mentions:
         index[(m.article, m.start)] = new.id
-    if name_key(e.name) == key:  # the split form was the entity's name: rename to its longest alias
-        e.name = max(e.aliases, key=len, default=e.name)
+    if not still_named and name_key(e.name) == key and e.aliases:  # its name left: take its longest alias
+        e.name = max(e.aliases, key=len)
+        e.aliases = [a for a in e.aliases if a != e.name]
     return new
+
+
+def _same_link(text: str, form: str) -> bool:
+    return text.strip().lower() == form.strip().lower() or descriptor_key(text) == descriptor_key(form)
+
+
+def _cut(index: dict[tuple[str, int], str], e: Entity, links: list[EntityMention], form: str, reason: str) -> bool:
+    """Cut descriptor or pronoun links (and a descriptor) from E: they then belong to no entity."""
+    gone = {(m.article, m.start) for m in links}
+    e.mentions = [m for m in e.mentions if (m.article, m.start) not in gone]
+    for k in gone:
+        index.pop(k, None)
+    dkey = descriptor_key(form)
+    e.descriptors = [d for d in e.descriptors if d != dkey]
+    e.evidence.append(f"{form!r} ({len(gone)} link(s)) cut by a user: {reason}")
+    return True
 
 
 def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], analyses: list[ArticleAnalysis],
@@ -101,7 +144,8 @@ def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], a
                 _merge(entities, index, ea, eb)
         elif kind == "not-same":
             if eb is ea:
-                eb = _split(entities, index, ea, b or "", analyses, "not the same as " + ea.name)
+                new = _split(entities, index, ea, b or "", analyses, "not the same as " + ea.name)
+                eb = new if isinstance(new, Entity) else None
             if eb is not None:
                 apart.add(frozenset({name_key(ea.name), name_key(eb.name)}))
                 ea.candidates = [c for c in ea.candidates if c.other != eb.id]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..model import ArticleAnalysis, Dossier, Entity, Event
+from ..model import ArticleAnalysis, Dossier, Entity, Event, TimelineEntry
 
 
 @dataclass
@@ -87,27 +89,173 @@ def events_of(d: Dossier, e: Entity) -> list[Event]:
     return [ev for ev in d.events if e.id in ev.actors or e.id in ev.targets]
 
 
-def _date(value: str) -> dt.date | None:
+def date_span(value: str) -> tuple[dt.date, dt.date] | None:
+    """The days a TIMEX3 date covers, as [first, after last): "2025-10" is October, "2025-W46" a week."""
     try:
-        parts = value.split("-")
-        if len(parts) == 1 and value.isdigit():
-            return dt.date(int(value), 7, 1)
-        if len(parts) == 2:
-            return dt.date(int(parts[0]), int(parts[1]), 15)
-        return dt.date.fromisoformat(value[:10])
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
+            d = dt.date.fromisoformat(value[:10])
+            return d, d + dt.timedelta(days=1)
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            d = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return d, d + dt.timedelta(days=7)
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            y, mo = int(m[1]), int(m[2])
+            return dt.date(y, mo, 1), dt.date(y + mo // 12, mo % 12 + 1, 1)
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+            y, q = int(m[1]), int(m[2])
+            return dt.date(y, 3 * q - 2, 1), dt.date(y + q // 4, (3 * q) % 12 + 1, 1)
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1), dt.date(int(value) + 1, 1, 1)
     except ValueError:
         return None
+    return None
 
 
-def timeline_positions(entries: list) -> list[tuple[object, float]]:  # type: ignore[type-arg]
-    """Each dated entry with its position in percent along the story's own span of days."""
-    dated = [(t, _date(t.date)) for t in entries if not t.background]
-    days = [x for _, x in dated if x]
-    if not days:
-        return []
-    lo, hi = min(days), max(days)
-    span = max(1, (hi - lo).days)
-    return [(t, 100 * (x - lo).days / span) for t, x in dated if x]
+@dataclass
+class TimelineItem:
+    entry: TimelineEntry
+    left: float  # percent of the axis
+    width: float  # percent; 0 for a single day
+    row: int  # stacked row inside its lane, so labels never overlap
+    href: str  # the sentence that reports it
+    cite: str
+    when: str  # the date as a reader says it
+    box: float = 0.0  # where its label box starts, percent of the axis (before the date near the end)
+    box_width: float = 0.0
+    dot: float = 0.0  # where the date sits inside the box, percent of the box
+
+    @property
+    def flipped(self) -> bool:
+        """Its label runs leftwards from the date: too near the end of the axis to run right."""
+        return self.dot > 0
+
+
+@dataclass
+class TimelineLane:
+    name: str
+    items: list[TimelineItem]
+    rows: int
+
+
+@dataclass
+class TimelineLayout:
+    lanes: list[TimelineLane]
+    ticks: list[tuple[float, str]]
+    background: list[TimelineItem]  # dated long before the coverage: listed apart, not on the axis
+    unplaced: list[TimelineItem]  # dates the axis cannot place ("PRESENT_REF")
+    first: str = ""
+    last: str = ""
+
+
+LABEL_WIDTH = 17.0  # percent of the axis an item's label needs before the next one in its row
+
+
+def _say(value: str) -> str:
+    span = date_span(value)
+    if span is None:
+        return value
+    lo, hi = span
+    if (hi - lo).days == 1:
+        return f"{lo:%b} {lo.day}, {lo.year}"
+    if (hi - lo).days == 7:
+        return f"week of {lo:%b} {lo.day}, {lo.year}"
+    if (hi - lo).days <= 31:
+        return f"{lo:%B %Y}"
+    if (hi - lo).days <= 92:
+        return f"Q{(lo.month + 2) // 3} {lo.year}"
+    return str(lo.year)
+
+
+def _ticks(lo: dt.date, hi: dt.date) -> list[tuple[dt.date, str]]:
+    span = (hi - lo).days
+    if span <= 40:
+        step = max(1, span // 8)
+        days = [lo + dt.timedelta(days=i) for i in range(0, span + 1, step)]
+        return [(d, f"{d:%b} {d.day}") for d in days]
+    if span <= 800:
+        out = []
+        d = dt.date(lo.year, lo.month, 1)
+        while d <= hi:
+            if d >= lo:
+                out.append((d, f"{d:%b %Y}" if d.month == 1 or not out else f"{d:%b}"))
+            if span <= 120:
+                mid = d.replace(day=15)
+                if lo <= mid <= hi:
+                    out.append((mid, f"{mid:%b} 15"))
+            d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        return out
+    step = max(1, (hi.year - lo.year) // 8)
+    return [(dt.date(y, 1, 1), str(y)) for y in range(lo.year + 1, hi.year + 1, step)]
+
+
+def timeline_layout(entries: list[TimelineEntry], events: dict[str, Event], names: dict[str, str],
+                    link: Callable[[str, int | None], dict[str, str]], lanes_by: str = "actor",
+                    max_lanes: int = 6) -> TimelineLayout:
+    """Place a story's timeline entries on a real date axis: one lane per main actor (or event type),
+    rows inside a lane so labels never overlap, background events apart, each linked to its citation."""
+    def item(t: TimelineEntry) -> TimelineItem:
+        ev = events.get(t.event)
+        m = ev.mentions[0] if ev and ev.mentions else None
+        cited = link(m.article, m.start) if m else link(t.articles[0], None) if t.articles else {"href": "#", "text": ""}
+        return TimelineItem(t, 0.0, 0.0, 0, cited["href"], cited["text"], _say(t.date))
+
+    background = [item(t) for t in entries if t.background]
+    spans = {id(t): date_span(t.date) for t in entries if not t.background}
+    placed = [t for t in entries if not t.background and spans[id(t)]]
+    unplaced = [item(t) for t in entries if not t.background and not spans[id(t)]]
+    if not placed:
+        return TimelineLayout([], [], background, unplaced)
+    # a year-long entry would squash a story told in days: the axis follows the finer dates
+    fine = [spans[id(t)] for t in placed if (spans[id(t)][1] - spans[id(t)][0]).days <= 92] or [spans[id(t)] for t in placed]  # type: ignore[index]
+    lo = min(s[0] for s in fine if s)
+    hi = max(s[1] for s in fine if s)
+    pad = max(1, (hi - lo).days // 20)
+    lo, hi = lo - dt.timedelta(days=pad), hi + dt.timedelta(days=pad)
+    total = (hi - lo).days
+
+    def pct(d: dt.date) -> float:
+        return min(100.0, max(0.0, 100 * (d - lo).days / total))
+
+    def lane_of(t: TimelineEntry) -> str:
+        ev = events.get(t.event)
+        if ev is None:
+            return "Other events"
+        if lanes_by == "type":
+            return ev.type.capitalize()
+        who = ev.actors or ev.targets
+        return names.get(who[0], "Other events") if who else "Other events"
+
+    counts = Counter(lane_of(t) for t in placed)
+    top = [k for k, _ in counts.most_common() if k != "Other events"][: max_lanes - 1]
+    groups: dict[str, list[TimelineItem]] = {k: [] for k in top}
+    for t in placed:
+        first, after = spans[id(t)]  # type: ignore[misc]
+        it = item(t)
+        it.left = pct(first)
+        it.width = pct(after) - it.left if (after - first).days > 1 else 0.0
+        groups.setdefault(lane_of(t) if lane_of(t) in top else "Other events", []).append(it)
+    lanes = []
+    for name, items in groups.items():
+        if not items:
+            continue
+        items.sort(key=lambda i: (i.left, i.entry.event))
+        ends: list[float] = []
+        for it in items:
+            it.box_width = max(it.width, LABEL_WIDTH)
+            it.box = min(it.left, 100.0 - it.box_width)
+            it.dot = 100 * (it.left - it.box) / it.box_width
+            right = it.box + it.box_width
+            for r, end in enumerate(ends):
+                if end <= it.box:
+                    it.row, ends[r] = r, right
+                    break
+            else:
+                it.row = len(ends)
+                ends.append(right)
+        lanes.append(TimelineLane(name, items, len(ends)))
+    ticks = [(pct(d), label) for d, label in _ticks(lo, hi)]
+    firsts = sorted(spans[id(t)][0] for t in placed)  # type: ignore[index]
+    return TimelineLayout(lanes, ticks, background, unplaced, firsts[0].isoformat(), firsts[-1].isoformat())
 
 
 def graph_svg(d: Dossier, width: int = 900, height: int = 600, limit: int = 30) -> dict:

@@ -40,9 +40,11 @@ def test_every_page_loads(server, page):
     _shot(page, "home")
     page.click("text=Orbital Dynamics >> nth=0")
     page.goto(server + "/story/s0")
-    assert page.locator(".axis .dot").count() >= 3  # the visual timeline
+    assert page.locator(".tl-track .tl-item a").count() >= 3  # events placed on the date axis
     assert page.locator(".verdict.rounding").count() >= 1  # the flagged discrepancy
     _shot(page, "story")
+    page.goto(server + "/story/s0/timeline")
+    _shot(page, "timeline")
     page.goto(server + "/entity/e-dan-reyes")
     assert "Dan Reyes" in page.inner_text("h1") and "Reyes" in page.inner_text("body")
     _shot(page, "entity")
@@ -90,3 +92,30 @@ def test_script_in_an_article_stays_inert(server, page):
     body = page.inner_text("body")
     assert "<script>window.__xss = 2</script>" in body and "onerror" in body
     assert page.locator("main img").count() == 0
+
+
+def test_timeline_places_events_by_date_in_lanes(server, page):
+    page.goto(server + "/story/s0/timeline")
+    lanes = page.locator("section.tl-lane")
+    assert lanes.count() >= 2
+    # within a lane, a later date sits further right, and every event links to its citation
+    for i in range(lanes.count()):
+        items = lanes.nth(i).locator(".tl-item")
+        seen = []
+        for j in range(items.count()):
+            it = items.nth(j)
+            date = it.locator("time").get_attribute("datetime")
+            box = it.locator("a").bounding_box()
+            dot = it.evaluate("e => e.getBoundingClientRect().left + parseFloat(getComputedStyle(e).getPropertyValue('--dot')) / 100 * e.getBoundingClientRect().width")
+            seen.append((date, dot))
+            assert box and box["height"] > 0
+            assert "/article/" in it.locator("a").get_attribute("href")
+        assert [d for d, _ in sorted(seen, key=lambda x: x[1])] == sorted(d for d, _ in seen)
+    assert "Background" in page.inner_text(".tl-background")
+    page.keyboard.press("Tab")
+    for _ in range(12):  # the events are reachable from the keyboard, each with a name that says when and what
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.tl-item') !== null"):
+            break
+    name = page.evaluate("document.activeElement.innerText")
+    assert any(m in name for m in ("Oct", "Nov")) and "[" in name
