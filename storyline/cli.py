@@ -347,16 +347,26 @@ def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")]
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, ftm, jsonld or csv.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, ftm, jsonld, csv or timelinejs.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (a folder for csv).")],
     db: DbOpt = Path(DEFAULT_DB),
+    story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`).")] = None,
 ) -> None:
-    """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools or a spreadsheet."""
-    from .export import export
+    """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools, a
+    spreadsheet or a TimelineJS page."""
+    from .export import ExportUnavailable, export
 
     _open(db).close()
     try:
-        path = export(pipeline.dossier_from_db(db), fmt, output)
+        d = pipeline.story_dossier(db, story) if story else pipeline.dossier_from_db(db)
+    except KeyError as exc:
+        err.print(str(exc.args[0]), highlight=False)
+        raise typer.Exit(1) from None
+    try:
+        path = export(d, fmt, output)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    except ExportUnavailable as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     err.print(f"wrote {path}")
