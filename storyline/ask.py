@@ -16,6 +16,7 @@ sentences, each with its score, so a reader sees what was near.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ NOT_FOUND = "not found in these articles"
 # The lowest score (0..1) of an answer. Chosen on the sample question set and the ECB+ dev
 # questions in storyline/eval/questions (see docs/notes/exports.md for the figures).
 THRESHOLD = 0.55
+# A sentence whose article, not the sentence itself, names the subject ("the school" in an article
+# about al-Fakhora) is worth this much of one that names it.
+ARTICLE_ONLY = 0.7
 CANDIDATES = 120  # FTS hits looked at per question
 
 STOP = set("""a an the of for to in on at by with from and or but is are was were be been being do does did
@@ -40,6 +44,8 @@ happen happened""".split())
 QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "did", "does", "do",
                   "is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "name", "list",
                   "tell", "give"}
+ADVERBS = {"first", "last", "ever", "still", "also", "just", "already", "now", "then", "initially", "originally",
+           "eventually", "finally", "actually", "really", "in", "on", "at", "for"}
 # Words of one meaning that questions and articles use interchangeably. Each word also goes into
 # the full-text query, which stems it the same way the index did.
 SYNONYMS = [
@@ -51,6 +57,9 @@ SYNONYMS = [
     ["sentence", "sentenced", "jailed", "prison"],
     ["offer", "offered", "bid", "proposal", "proposed"],
     ["sue", "sued", "lawsuit"],
+    # irregular verbs a five-letter stem cannot join
+    ["meet", "met", "meeting"], ["sell", "sold", "sale"], ["win", "won"], ["lose", "lost"], ["rise", "rose", "risen"],
+    ["fall", "fell", "fallen"], ["begin", "began", "begun"], ["leave", "left"], ["flee", "fled"], ["hold", "held"],
 ]
 _WORD = re.compile(r"[\w$€£%][\w'’.$€£%-]*")
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -72,9 +81,15 @@ class Answer:
 
 
 def _stem(w: str) -> str:
-    # a crude stem is enough to match "offer" with "offered" and "bid" with "bids"
+    # a crude stem is enough to match "offer" with "offered", "pay" with "paying", "bid" with "bids"
     w = w.lower().strip(".'’")
     if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 4 and w.endswith("eed"):
+        w = w[:-1]  # "agreed" -> "agree"
+    elif len(w) > 4 and w.endswith("ed"):
         w = w[:-2]
     return w[:5] if len(w) > 5 else w.rstrip("s") or w
 
@@ -97,21 +112,46 @@ class Question:
     words: list[str]  # content words
     subject: list[list[str]]  # name phrases, each a list of words as written
     wants: str
+    focus: str = ""  # the thing counted in "how many FOCUS"
+    predicate: str = ""  # what happened to it: "killed" in "how many people were killed in ..."
 
 
 def parse_question(question: str) -> Question:
     q = question.strip()
     low = q.lower()
-    if re.match(r"^(how (much|many)|what (was|is|were) the (price|number|amount|toll|cost|value|size|magnitude))", low) \
+    focus = predicate = ""
+    m = re.search(r"\bhow (?:many|much) ((?:[a-z-]+ ){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|will|would|can)\b"
+                  r"((?: [\w'’-]+)*)", q, re.I)
+    if m:
+        focus = (m[1].split() or [""])[-1].lower()
+        # the first lower-case content word after the auxiliary: the event or state counted
+        predicate = next((w for w in m[2].split() if w.islower() and w not in STOP | QUESTION_WORDS | ADVERBS
+                          and not w.endswith("ly")), "")
+    else:
+        m = re.search(r"\bhow many ([a-z]+) ([a-z]+)\b", q)  # "how many refugees live in ..."
+        if m and m[2] not in STOP:
+            focus, predicate = m[1], m[2]
+    if re.search(r"\bhow old\b|\bwhat age\b", low):
+        wants = "age"
+    elif re.match(r"^(how (much|many)|what (was|is|were) the (price|number|amount|toll|cost|value|size|magnitude))", low) \
             or re.search(r"\b(how (much|many|far|long|old|big|large|often)|what amount|what price|death toll|what magnitude)\b", low):
         wants = "quantity"
     elif re.match(r"^(when|what (date|day|time|year|month))", low) or re.search(r"\b(on what date|in what year)\b", low):
         wants = "time"
     elif re.match(r"^(who|whom|by whom)", low):
         wants = "who"
+    elif re.match(r"^where\b|^in what (city|country|town|place)", low):
+        wants = "where"
     else:
         wants = ""
-    tokens = _WORD.findall(q)
+    tokens = []
+    for t in _WORD.findall(q):
+        parts = t.split("-")
+        # "EU-IMF" is two names; "al-Fakhora" and "Orbital-Vexa"... only when every part is one
+        if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+            tokens += parts
+        else:
+            tokens.append(t)
     phrases: list[list[str]] = []
     current: list[str] = []
     for i, t in enumerate(tokens):
@@ -129,7 +169,10 @@ def parse_question(question: str) -> Question:
             current = []
     if current:
         phrases.append(current)
-    return Question(q, content_words(q), phrases, wants)
+    words = content_words(q)
+    if wants == "age":
+        words = [w for w in words if w not in {"old", "age"}]
+    return Question(q, words, phrases, wants, focus, predicate)
 
 
 class _Collection:
@@ -185,12 +228,39 @@ def _rarest(store: Store, phrase: list[str]) -> str:
     for w in phrase:
         n = int(store.rows("SELECT count(*) AS n FROM sentences_fts WHERE sentences_fts MATCH ?",
                            ('"' + w.replace('"', "") + '"',))[0]["n"]) if any(ch.isalnum() for ch in w) else 0
-        if n and (fewest is None or n < fewest):
+        if n == 0:  # a name the collection never mentions: no sentence can be about it
+            return w
+        if fewest is None or n < fewest:
             best, fewest = w, n
     return best
 
 
+def _weights(store: Store, keys: set[str], words: list[str]) -> dict[str, float]:
+    """Inverse sentence frequency of each question word: "sheltering" says more than "people"."""
+    total = int(store.rows("SELECT count(*) AS n FROM sentences_fts")[0]["n"]) or 1
+    out: dict[str, float] = {}
+    for w in words:
+        k = _key(_stem(w))
+        if k not in keys or not any(ch.isalnum() for ch in w):
+            continue
+        n = int(store.rows("SELECT count(*) AS n FROM sentences_fts WHERE sentences_fts MATCH ?",
+                           (_fts_prefix(SYNONYMS[int(k[1:])] if k.startswith("~") else [w]),))[0]["n"])
+        out[k] = max(out.get(k, 0.0), math.log((total + 1) / (n + 1)) + 0.1)
+    return out
+
+
 _PLACE_OR_ORG = {"ORG", "FAC", "GPE", "LOC", "NORP"}
+_TYPE_GROUPS = [{"ORG", "FAC", "NORP"}, {"GPE", "LOC", "FAC"}, {"PERSON"}]
+
+
+def _rival_types(ents: set[str], col: _Collection, wants: str) -> set[str]:
+    """Entity types that, named in a sentence, mean it is about another thing than the subject:
+    another organization for an organization (the other school), another person for a person."""
+    types = {col.type_of.get(e, "") for e in ents}
+    out = set(_PLACE_OR_ORG).union(*(g for g in _TYPE_GROUPS if g & types))
+    if wants == "where":  # the place asked for is not a rival
+        out -= {"GPE", "LOC", "FAC"}
+    return out
 
 
 def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
@@ -203,6 +273,7 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
     phrases = [(p, _stem(_rarest(store, p)), col.linked(p)) for p in q.subject]
     subject_keys = {_key(_stem(w)) for p in q.subject for w in p}
     other_keys = {_key(_stem(w)) for w in q.words} - subject_keys
+    weight = _weights(store, other_keys, q.words)
     linked_all = set().union(*(ents for _, _, ents in phrases)) if phrases else set()
     query_words = list(q.words)
     for w in q.words:
@@ -225,35 +296,44 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
         in_sentence = col.entities_in.get((an.article.id, n), set())
         # the subject: each name phrase in the sentence, or at a discount elsewhere in its article
         subject_factor = 1.0
-        for phrase, rare, ents in phrases:
+        for _phrase, rare, ents in phrases:
             if rare in tokens or (ents & in_sentence):
                 continue
             art_tokens = {_stem(w) for w in _WORD.findall(an.article.title + " " + an.article.text)}
-            rival = any(col.type_of.get(e) in _PLACE_OR_ORG for e in in_sentence - linked_all)
+            rival = any(col.type_of.get(e) in _rival_types(ents, col, q.wants) for e in in_sentence - linked_all)
             if (rare in art_tokens or ents & col.entities_of.get(an.article.id, set())) and not rival:
-                subject_factor = min(subject_factor, 0.8)
+                subject_factor = min(subject_factor, ARTICLE_ONLY)
             else:
                 subject_factor = 0.0
-        coverage = len(other_keys & keys) / len(other_keys) if other_keys else 1.0
-        kind_ok = _has_kind(q.wants, an, s.start, s.end, text, in_sentence - linked_all, col)
+        coverage = (sum(weight.get(k, 0.1) for k in other_keys & keys) / sum(weight.get(k, 0.1) for k in other_keys)
+                    if other_keys else 1.0)
+        kind_ok = _has_kind(q, an, s.start, s.end, text, tokens, in_sentence - linked_all, col, phrases)
         base = 0.6 * coverage + 0.4 * (1.0 if kind_ok else 0.0)
+        if q.focus and _counted(text, q.focus):
+            base += 0.1
+        if q.wants == "time" and any(s.start <= t.start < s.end and t.value and t.value[:1].isdigit() and len(t.value) >= 7
+                                     for t in an.times) or _DATE_WORDS.search(text) and q.wants == "time":
+            base += 0.05  # a day or month beats "a century ago"
+        # a count of something else ("21,000 people" live in the camp the question asks deaths of)
+        if q.predicate and _key(_stem(q.predicate)) not in keys:
+            kind_ok = False
         # question words that follow each other closely in the sentence ("Orbital ... offered")
         seq = [_stem(w) for w in q.words]
         near = sum(1 for a, b in zip(seq, seq[1:], strict=False) if _close(tokens, a, b))
         base += 0.05 * min(near, 2)
         # a sentence about something else never answers; as one of the closest it ranks at half
-        score = min(1.0, base) * ((subject_factor or 0.5) if phrases else 1.0)
+        rank = base * ((subject_factor or 0.5) if phrases else 1.0)
+        score = min(1.0, rank)  # bonuses past 1 still order the hits
         ok = kind_ok and subject_factor > 0 and score >= THRESHOLD
-        closeness = score
-        hit = Hit(an.article.id, n, s.start, s.end, text, col.cite(an.article.id, s.start), round(closeness, 3),
+        hit = Hit(an.article.id, n, s.start, s.end, text, col.cite(an.article.id, s.start), round(score, 3),
                   an.article.title, an.article.source, (an.article.published or "")[:10])
-        scored.append((closeness, ok, hit))
+        scored.append((rank, ok, hit))
     scored.sort(key=lambda x: (-x[1], -x[0], x[2].article, x[2].sentence))
     good = [h for _, ok, h in scored if ok]
-    out.score = scored[0][0] if scored else 0.0
     if not good:
         out.message = NOT_FOUND
         out.hits = [h for _, _, h in sorted(scored, key=lambda x: -x[0])[:limit]]
+        out.score = out.hits[0].score if out.hits else 0.0
         return out
     out.answered = True
     out.hits = _distinct(good, limit)
@@ -293,15 +373,38 @@ def _close(tokens: list[str], a: str, b: str) -> bool:
     return any(0 < j - i <= 4 for i in pa for j in pb)
 
 
-def _has_kind(wants: str, an: ArticleAnalysis, start: int, end: int, text: str, others: set[str],
-              col: _Collection) -> bool:
+_AGE = re.compile(r"\b\d{1,3}-year-old\b|\b(?:aged?|age of) \d{1,3}\b|,\s*\d{1,3}\s*[,)]|\(\d{1,3}\)")
+_DATE_WORDS = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|"
+                         r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b|"
+                         r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def _counted(text: str, focus: str) -> bool:
+    """A number right before the thing asked about: "captured 26 pirates", "two police officers"."""
+    f = _stem(focus)
+    words = _WORD.findall(text)
+    for i, w in enumerate(words):
+        if _stem(w) == f or (f in _SYN and _SYN.get(_stem(w)) == _SYN[f]):
+            if any(_NUMBER.search(x) for x in words[max(0, i - 3) : i]):
+                return True
+    return False
+
+
+def _has_kind(q: Question, an: ArticleAnalysis, start: int, end: int, text: str, tokens: list[str],
+              others: set[str], col: _Collection, phrases: list) -> bool:  # type: ignore[type-arg]
+    wants = q.wants
     if wants == "quantity":
         return any(start <= a.start < end for a in an.amounts) or bool(_NUMBER.search(text))
+    if wants == "age":
+        return bool(_AGE.search(text))
     if wants == "time":
-        return any(start <= t.start < end and t.value for t in an.times)
+        # a date as written answers "when" even where the article's own date is unknown
+        return any(start <= t.start < end for t in an.times) or bool(_DATE_WORDS.search(text))
     if wants == "who":
         return any(col.type_of.get(e) in {"PERSON", "ORG", "NORP", "GPE"} for e in others) or \
             any(start <= x.start < end and x.speaker_text for x in an.quotes)
+    if wants == "where":
+        return any(col.type_of.get(e) in {"GPE", "LOC", "FAC"} for e in others)
     return True
 
 
