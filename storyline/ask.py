@@ -44,6 +44,8 @@ happen happened""".split())
 QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "did", "does", "do",
                   "is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "name", "list",
                   "tell", "give"}
+# Capitalized job titles: words of the question, not names a sentence must contain.
+TITLES = {"CEO", "CFO", "COO", "CTO", "VP", "MP", "PM", "President", "Chairman", "Governor", "Minister"}
 ADVERBS = {"first", "last", "ever", "still", "also", "just", "already", "now", "then", "initially", "originally",
            "eventually", "finally", "actually", "really", "in", "on", "at", "for"}
 # Words of one meaning that questions and articles use interchangeably. Each word also goes into
@@ -157,7 +159,8 @@ def parse_question(question: str) -> Question:
     for i, t in enumerate(tokens):
         t = t.strip(".'’")
         bare = t[:-2] if t.endswith(("'s", "’s")) else t
-        proper = any(ch.isupper() for ch in bare) and not (i == 0 and bare.lower() in QUESTION_WORDS | STOP)
+        proper = (any(ch.isupper() for ch in bare) and bare not in TITLES
+                  and not (i == 0 and bare.lower() in QUESTION_WORDS | STOP))
         if proper and bare.lower() not in STOP:
             current.append(bare)
             if bare != t:  # "Orbital's offer": the possessive ends the name

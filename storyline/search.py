@@ -51,6 +51,10 @@ def entity_named(d: Dossier, ref: str) -> Entity:
     e = find_entity(d.entities, ref.strip())
     if e is not None:
         return e
+    key = " ".join(ref.split()).casefold()
+    for e in d.entities:
+        if key in {x.casefold() for x in [e.name, *e.aliases]}:
+            return e
     close = suggest_entities(d, ref)
     hint = f"; did you mean {', '.join(repr(x) for x in close)}?" if close else ""
     raise SearchError(f"no entity named {ref!r}{hint}")
