@@ -168,7 +168,10 @@ def test_confidence_rules():
     assert confidence(one, [_frame("a", ["X"], ["Y"], "a:m0")], amounts).ok  # one full frame
     assert not confidence(one, [_frame("a", ["X"], ["Y"])], amounts).ok  # a payment needs its amount
     loose = [_frame("a", ["X"], []), _frame("b", [], ["Y"])]
-    assert not confidence(ev, loose, amounts).ok  # no report names both ends
+    assert "no participant named by two" in confidence(ev, loose, amounts).reason
+    shared = [_frame("a", ["X"], []), _frame("b", ["X"], [])]
+    assert confidence(ev, shared, amounts).ok  # two reports name the same actor
+    assert not confidence(ev, shared, amounts, who=lambda sp: sp.article).ok  # ... unless they are two entities
 
 
 def test_ftm_round_trip_validates(d, tmp_path):

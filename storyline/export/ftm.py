@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import Amount, Dossier, Event, EventMention
+from ..model import Amount, Dossier, Event, EventMention, Span
 from .common import prov
 
 MISSING = ("the ftm export needs the optional extra: pip install 'storyline[aleph]' "
@@ -42,15 +42,18 @@ class Confidence:
     reason: str
 
 
-def confidence(ev: Event, frames: list[EventMention], amounts: dict[str, Amount]) -> Confidence:
+def confidence(ev: Event, frames: list[EventMention], amounts: dict[str, Amount],
+               who: Callable[[Span], str | None] | None = None) -> Confidence:
     """Whether an event fused from several mentions may go to Aleph, where an analyst takes it as fact.
 
     Confident means: no mention of it is negated; the amounts its mentions carry agree up to
     rounding (two different figures mean either two events fused into one or an updated figure:
-    in both cases no single Payment is true); and it rests either on at least two independent
-    reports (wire copies count once) of which one names both actor and target, or on a single frame
-    that names exactly one actor, one target and, for a payment, the amount. A fusion that holds
-    only because mentions share a participant ("the bid" in a story about a subpoena) stays out.
+    in both cases no single Payment is true); and either
+      - at least two independent reports (wire copies count once) name one same participant in
+        their own frame (so the fusion rests on corroborated participants, not on one report and a
+        passing "the bid" in another), or
+      - a single frame names exactly one actor and one target (and, for a payment, the amount).
+    ``who`` maps a frame's actor or target span to its entity id (span text when None).
     """
     if not frames:
         return Confidence(False, "no mention frames")
@@ -60,15 +63,23 @@ def confidence(ev: Event, frames: list[EventMention], amounts: dict[str, Amount]
     values = [v for v in values if v]
     if values and max(values) > min(values) * (1 + ROUNDING):
         return Confidence(False, f"mentions disagree on the amount ({min(values):,.0f} vs {max(values):,.0f})")
-    if not ev.actors or not ev.targets:
-        return Confidence(False, "actor or target missing")
-    full = [f for f in frames if f.actors and f.targets]
-    if ev.independent >= 2 and full:
-        return Confidence(True, f"{ev.independent} independent reports, one naming actor and target, amounts agree")
-    single = [f for f in full if len(f.actors) == 1 and len(f.targets) == 1]
+    if not ev.actors and not ev.targets:
+        return Confidence(False, "no participant")
+    named: dict[str, set[str]] = {}
+    for f in frames:
+        for sp in f.actors + f.targets:
+            key = (who(sp) if who else None) or sp.text.casefold()
+            named.setdefault(key, set()).add(f.article)
+    shared = [k for k, arts in named.items() if len(arts) >= 2]
+    if ev.independent >= 2 and shared:
+        return Confidence(True, f"{ev.independent} independent reports name the same participant, amounts agree")
+    single = [f for f in frames if len(f.actors) == 1 and len(f.targets) == 1]
     if single and len(ev.actors) == 1 and len(ev.targets) == 1 and (ev.type not in PAYMENT_TYPES or values):
         return Confidence(True, "one unambiguous frame with actor, target" + (" and amount" if values else ""))
-    return Confidence(False, "a single report without one clear actor, target and amount")
+    if ev.independent >= 2:
+        return Confidence(False, "no participant named by two reports")
+    return Confidence(False, "a single report without one clear actor, target" +
+                      (" and amount" if ev.type in PAYMENT_TYPES else ""))
 
 
 def _fid(*parts: str) -> str:
@@ -117,9 +128,14 @@ def ftm_entities(d: Dossier, skipped: list[tuple[str, str]] | None = None) -> It
         yield ent.to_dict()
     amounts = {a.id: a for a in d.amounts}
     frames = _frames(d)
+    entity_at = {(m.article, m.start): e.id for e in d.entities for m in e.mentions}
+
+    def who(sp: Span) -> str | None:
+        return entity_at.get((sp.article, sp.start))
+
     for ev in d.events:
         evf = [frames[(m.article, m.start)] for m in ev.mentions if (m.article, m.start) in frames]
-        conf = confidence(ev, evf, amounts)
+        conf = confidence(ev, evf, amounts, who)
         if not conf.ok:
             if skipped is not None:
                 skipped.append((ev.id, conf.reason))
