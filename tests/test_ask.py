@@ -4,7 +4,6 @@ cited hits with title, outlet and day, answers that say no, subjects that must m
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -151,8 +150,11 @@ def test_cli_ask_and_search(sample_db):
     assert r.exit_code == 1 and "did you mean 'Dan Reyes'" in r.output
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:Using .httpx. with .starlette.testclient. is deprecated")
 def test_api_and_pages(sample_db):
+    # imported here, where its deprecation warning is filtered
+    from fastapi.testclient import TestClient
+
     client = TestClient(create_app(sample_db))
     a = client.get("/api/ask", params={"q": "When did the SEC subpoena Orbital?"}).json()
     assert a["answered"] and a["score"] > 0
