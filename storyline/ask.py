@@ -130,7 +130,7 @@ def parse_question(question: str) -> Question:
         predicate = next((w for w in m[2].split() if w.islower() and w not in STOP | QUESTION_WORDS | ADVERBS
                           and not w.endswith("ly")), "")
     else:
-        m = re.search(r"\bhow many ([a-z]+) ([a-z]+)\b", q)  # "how many refugees live in ..."
+        m = re.search(r"\bhow many ([a-z]+) ([a-z]+)\b", low)  # "how many refugees live in ..."
         if m and m[2] not in STOP:
             focus, predicate = m[1], m[2]
     if re.search(r"\bhow old\b|\bwhat age\b", low):
