@@ -164,6 +164,9 @@ def test_api_and_pages(sample_db):
     assert no["answered"] is False and no["message"] == NOT_FOUND
     hits = client.get("/api/search", params={"q": "offer", "entity": "Dan Reyes"}).json()
     assert hits and all(h["title"] and h["published"] for h in hits)
+    listed = client.get("/api/search", params={"entity": "Lina Park"}).json()
+    assert len(listed) >= 3 and all(h["score"] == 0 for h in listed)
+    assert client.get("/api/search").status_code == 422
     page = client.get("/search", params={"q": "offer", "entity": "Dan Reye"})
     assert page.status_code == 200 and "did you mean" in page.text and '<datalist id="entity-names">' in page.text
     assert '<option value="Lina Park">' in page.text

@@ -268,8 +268,10 @@ def create_app(db: str | Path) -> FastAPI:
         return article_or_404(data.dossier(), article_id).to_json()
 
     @app.get("/api/search")
-    def api_search(q: str = Query(..., min_length=1, max_length=500), entity: str = "", source: str = "",
+    def api_search(q: str = Query("", max_length=500), entity: str = "", source: str = "",
                    date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> list[dict]:
+        if not q.strip() and not entity.strip():
+            raise HTTPException(422, "q: give words to find, or an entity whose sentences to list")
         _day(date_from, "from")
         _day(date_to, "to")
         try:
