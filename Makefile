@@ -43,7 +43,19 @@ $(AXE): tests/web/axe/package.json tests/web/axe/package-lock.json
 
 axe: $(STAMP) $(AXE)
 
-test: $(STAMP) $(CHROMIUM) axe
+# The Aleph (FollowTheMoney) export is the optional extra storyline[aleph]: followthemoney pulls
+# pyicu, which has no wheel and compiles against ICU, so the tests install ICU's headers, pkg-config
+# and a C++ compiler first (as root or through sudo, like chromium). `make demo` needs none of it.
+ALEPH := $(VENV)/.aleph
+$(ALEPH): $(STAMP) requirements-aleph.lock
+	if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v g++ >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libicu-dev pkg-config g++; \
+	fi
+	$(BIN)/pip install --quiet -c requirements.lock -c requirements-aleph.lock -e '.[dev,aleph]'
+	touch $(ALEPH)
+
+test: $(STAMP) $(ALEPH) $(CHROMIUM) axe
 	$(BIN)/ruff check storyline tests benchmarks
 	$(BIN)/pytest
 

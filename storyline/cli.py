@@ -382,16 +382,93 @@ def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")]
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, ftm, jsonld or csv.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, ftm, jsonld, csv or timelinejs.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (a folder for csv).")],
     db: DbOpt = Path(DEFAULT_DB),
+    story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`).")] = None,
 ) -> None:
-    """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools or a spreadsheet."""
-    from .export import export
+    """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools, a
+    spreadsheet or a TimelineJS page."""
+    from .export import ExportUnavailable, export
 
     _open(db).close()
     try:
-        path = export(pipeline.dossier_from_db(db), fmt, output)
+        d = pipeline.story_dossier(db, story) if story else pipeline.dossier_from_db(db)
+    except KeyError as exc:
+        err.print(str(exc.args[0]), highlight=False)
+        raise typer.Exit(1) from None
+    try:
+        path = export(d, fmt, output)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    except ExportUnavailable as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     err.print(f"wrote {path}")
+
+
+def _hit_lines(hits: list) -> None:  # type: ignore[type-arg]
+    for h in hits:
+        where = " · ".join(x for x in (h.title or h.article, h.source, h.published) if x)
+        out.print(f"{h.citation} {where} (score {h.score:.2f})", highlight=False, markup=False, style="bold",
+                  soft_wrap=True)
+        out.print("   " + " ".join(h.text.split()), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A plain question, e.g. \"How much did Orbital offer for Vexa?\"")],
+    db: DbOpt = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Sentences to cite.")] = 3,
+    fmt: Annotated[EvalFmt, typer.Option("--format", help="table or json (the /api/ask fields).")] = EvalFmt.table,
+) -> None:
+    """Answer from the articles with cited sentences, or say the articles do not answer it."""
+    import dataclasses
+    import json
+
+    from .ask import answer
+
+    with _open(db) as store:
+        d = pipeline.dossier_from_db(db)
+        a = answer(store, d, question, limit=limit)
+    if fmt == EvalFmt.json:
+        sys.stdout.write(json.dumps(dataclasses.asdict(a), ensure_ascii=False, indent=1) + "\n")
+        return
+    if a.answered:
+        out.print(f"Answer (score {a.score:.2f}), from the articles:", highlight=False)
+    else:
+        out.print(f"{a.message} (best score {a.score:.2f})" + ("; the closest sentences:" if a.hits else ""),
+                  highlight=False, markup=False)
+    _hit_lines(a.hits)
+    for x in a.amounts:
+        out.print(f"  amount: {x.text} = {x.value:,.2f} {x.unit or ''} {x.qualifier or ''}".rstrip()
+                  if x.value is not None else f"  amount: {x.text}", highlight=False, markup=False)
+    for t in a.times:
+        out.print(f"  date: {t.text} = {t.value}", highlight=False, markup=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (may be empty with --entity).")] = "",
+    db: DbOpt = Path(DEFAULT_DB),
+    entity: Annotated[str, typer.Option("--entity", "-e", help="Only sentences naming this entity (name, alias or id).")] = "",
+    source: Annotated[str, typer.Option("--source", "-s", help="Only this outlet.")] = "",
+    date_from: Annotated[str, typer.Option("--from", help="Published on or after this day (YYYY-MM-DD).")] = "",
+    date_to: Annotated[str, typer.Option("--to", help="Published on or before this day (YYYY-MM-DD).")] = "",
+    limit: Annotated[int, typer.Option("--limit", "-n")] = 20,
+) -> None:
+    """Full-text search over sentences, each cited with its article's title, outlet and day."""
+    from .search import SearchError
+    from .search import search as find
+
+    with _open(db) as store:
+        d = pipeline.dossier_from_db(db)
+        try:
+            hits = find(store, d, query, entity, source, date_from, date_to, limit=limit)
+        except SearchError as exc:
+            err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    if not hits:
+        err.print("no sentence matches", highlight=False)
+        raise typer.Exit(1)
+    _hit_lines(hits)

@@ -181,6 +181,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "ecbplus": eval_ecbplus,
     "quotes": eval_quotes,
     "semeval2015": eval_semeval2015,
+    "ask": lambda data, limit: __import__("storyline.eval.askset", fromlist=["eval_ask"]).eval_ask(data, limit),
 }
 
 

@@ -36,6 +36,8 @@ from ..model import Dossier, Quote
 from ..pubdate import DateError
 from ..render.cite import Citer
 from ..render.summary import StorySummary, summarize_stories
+from ..search import SearchError
+from ..search import search as search_sentences
 from ..store import MARK_CLOSE, MARK_OPEN, Store
 from . import views
 
@@ -275,9 +277,15 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         # a bad date is a 422 even before anything is searched
         _day(date_from, "from")
         _day(date_to, "to")
-        hits = _search(d, q, entity, source, date_from, date_to) if q.strip() else []
+        problem, hits = "", []
+        if q.strip() or entity.strip():
+            try:
+                hits = _search(d, q, entity, source, date_from, date_to)
+            except SearchError as exc:
+                problem = str(exc)
+        names = sorted({x for e in d.entities for x in [e.name, *e.aliases]}, key=str.casefold)
         return page("search.html", request=request, q=q, hits=hits, entity=entity, source=source, date_from=date_from or "",
-                    date_to=date_to or "", entities=d.entities[:200],
+                    date_to=date_to or "", entity_names=names, problem=problem,
                     sources=sorted({a.article.source for a in d.analyses if a.article.source}))
 
     @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
@@ -291,30 +299,16 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         return page("ask.html", request=request, q=q, ans=ans, link=citer_link(snap))
 
     def _search(d: Dossier, q: str, entity: str, source: str, date_from: str, date_to: str) -> list[dict]:
-        lo, hi = _day(date_from, "from"), _day(date_to, "to")
         with data.store() as s:
-            rows = s.search(q, limit=200)
-        arts = {a.article.id: a.article for a in d.analyses}
-        ent_articles = None
-        if entity:
-            ent_articles = {m.article for m in entity_or_404(d, entity).mentions}
+            hits = search_sentences(s, d, q, entity, source, date_from, date_to)
         out = []
-        for r in rows:
-            a = arts.get(str(r["article"]))
-            if a is None or (ent_articles is not None and a.id not in ent_articles):
-                continue
-            if source and a.source != source:
-                continue
-            day = (a.published or "")[:10]
-            if lo and (not day or day < lo):
-                continue
-            if hi and (not day or day > hi):
-                continue
-            n = str(r["sentence"]).rsplit(":s", 1)[1]
-            snippet = str(escape(str(r["snippet"]))).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
-            out.append({"article": a.id, "title": a.title, "source": a.source, "published": day,
-                        "snippet": Markup(snippet), "text": r["text"], "href": f"/article/{a.id}#s{n}", "sentence": r["sentence"]})
-        return out[:50]
+        for h in hits:
+            snippet = str(escape(h.snippet or h.text)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+            out.append({"article": h.article, "title": h.title, "source": h.source, "published": h.published,
+                        "snippet": Markup(snippet), "text": h.text, "href": f"/article/{h.article}#s{h.sentence}",
+                        "sentence": f"{h.article}:s{h.sentence}", "start": h.start, "end": h.end,
+                        "citation": h.citation, "score": h.score})
+        return out
 
 
     # ---- fixes made in the browser ------------------------------------------------------------
@@ -423,10 +417,17 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         return article_or_404(data.dossier(), article_id).to_json()
 
     @app.get("/api/search")
-    def api_search(q: str = Query(..., min_length=1, max_length=500), entity: str = "", source: str = "",
+    def api_search(q: str = Query("", max_length=500), entity: str = "", source: str = "",
                    date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> list[dict]:
-        return [{k: (str(v) if k == "snippet" else v) for k, v in h.items()}
-                for h in _search(data.dossier(), q, entity, source, date_from, date_to)]
+        if not q.strip() and not entity.strip():
+            raise HTTPException(422, "q: give words to find, or an entity whose sentences to list")
+        _day(date_from, "from")
+        _day(date_to, "to")
+        try:
+            hits = _search(data.dossier(), q, entity, source, date_from, date_to)
+        except SearchError as exc:
+            raise HTTPException(404, str(exc)) from None
+        return [{k: (str(v) if k == "snippet" else v) for k, v in h.items()} for h in hits]
 
     @app.get("/api/ask")
     def api_ask(q: str = Query(..., min_length=1, max_length=500)) -> dict:

@@ -25,7 +25,8 @@ def test_api_records_cite_their_text(server):
 def test_search_filters(server):
     hits = httpx.get(server + "/api/search", params={"q": "subpoena"}).json()
     assert hits and all("subpoena" in h["text"].lower() for h in hits)
-    assert httpx.get(server + "/api/search", params={"q": "subpoena", "source": "Nobody Times"}).json() == []
+    r = httpx.get(server + "/api/search", params={"q": "subpoena", "source": "Nobody Times"})
+    assert r.status_code == 404 and "no outlet named 'Nobody Times'" in r.json()["detail"]
     early = httpx.get(server + "/api/search", params={"q": "subpoena", "to": "2025-10-01"}).json()
     assert early == []
 
@@ -35,7 +36,7 @@ def test_ask_cites_and_admits_ignorance(server):
     assert a["answered"] and a["hits"][0]["citation"].startswith("[")
     assert any(x["unit"] == "USD" for x in a["amounts"])
     none = httpx.get(server + "/api/ask", params={"q": "What is the weather in Lisbon?"}).json()
-    assert not none["answered"] and "Nothing" in none["message"]
+    assert not none["answered"] and none["message"] == "not found in these articles"
 
 
 def test_bad_ids_and_params_are_404_and_422_pages(server):

@@ -81,7 +81,7 @@ def test_ask_answers_with_a_citation(server, page):
     assert page.locator(".answer .cite").count() >= 1
     _shot(page, "ask")
     page.goto(server + "/ask?q=What+is+the+weather+in+Lisbon%3F")
-    assert "Nothing in the collection answers" in page.inner_text(".answer")
+    assert "not found in these articles" in page.inner_text(".answer")
 
 
 def test_script_in_an_article_stays_inert(server, page):
