@@ -43,7 +43,8 @@ _GENERIC_VERBS = {"start", "file", "release", "report", "name", "drop", "fire", 
 # "Orbital made a bid": the subject of a light verb is the actor of its event noun
 _LIGHT_VERBS = {"make", "submit", "launch", "file", "place", "put", "table", "open", "bring", "issue",
                 "lodge", "announce", "sign", "strike", "reach", "complete", "close", "finalize",
-                "raise", "sweeten", "increase", "improve", "lift", "revise", "drop", "withdraw"}
+                "raise", "sweeten", "increase", "improve", "lift", "revise", "drop", "withdraw",
+                "build", "take", "hold", "begin", "conclude", "seal"}
 
 
 def _mention_span(tok: Token, mentions: list[Mention]) -> Span | None:
@@ -115,6 +116,11 @@ def _args(trigger: Token, mentions: list[Mention]) -> tuple[list[Span], list[Spa
     return actors, targets
 
 
+def _token_range(doc: Doc, start: int, end: int) -> range:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return range(span.start, span.end) if span is not None else range(0)
+
+
 def _nearest(items: list, start: int, end: int, sent_lo: int, sent_hi: int):  # type: ignore[no-untyped-def]
     inside = [x for x in items if sent_lo <= x.start < sent_hi]
     if not inside:
@@ -124,12 +130,18 @@ def _nearest(items: list, start: int, end: int, sent_lo: int, sent_hi: int):  # 
 
 def _attached_time(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
     """A date that modifies the trigger itself, or the verb it completes ("agreed on Wednesday to
-    acquire"), never just any date in the sentence ("rejected on Friday the offer made ...")."""
+    acquire", "filed the suit on Friday"), or a participle that tells when a nominal event took place
+    ("the lawsuit, filed Friday"), never just any date in the sentence ("rejected on Friday the offer
+    made ...", "said on Tuesday it had sued")."""
     doc = trigger.doc
     anchors = {trigger.i}
-    if (trigger.dep_ in {"xcomp", "advcl"} or (trigger.dep_ == "dobj" and trigger.head.lemma_ in _LIGHT_VERBS)) \
-            and trigger.head.pos_ in {"VERB", "AUX"}:
-        anchors.add(trigger.head.i)
+    head = trigger.head
+    if head.pos_ in {"VERB", "AUX"} and (
+            trigger.dep_ in {"xcomp", "advcl"}
+            or (trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in _LIGHT_VERBS)):
+        anchors.add(head.i)
+    if trigger.pos_ == "NOUN":
+        anchors |= {c.i for c in trigger.children if c.dep_ in {"acl", "relcl"} and c.pos_ == "VERB"}
     for t in dates:
         span = doc.char_span(t.start, t.end, alignment_mode="expand")
         if span is None or not len(span):
@@ -142,6 +154,147 @@ def _attached_time(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
             if node.pos_ in {"VERB", "AUX"} or node.head is node:
                 break
     return None
+
+
+# ---- the news line -------------------------------------------------------------------------
+
+_IRREGULAR = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+# right-hand dependents that carry what the event is about; adverbial clauses, conjoined verbs and
+# time modifiers are left out of a headline
+_PREDICATE_DEPS = {"dobj", "dative", "prt", "prep", "xcomp", "acomp", "attr", "oprd", "agent", "ccomp"}
+_MAX_WORDS = 12
+
+
+def present(lemma: str, plural: bool = False) -> str:
+    """The present tense of a verb lemma, third person ("file" -> "files", "be" -> "is")."""
+    if plural:
+        return "are" if lemma == "be" else lemma
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return lemma + "es"
+    if len(lemma) > 1 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def _is_plural(subj: Token) -> bool:
+    # NNPS is left singular: "Orbital Dynamics offers", "General Motors files"
+    return subj.tag_ == "NNS" or subj.lower_ in {"they", "we"} or any(c.dep_ == "conj" for c in subj.children)
+
+
+def _clip(tokens: list[Token]) -> str:
+    words: list[str] = []
+    for tok in tokens:
+        if tok.is_punct and tok.text in {",", ";", "(", ")", "--", "—", ":", '"', "“", "”"}:
+            break
+        words.append(tok.text_with_ws)
+        if len(words) >= _MAX_WORDS:
+            break
+    return "".join(words).strip().rstrip(".,;:")
+
+
+def _verb_of(trigger: Token) -> Token | None:
+    """The verb whose clause tells the event: the trigger, or the verb governing a nominal trigger
+    ("filed a lawsuit") or an infinitive one ("agreed to buy")."""
+    head = trigger.head
+    if trigger.pos_ == "NOUN":
+        if trigger.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in _LIGHT_VERBS:
+            return head
+        return None
+    if trigger.dep_ == "xcomp" and head.pos_ == "VERB":
+        return head
+    return trigger
+
+
+def _subject(verb: Token) -> Token | None:
+    node = verb
+    for _ in range(3):
+        subj = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None:
+            return subj
+        if node.dep_ not in {"conj", "xcomp"} or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+_CUT_DEPS = {"relcl", "acl", "appos", "advcl", "parataxis", "punct"}
+
+
+def _phrase(tok: Token, skip: set[int], keep_root_dep: bool = True) -> list[Token]:
+    """``tok``'s words without relative clauses, appositions, adverbial clauses and time
+    expressions ("the offer that Microsoft made in January" -> "the offer")."""
+    out: list[Token] = []
+
+    def walk(t: Token) -> None:
+        if t.i in skip:
+            return
+        kids = list(t.children)
+        if t.dep_ == "prep" and kids and all(k.i in skip for k in kids):
+            return  # "in" of "in January"
+        for k in kids:
+            if k.i < t.i and k.dep_ not in _CUT_DEPS:
+                walk(k)
+        out.append(t)
+        for k in kids:
+            if k.i > t.i and k.dep_ not in _CUT_DEPS and not (k.dep_ == "conj" and k.pos_ in {"VERB", "AUX"}):
+                walk(k)
+
+    walk(tok)
+    return out
+
+
+def _subject_text(subj: Token, mentions: list[Mention], skip: set[int]) -> str:
+    """The subject as written, or the name a pronoun or descriptor stands for; "" when neither."""
+    if subj.lower_ in {"which", "who", "that"} and subj.head.dep_ == "relcl":
+        subj = subj.head.head  # "Park, who founded the company": Park
+    if subj.pos_ == "PRON":
+        span = _mention_span(subj, mentions)
+        return span.text if span and span.start != subj.idx else ""
+    for m in mentions:
+        if m.start <= subj.idx < m.end and m.kind == "descriptor" and m.ref_start is not None and m.ref_end is not None:
+            return subj.doc.text[m.ref_start : m.ref_end]
+    toks = _phrase(subj, skip)
+    if len(toks) > 8:
+        toks = [t for t in toks if t.i <= subj.i]  # "Microsoft's $44.6 billion bid"
+    text = "".join(t.text_with_ws for t in toks).strip().rstrip(",")
+    return text[:1].upper() + text[1:]
+
+
+def headline(trigger: Token, mentions: list[Mention], skip: set[int]) -> str:
+    """A news line from the sentence: subject + verb in the present tense + what follows it
+    ("GM files for bankruptcy protection", "Three men arrested in Paris", "Orbital to buy Vexa").
+    ``skip`` holds the token indices of time expressions, which the timeline shows on its own."""
+    verb = _verb_of(trigger)
+    if verb is None:
+        # a nominal event with no verb of its own: its noun phrase ("Orbital's bid for Vexa")
+        toks = [t for t in _phrase(trigger, skip) if not (t.i < trigger.i and t.dep_ == "det")]
+        text = _clip(toks)
+        return text[:1].upper() + text[1:] if len(text.split()) > 1 else ""
+    subj = _subject(verb)
+    if subj is None:
+        return ""
+    who = _subject_text(subj, mentions, skip)
+    if not who:
+        return ""
+    passive = subj.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in verb.children)
+    future = any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in verb.children)
+    if passive:
+        form = verb.text.lower() if verb.tag_ == "VBN" else verb.text
+    elif future:
+        form = f"to {verb.lemma_.lower()}"
+    else:
+        form = present(verb.lemma_.lower(), _is_plural(subj))
+    rest: list[Token] = []
+    for child in verb.rights:
+        if child.dep_ not in _PREDICATE_DEPS:
+            if child.dep_ == "punct" and rest:
+                break
+            continue
+        rest += _phrase(child, skip)
+    line = f"{who} {form} {_clip(rest)}".strip()
+    return line
 
 
 def extract_events(
@@ -167,6 +320,8 @@ def extract_events(
         if lemma in _GENERIC_VERBS and not (actors and (targets or amount)):
             continue
         time = _attached_time(tok, dates)
+        skip = {i for t in times if sent.start_char <= t.start < sent.end_char
+                for i in _token_range(doc, t.start, t.end)}
         place = None
         for ent in sent.ents:
             if ent.label_ in {"GPE", "LOC"} and ent.root.head.lower_ in {"in", "at"}:
@@ -182,6 +337,7 @@ def extract_events(
                 time=time.value if time else None, time_id=time.id if time else None, place=place,
                 negated=any(c.dep_ == "neg" for c in tok.children),
                 reported_by=quote.id if quote else None,
+                time_source="text" if time else "published", headline=headline(tok, mentions, skip),
             )
         )
     return out
