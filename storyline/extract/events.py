@@ -297,13 +297,43 @@ def headline(trigger: Token, mentions: list[Mention], skip: set[int]) -> str:
     return line
 
 
+def frame(
+    tok: Token, event_id: str, article_id: str, mentions: list[Mention], amounts: list[Amount],
+    times: list[TimeExpr], quotes: list[Quote], sent_of: dict[int, int], etype: str, cameo: str,
+) -> EventMention:
+    """The event frame of one trigger token: its participants in their roles, amount, own time
+    (``time_source`` "text") or none ("published"), place and news line."""
+    doc = tok.doc
+    money = [a for a in amounts if a.kind == "money"]
+    dates = [t for t in times if t.type in {"DATE", "TIME"} and t.value and t.value[:1].isdigit()]
+    actors, targets = _args(tok, mentions)
+    sent = tok.sent
+    amount = _nearest(money, tok.idx, tok.idx, sent.start_char, sent.end_char)
+    time = _attached_time(tok, dates)
+    skip = {i for t in times if sent.start_char <= t.start < sent.end_char for i in _token_range(doc, t.start, t.end)}
+    place = None
+    for ent in sent.ents:
+        if ent.label_ in {"GPE", "LOC"} and ent.root.head.lower_ in {"in", "at"}:
+            place = ent.text
+            break
+    quote = next((q for q in quotes if q.start <= tok.idx < q.end), None)
+    return EventMention(
+        id=event_id, article=article_id, type=etype, cameo=cameo,
+        trigger=tok.lemma_.lower(), start=tok.idx, end=tok.idx + len(tok.text), sentence=sent_of[tok.i],
+        sentence_start=sent.start_char, sentence_end=sent.end_char, actors=actors,
+        targets=targets, amount=amount.id if amount else None,
+        time=time.value if time else None, time_id=time.id if time else None, place=place,
+        negated=any(c.dep_ == "neg" for c in tok.children),
+        reported_by=quote.id if quote else None,
+        time_source="text" if time else "published", headline=headline(tok, mentions, skip),
+    )
+
+
 def extract_events(
     doc: Doc, article_id: str, mentions: list[Mention], amounts: list[Amount],
     times: list[TimeExpr], quotes: list[Quote], sent_of: dict[int, int],
 ) -> list[EventMention]:
     out: list[EventMention] = []
-    money = [a for a in amounts if a.kind == "money"]
-    dates = [t for t in times if t.type in {"DATE", "TIME"} and t.value and t.value[:1].isdigit()]
     for tok in doc:
         lemma = tok.lemma_.lower()
         if lemma not in TRIGGERS or tok.pos_ not in {"VERB", "NOUN"}:
@@ -312,32 +342,10 @@ def extract_events(
         head = tok.head
         if tok.dep_ in {"xcomp", "advcl"} and TRIGGERS.get(head.lemma_.lower(), ("",))[0] == "offer":
             continue  # folded into the offer that governs it
-        actors, targets = _args(tok, mentions)
-        sent = tok.sent
-        amount = _nearest(money, tok.idx, tok.idx, sent.start_char, sent.end_char)
-        if not actors and not targets:
+        ev = frame(tok, f"{article_id}:e{len(out)}", article_id, mentions, amounts, times, quotes, sent_of, etype, cameo)
+        if not ev.actors and not ev.targets:
             continue
-        if lemma in _GENERIC_VERBS and not (actors and (targets or amount)):
+        if lemma in _GENERIC_VERBS and not (ev.actors and (ev.targets or ev.amount)):
             continue
-        time = _attached_time(tok, dates)
-        skip = {i for t in times if sent.start_char <= t.start < sent.end_char
-                for i in _token_range(doc, t.start, t.end)}
-        place = None
-        for ent in sent.ents:
-            if ent.label_ in {"GPE", "LOC"} and ent.root.head.lower_ in {"in", "at"}:
-                place = ent.text
-                break
-        quote = next((q for q in quotes if q.start <= tok.idx < q.end), None)
-        out.append(
-            EventMention(
-                id=f"{article_id}:e{len(out)}", article=article_id, type=etype, cameo=cameo,
-                trigger=lemma, start=tok.idx, end=tok.idx + len(tok.text), sentence=sent_of[tok.i],
-                sentence_start=sent.start_char, sentence_end=sent.end_char, actors=actors,
-                targets=targets, amount=amount.id if amount else None,
-                time=time.value if time else None, time_id=time.id if time else None, place=place,
-                negated=any(c.dep_ == "neg" for c in tok.children),
-                reported_by=quote.id if quote else None,
-                time_source="text" if time else "published", headline=headline(tok, mentions, skip),
-            )
-        )
+        out.append(ev)
     return out

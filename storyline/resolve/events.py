@@ -197,6 +197,16 @@ def fuse_events(
             for j in members[pos + 1 : pos + 40]:  # a block is small; cap its pairs anyway
                 if shares_role(aset[i], tset[i], aset[j], tset[j]) and compatible(i, j):
                     join(i, j)
+    # an article that names its event twice with the same word ("the shooting ... the shooting")
+    # tells one event, unless the two mentions' participants or times say otherwise
+    repeats: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        repeats[(m.article, m.type, m.trigger)].append(i)
+    for members in repeats.values():
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 : pos + 40]:
+                if compatible(i, j):
+                    join(i, j)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
         clusters[uf.find(i)].append(i)
@@ -213,8 +223,6 @@ def fuse_events(
         for i in members:
             act += [a for a in actors[i] if a not in act]
             tgt += [t for t in targets[i] if t not in tgt and t not in act]
-        if not act and not tgt:
-            continue
         amts = [amounts[m.amount] for m in ms if m.amount in amounts]
         times = [m.time for m in ms if m.time]
         ev = Event(
