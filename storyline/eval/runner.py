@@ -54,9 +54,9 @@ def _dossier(docs: list[GoldDoc]) -> Dossier:
     return build_dossier(analyze_articles(_articles(docs)))
 
 
-def _timex_rows(score: TimexScore, best: dict[str, str]) -> list[Row]:
+def _timex_rows(score: TimexScore, best: dict[str, str], tuned_on: bool = False) -> list[Row]:
     t = score.table()
-    return [Row("time expressions", f"{name} F1", t[key]["f1"], best.get(key, ""))
+    return [Row("time expressions", f"{name} F1", t[key]["f1"], best.get(key, ""), tuned_on=tuned_on)
             for key, name in (("strict", "strict span"), ("relaxed", "relaxed span"), ("type", "type"), ("value", "value"))]
 
 
@@ -82,7 +82,8 @@ def eval_tempeval3(data: Path, limit: int | None = None) -> Report:
     score = TimexScore()
     for d, an in zip(docs, analyses, strict=True):
         score.add(d.id, d.text, d.times, an.times)
-    return Report("tempeval3-platinum", len(docs), time.perf_counter() - t0, _timex_rows(score, TE3_BEST),
+    # the TIMEX3 normalizer was fixed after reading this set's errors (docs/EVAL.md)
+    return Report("tempeval3-platinum", len(docs), time.perf_counter() - t0, _timex_rows(score, TE3_BEST, tuned_on=True),
                   {"timex": score.table()}, score.errors)
 
 
@@ -110,7 +111,7 @@ def eval_meantime(data: Path, limit: int | None = None) -> Report:
         score.add(doc.id, doc.text, doc.times, [t for t in by_id[doc.id].times if in_scored(doc, t.start)])
     ent = score_crossdoc(docs, predicted_entities(d), "entities")
     ev = score_crossdoc(docs, predicted_events(d), "events")
-    rows = _timex_rows(score, {})
+    rows = _timex_rows(score, {}, tuned_on=True)  # two normalizer fixes came from MEANTIME's errors
     rows += _coref_rows("entity coreference (cross-doc, predicted mentions)", ent, "no verified figure")
     rows += _coref_rows("event coreference (cross-doc, predicted mentions)", ev, "no verified figure")
     return Report("meantime-en", len(docs), time.perf_counter() - t0, rows,
