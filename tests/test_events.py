@@ -69,8 +69,10 @@ def test_a_chain_through_an_undated_mention_does_not_join_two_dates():
 
 
 def test_roles_compatible_rules():
-    assert roles_compatible("sue", {"a"}, {"b"}, {"a"}, set())
+    assert roles_compatible("sue", {"a"}, {"b"}, set(), {"b"})  # "B was sued"
     assert not roles_compatible("found", {"jobs"}, {"apple"}, {"jobs"}, {"next"})
+    assert not roles_compatible("found", {"jobs"}, {"apple"}, {"jobs"}, set())  # "Jobs founded" what?
+    assert not roles_compatible("statement", {"apple"}, set(), {"apple"}, set())
     assert not roles_compatible("offer", {"msft"}, {"yhoo"}, {"goog"}, {"yhoo"})
     assert not roles_compatible("sue", {"a"}, {"b"}, {"b"}, {"a"})
     # symmetric types: one side's participants all take part in the other

@@ -108,11 +108,17 @@ def _args(trigger: Token, mentions: list[Mention]) -> tuple[list[Span], list[Spa
         for child in trigger.head.children:
             if child.dep_ == "nsubj":
                 add(actors, child)
-    if not actors and trigger.dep_ == "dobj" and trigger.head.lemma_ in _LIGHT_VERBS:
+    if trigger.dep_ == "dobj" and trigger.head.lemma_ in _LIGHT_VERBS:
         head = trigger.head
         for child in head.children:
-            if child.dep_ == "nsubj" and child is not trigger:
+            if child.dep_ == "nsubj" and child is not trigger and not actors:
                 add(actors, child)
+            elif child.dep_ == "prep" and child.lower_ in {"against", "for", "to", "with", "on", "into"} \
+                    and trigger.pos_ == "NOUN" and not targets:
+                # "filed the suit against Google": the support verb carries the noun's target
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        add(targets, obj)
     return actors, targets
 
 
@@ -183,15 +189,35 @@ def _is_plural(subj: Token) -> bool:
     return subj.tag_ == "NNS" or subj.lower_ in {"they", "we"} or any(c.dep_ == "conj" for c in subj.children)
 
 
-def _clip(tokens: list[Token]) -> str:
-    words: list[str] = []
+_BREAKS = {";", "(", ")", "--", "—", ":", '"', "“", "”", "``", "''"}
+
+
+def _join(tokens: list[Token]) -> str:
+    """Words as written, a space where the parse dropped words between them, no stray commas."""
+    out = ""
+    prev: Token | None = None
     for tok in tokens:
-        if tok.is_punct and tok.text in {",", ";", "(", ")", "--", "—", ":", '"', "“", "”"}:
+        if tok.text == "," and (prev is None or prev.text == ","):
+            continue
+        if prev is not None:
+            out += prev.whitespace_ if tok.i == prev.i + 1 else " "
+        out += tok.text
+        prev = tok
+    return out.strip().rstrip(".,;:").strip()
+
+
+def _clip(tokens: list[Token]) -> str:
+    """At most a headline's length, cut at a clause break and never inside a noun phrase."""
+    kept: list[Token] = []
+    for tok in tokens:
+        if tok.text in _BREAKS:
             break
-        words.append(tok.text_with_ws)
-        if len(words) >= _MAX_WORDS:
-            break
-    return "".join(words).strip().rstrip(".,;:")
+        kept.append(tok)
+    if sum(1 for t in kept if not t.is_punct) > _MAX_WORDS:
+        kept = kept[: _MAX_WORDS]
+        while kept and not (kept[-1].pos_ in {"NOUN", "PROPN", "NUM", "PRON"} and kept[-1].dep_ != "compound"):
+            kept.pop()
+    return _join(kept)
 
 
 def _verb_of(trigger: Token) -> Token | None:
@@ -219,7 +245,7 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-_CUT_DEPS = {"relcl", "acl", "appos", "advcl", "parataxis", "punct"}
+_CUT_DEPS = {"relcl", "acl", "appos", "advcl", "parataxis"}
 
 
 def _phrase(tok: Token, skip: set[int], keep_root_dep: bool = True) -> list[Token]:
@@ -258,7 +284,7 @@ def _subject_text(subj: Token, mentions: list[Mention], skip: set[int]) -> str:
     toks = _phrase(subj, skip)
     if len(toks) > 8:
         toks = [t for t in toks if t.i <= subj.i]  # "Microsoft's $44.6 billion bid"
-    text = "".join(t.text_with_ws for t in toks).strip().rstrip(",")
+    text = _join([t for t in toks if t.text not in _BREAKS])
     return text[:1].upper() + text[1:]
 
 
@@ -329,6 +355,19 @@ def frame(
     )
 
 
+_SUPPORT_ONLY = {"file", "make", "submit", "lodge", "place", "issue", "table", "put", "bring"}
+
+
+def _supports(verb: Token, etype: str) -> bool:
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _LIGHT_VERBS:
+        return False
+    for obj in verb.children:
+        kind = TRIGGERS.get(obj.lemma_.lower())
+        if obj.dep_ == "dobj" and obj.pos_ == "NOUN" and kind and (kind[0] == etype or verb.lemma_.lower() in _SUPPORT_ONLY):
+            return True
+    return False
+
+
 def extract_events(
     doc: Doc, article_id: str, mentions: list[Mention], amounts: list[Amount],
     times: list[TimeExpr], quotes: list[Quote], sent_of: dict[int, int],
@@ -342,6 +381,8 @@ def extract_events(
         head = tok.head
         if tok.dep_ in {"xcomp", "advcl"} and TRIGGERS.get(head.lemma_.lower(), ("",))[0] == "offer":
             continue  # folded into the offer that governs it
+        if _supports(tok, etype):
+            continue  # "filed a lawsuit": the lawsuit is the event, the filing its support verb
         ev = frame(tok, f"{article_id}:e{len(out)}", article_id, mentions, amounts, times, quotes, sent_of, etype, cameo)
         if not ev.actors and not ev.targets:
             continue

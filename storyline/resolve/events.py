@@ -2,8 +2,9 @@
 
 Two event mentions are one real-world event when they have the same type, share a participant in
 the same role, their participants do not contradict (who did what to whom: where both name actors,
-the actors overlap; where both name targets, the targets overlap; nobody is the actor of one and
-the target of the other), and their times overlap (equal, one inside the other, or unstated). For
+the actors overlap; the targets overlap, or neither names one, or the sentence of the one that
+leaves it unsaid names the other's; nobody is the actor of one and the
+target of the other; an announcement or a release needs a shared target), and their times overlap (equal, one inside the other, or unstated). For
 the symmetric types (meet, agree) the participants of one must all take part in the other. A
 cluster keeps its members' participants and times, so a chain of compatible pairs never joins two
 mentions that contradict each other. Blocking by (type, participant) keeps this linear in
@@ -89,18 +90,24 @@ def times_compatible(a: str | None, b: str | None) -> bool:
 
 
 SYMMETRIC = {"meet", "agree"}
+# a company announces or releases many things: only what was announced tells two reports apart
+NEEDS_TARGET = {"statement", "publish"}
 
 
 def roles_compatible(etype: str, actors_a: set[str], targets_a: set[str],
                      actors_b: set[str], targets_b: set[str]) -> bool:
     """Whether two frames can tell one event: "Jobs founded Apple" and "Jobs founded NeXT" cannot
-    (same actor, different targets), nor "A sued B" and "B sued A"."""
+    (same actor, different targets), nor "A sued B" and "B sued A". An actor may be unstated on one
+    side ("Vexa was sued"); a target may not, since "Jobs founded" with no company named could be
+    either founding."""
     if etype in SYMMETRIC:
         pa, pb = actors_a | targets_a, actors_b | targets_b
         return bool(pa and pb) and (pa <= pb or pb <= pa)
-    if actors_a and actors_b and not actors_a & actors_b:
+    if etype in NEEDS_TARGET and not targets_a & targets_b:
         return False
-    if targets_a and targets_b and not targets_a & targets_b:
+    if bool(targets_a) != bool(targets_b) or (targets_a and not targets_a & targets_b):
+        return False
+    if actors_a and actors_b and not actors_a & actors_b:
         return False
     crossed = (actors_a & targets_b) - actors_b | (targets_a & actors_b) - targets_b
     return not crossed
@@ -175,9 +182,26 @@ def fuse_events(
     # not join the first offer to the raised one a month later, or one founding to another
     members_of: dict[int, list[int]] = {i: [i] for i in range(len(mentions))}
 
+    # the entities each mention's sentence names: "rejected the takeover offer from Orbital" leaves
+    # the offer's target unsaid, but a sentence that names Vexa says whose takeover it was
+    named: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for an in analyses:
+        bounds = sorted({(m.sentence_start, m.sentence_end) for m in an.events})
+        for em in an.mentions:
+            eid = index.get((em.article, em.start))
+            for lo, hi in bounds:
+                if eid and lo <= em.start < hi:
+                    named[(em.article, lo)].add(eid)
+    context = [named.get((m.article, m.sentence_start), set()) for m in mentions]
+
     def pair_ok(i: int, j: int) -> bool:
+        ti, tj = tset[i], tset[j]
+        if not ti and tj & context[i]:
+            ti = tj & context[i]
+        elif not tj and ti & context[j]:
+            tj = ti & context[j]
         return times_compatible(mentions[i].time, mentions[j].time) and roles_compatible(
-            mentions[i].type, aset[i], tset[i], aset[j], tset[j])
+            mentions[i].type, aset[i], ti, aset[j], tj)
 
     def compatible(i: int, j: int) -> bool:
         ri, rj = uf.find(i), uf.find(j)
