@@ -50,6 +50,8 @@ _LIGHT_VERBS = {"make", "submit", "launch", "file", "place", "put", "table", "op
 def _mention_span(tok: Token, mentions: list[Mention]) -> Span | None:
     """The entity mention a token stands for (its name, or a pronoun/descriptor's referent)."""
     doc = tok.doc
+    if tok.lower_ in {"which", "who", "that"} and tok.head.dep_ == "relcl" and tok.head.head is not tok.head:
+        tok = tok.head.head  # "Pixar, which was founded by Jobs": Pixar
     lo, hi = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
     best: Mention | None = None
     for m in mentions:
@@ -189,15 +191,18 @@ def _is_plural(subj: Token) -> bool:
     return subj.tag_ == "NNS" or subj.lower_ in {"they", "we"} or any(c.dep_ == "conj" for c in subj.children)
 
 
-_BREAKS = {";", "(", ")", "--", "—", ":", '"', "“", "”", "``", "''"}
+_BREAKS = {";", "(", ")", "--", "—", ":"}
+_QUOTES = {'"', "“", "”", "``", "''", "‘", "’"}
 
 
 def _join(tokens: list[Token]) -> str:
-    """Words as written, a space where the parse dropped words between them, no stray commas."""
+    """Words as written, a space where the parse dropped words between them, no quote marks and no
+    comma left beside a dropped phrase."""
+    kept = {t.i for t in tokens}
     out = ""
     prev: Token | None = None
     for tok in tokens:
-        if tok.text == "," and (prev is None or prev.text == ","):
+        if tok.text in _QUOTES or (tok.text == "," and not (tok.i - 1 in kept and tok.i + 1 in kept)):
             continue
         if prev is not None:
             out += prev.whitespace_ if tok.i == prev.i + 1 else " "
@@ -336,7 +341,9 @@ def frame(
     sent = tok.sent
     amount = _nearest(money, tok.idx, tok.idx, sent.start_char, sent.end_char)
     time = _attached_time(tok, dates)
-    skip = {i for t in times if sent.start_char <= t.start < sent.end_char for i in _token_range(doc, t.start, t.end)}
+    # dates and times leave the line (the timeline shows them); durations stay ("decades-long")
+    skip = {i for t in times if sent.start_char <= t.start < sent.end_char and t.type in {"DATE", "TIME"}
+            for i in _token_range(doc, t.start, t.end)}
     place = None
     for ent in sent.ents:
         if ent.label_ in {"GPE", "LOC"} and ent.root.head.lower_ in {"in", "at"}:
