@@ -186,7 +186,9 @@ def eval_semeval2015(data: Path, limit: int | None = None) -> Report:
     s = score_timelines(gold, d, doc_of)
     rows = [Row("timelines (simplified measure)", "entry F1", s["entries"]["f1"],
                 "Track A 7.85 F1 official scorer (not comparable)"),
-            Row("timelines (simplified measure)", "date accuracy on matched entries", s["date_accuracy_on_matched"])]
+            Row("timelines (simplified measure)", "date accuracy on matched entries", s["date_accuracy_on_matched"]),
+            Row("timelines (simplified measure)", "date accuracy, timeline dates (undated: first report)",
+                s["timeline_date_accuracy_on_matched"])]
     return Report("semeval2015-task4-timeline", len(docs), time.perf_counter() - t0, rows, s)
 
 
