@@ -164,3 +164,18 @@ def test_timeline_titles_are_news_lines_not_labels():
     assert any(s.startswith("Israel demands that Hamas release the soldiers") for s in lines), lines
     assert any(s.startswith("Microsoft sues Google") for s in lines), lines
     assert not any("(" in s.split(" (date of first report)")[0] for s in lines), lines
+
+
+# ---- eval rows --------------------------------------------------------------------------------
+
+
+def test_rows_measured_on_tuning_data_are_marked():
+    from storyline.eval.records import Report, Row
+    from storyline.eval.report import TUNED_NOTE, to_markdown
+
+    page = to_markdown([Report("tempeval3-platinum", 1, 1.0, [Row("time expressions", "value F1", 0.8, tuned_on=True),
+                                                              Row("quotes", "quote F1", 0.5)])], "cmd")
+    assert "| time expressions | value F1 | 80.0 † |" in page
+    assert "| quotes | quote F1 | 50.0 |" in page and TUNED_NOTE in page
+    plain = to_markdown([Report("x", 1, 1.0, [Row("quotes", "quote F1", 0.5)])], "cmd")
+    assert TUNED_NOTE not in plain
