@@ -241,7 +241,9 @@ def eval_cmd(
         for r in reports:
             t = Table("task", "metric", "storyline", "best published", title=f"{r.corpus} ({r.docs} docs, {r.seconds:.0f} s)")
             for row in r.rows:
-                t.add_row(row.task, row.metric, f"{100 * row.score:.1f}", row.best)
+                t.add_row(row.task, row.metric, f"{100 * row.score:.1f}{report.TUNED if row.tuned_on else ''}", row.best)
+            if any(row.tuned_on for row in r.rows):
+                t.caption = report.TUNED_NOTE
             out.print(t)
     if write_docs:
         cmd = "storyline eval " + corpus + (f" --limit {limit}" if limit else "") + f" --write-docs {write_docs}"

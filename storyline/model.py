@@ -158,6 +158,10 @@ class EventMention:
     place: str | None = None
     negated: bool = False
     reported_by: str | None = None  # quote id when the frame sits inside a quote
+    # "text" when ``time`` comes from a time expression attached to the trigger in the parse,
+    # "published" when the text gives none and the event is only known as reported that day
+    time_source: str = "published"
+    headline: str = ""  # a news line built from the sentence ("GM files for bankruptcy protection")
 
 
 @dataclass
@@ -245,6 +249,7 @@ class Event:
     outlets: int = 0  # distinct outlets reporting it
     independent: int = 0  # reports after wire copies are counted once
     asserted_by: list[str] = field(default_factory=list)  # "outlet", or the speakers it is quoted from
+    time_source: str = "published"  # "text": some report dates it; "published": none does
 
 
 @dataclass
@@ -271,6 +276,7 @@ class TimelineEntry:
     summary: str
     articles: list[str]
     background: bool = False
+    time_source: str = "published"  # "text": dated by the text; "published": the first report's date
 
 
 @dataclass

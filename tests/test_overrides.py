@@ -26,15 +26,32 @@ def _names(db):
     return {e.name: e for e in dossier_from_db(db).entities}
 
 
-def test_merge_survives_reingest(db):
+FOLLOW_UP = """---
+title: Northgate Securities raises its Vexa target
+source: Harbor Post
+published: 2025-11-25
+---
+Northgate Securities raised its price target for Vexa on Monday. Analysts at Northgate Securities
+said the deal with Orbital Dynamics would close early next year.
+"""
+
+
+def test_merge_survives_reingest(db, tmp_path):
     assert "Halden Capital" in _names(db) and "Northgate Securities" in _names(db)
     add_override(db, "merge", "Halden Capital", "Northgate Securities")
-    ingest([SAMPLES], db)  # a full re-run: nothing new, everything resolved again
-    names = _names(db)
+    # a re-ingest that brings new mentions of the merged name: resolution runs again over them
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "follow-up.md").write_text(FOLLOW_UP, encoding="utf-8")
+    assert ingest([SAMPLES, new], db).added == 1
+    d = dossier_from_db(db)
+    names = {e.name: e for e in d.entities}
     assert "Northgate Securities" not in names
     merged = names["Halden Capital"]
     assert "Northgate Securities" in merged.aliases
     assert any("by a user" in r for r in merged.evidence)
+    follow_up = next(a.article.id for a in d.analyses if a.article.title.startswith("Northgate Securities raises"))
+    assert sum(1 for m in merged.mentions if m.article == follow_up) >= 2
 
 
 def test_split_moves_mentions_and_their_pronouns(db):

@@ -1,10 +1,14 @@
 """A real SQLite file and the real command line."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from storyline import ingest
+from storyline.model import ArticleAnalysis
 from storyline.store import SCHEMA_VERSION, Store
 
 from .conftest import SAMPLES
@@ -36,14 +40,19 @@ def test_bad_batch_rolls_back(tmp_path):
     db = tmp_path / "s.db"
     ingest([SAMPLES / "01-ledger-bid.md"], db)
     with Store(db) as s:
-        good = next(s.analyses())
-        good.article.id = "other"
-        good.quotes[0].id = good.quotes[0].id  # same quote id as the stored one: the insert must fail
-        try:
-            s.add([good])
-        except Exception:
-            pass
+        stored = next(s.analyses())
+        old_id = stored.article.id
+        bad = ArticleAnalysis.from_json(stored.to_json())
+        bad.article.id = "other"  # a new article whose record ids collide with the stored ones
+        with pytest.raises(sqlite3.IntegrityError):
+            s.add([bad])
         assert s.count("articles") == 1 and not s.has("other")
+        # the same batch with ids of its own is written, records and all: the rollback above is
+        # what kept "other" out, not a store that writes nothing
+        good = ArticleAnalysis.from_json(json.loads(json.dumps(stored.to_json()).replace(old_id, "fresh")))
+        assert s.add([good]) == 1
+        assert s.count("articles") == 2 and s.has("fresh")
+        assert s.count("quotes") == 2 * len(stored.quotes) > 0
 
 
 def test_cli_json_and_errors(tmp_path):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .records import Report
 
+TUNED = " †"
+TUNED_NOTE = "† measured on data the rules were tuned on: an optimistic figure, not a held-out one."
 MARKER = "<!-- hand-written analysis below this line is kept when the page is regenerated -->"
 
 
@@ -34,8 +36,11 @@ def to_markdown(reports: list[Report], command: str, keep: str = "") -> str:
     for r in reports:
         lines += [f"## {r.corpus}", "", f"{r.docs} documents, {r.seconds:.0f} s.", "",
                   "| task | metric | storyline | best published |", "|---|---|---:|---|"]
-        lines += [f"| {row.task} | {row.metric} | {_pct(row.score)} | {row.best} |" for row in r.rows]
+        lines += [f"| {row.task} | {row.metric} | {_pct(row.score)}{TUNED if row.tuned_on else ''} | {row.best} |"
+                  for row in r.rows]
         lines.append("")
+        if any(row.tuned_on for row in r.rows):
+            lines += [TUNED_NOTE, ""]
         if r.errors:
             kinds: dict[str, int] = {}
             for e in r.errors:

@@ -1,15 +1,21 @@
 """Event fusion across articles, and the discrepancies between the outlets' facts.
 
-Two event mentions are one real-world event when they have the same type, share an actor or a
-target entity, and their times are compatible (equal, one more specific than the other, or
-unstated). Blocking by (type, participant) keeps this linear in mentions; union-find joins the
-pairs. Where fused mentions disagree on the amount or the date, a discrepancy is recorded with each
+Two event mentions are one real-world event when they have the same type, share a participant in
+the same role, their participants do not contradict (who did what to whom: where both name actors,
+the actors overlap; the targets overlap, or neither names one, or the sentence of the one that
+leaves it unsaid names the other's; nobody is the actor of one and the
+target of the other; an announcement or a release needs a shared target), and their times overlap (equal, one inside the other, or unstated). For
+the symmetric types (meet, agree) the participants of one must all take part in the other. A
+cluster keeps its members' participants and times, so a chain of compatible pairs never joins two
+mentions that contradict each other. Blocking by (type, participant) keeps this linear in
+mentions; union-find joins the pairs. Where fused mentions disagree on the amount or the date, a discrepancy is recorded with each
 value, its articles, and a verdict: ``rounding`` (43 billion vs 43.1 billion), ``update`` (a later
 article revises the figure and says so), or ``conflict``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -27,10 +33,88 @@ from ..model import (
 UPDATE_WORDS = re.compile(r"\b(rais|revis|sweeten|increas|boost|lift|cut|lower|now|new|updated|amend)\w*", re.I)
 
 
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+_SEASON = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # winter runs into the next year
+_YEAR = re.compile(r"^(\d{4})(?:-(SP|SU|FA|WI))?$")
+_DECADE = re.compile(r"^(\d{3})X$")
+
+
+def _month_span(year: int, first: int, last: int) -> tuple[dt.date, dt.date]:
+    y2, m2 = year + (last - 1) // 12, (last - 1) % 12 + 1
+    end = dt.date(y2 + (m2 == 12), m2 % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, first, 1), end
+
+
+def time_interval(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """The days a TIMEX3 date value covers ("2023-W46" -> Monday to Sunday); None when it is not a
+    calendar date (PRESENT_REF, P3Y) or cannot be read."""
+    if not value:
+        return None
+    try:
+        if m := _DAY.match(value):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return day, day
+        if m := _MONTH.match(value):
+            return _month_span(int(m[1]), int(m[2]), int(m[2]))
+        if m := _WEEK.match(value):
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return monday, monday + dt.timedelta(days=6)
+        if m := _QUARTER.match(value):
+            q = int(m[2])
+            return _month_span(int(m[1]), 3 * q - 2, 3 * q)
+        if m := _HALF.match(value):
+            h = int(m[2])
+            return _month_span(int(m[1]), 6 * h - 5, 6 * h)
+        if m := _YEAR.match(value):
+            first, last = _SEASON.get(m[2] or "", (1, 12))
+            return _month_span(int(m[1]), first, last)
+        if m := _DECADE.match(value):
+            return dt.date(int(m[1]) * 10, 1, 1), dt.date(int(m[1]) * 10 + 9, 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
 def times_compatible(a: str | None, b: str | None) -> bool:
+    """Whether two event times can be the same time: unstated, or overlapping intervals."""
     if not a or not b:
         return True
-    return a.startswith(b) or b.startswith(a)
+    ia, ib = time_interval(a), time_interval(b)
+    if ia is None or ib is None:
+        return a.startswith(b) or b.startswith(a)
+    return ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+SYMMETRIC = {"meet", "agree"}
+# a company announces or releases many things: only what was announced tells two reports apart
+NEEDS_TARGET = {"statement", "publish"}
+
+
+def roles_compatible(etype: str, actors_a: set[str], targets_a: set[str],
+                     actors_b: set[str], targets_b: set[str]) -> bool:
+    """Whether two frames can tell one event: "Jobs founded Apple" and "Jobs founded NeXT" cannot
+    (same actor, different targets), nor "A sued B" and "B sued A". An actor may be unstated on one
+    side ("Vexa was sued"); a target may not, since "Jobs founded" with no company named could be
+    either founding."""
+    if etype in SYMMETRIC:
+        pa, pb = actors_a | targets_a, actors_b | targets_b
+        return bool(pa and pb) and (pa <= pb or pb <= pa)
+    if etype in NEEDS_TARGET and not targets_a & targets_b:
+        return False
+    if bool(targets_a) != bool(targets_b) or (targets_a and not targets_a & targets_b):
+        return False
+    if actors_a and actors_b and not actors_a & actors_b:
+        return False
+    crossed = (actors_a & targets_b) - actors_b | (targets_a & actors_b) - targets_b
+    return not crossed
+
+
+def shares_role(actors_a: set[str], targets_a: set[str], actors_b: set[str], targets_b: set[str]) -> bool:
+    return bool(actors_a & actors_b or targets_a & targets_b)
 
 
 class _UnionFind:
@@ -91,30 +175,61 @@ def fuse_events(
 
     actors = [ents(m.actors) for m in mentions]
     targets = [ents(m.targets) for m in mentions]
+    aset = [set(x) for x in actors]
+    tset = [set(x) for x in targets]
     uf = _UnionFind(len(mentions))
-    # every cluster keeps the times of its members: a chain of mentions without times must not
-    # join the first offer to the raised one a month later
-    cluster_times: dict[int, set[str]] = {i: ({m.time} if m.time else set()) for i, m in enumerate(mentions)}
+    # every cluster keeps its members: a chain of mentions without times (or without targets) must
+    # not join the first offer to the raised one a month later, or one founding to another
+    members_of: dict[int, list[int]] = {i: [i] for i in range(len(mentions))}
+
+    # the entities each mention's sentence names: "rejected the takeover offer from Orbital" leaves
+    # the offer's target unsaid, but a sentence that names Vexa says whose takeover it was
+    named: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for an in analyses:
+        bounds = sorted({(m.sentence_start, m.sentence_end) for m in an.events})
+        for em in an.mentions:
+            eid = index.get((em.article, em.start))
+            for lo, hi in bounds:
+                if eid and lo <= em.start < hi:
+                    named[(em.article, lo)].add(eid)
+    context = [named.get((m.article, m.sentence_start), set()) for m in mentions]
+
+    def pair_ok(i: int, j: int) -> bool:
+        ti, tj = tset[i], tset[j]
+        if not ti and tj & context[i]:
+            ti = tj & context[i]
+        elif not tj and ti & context[j]:
+            tj = ti & context[j]
+        return times_compatible(mentions[i].time, mentions[j].time) and roles_compatible(
+            mentions[i].type, aset[i], ti, aset[j], tj)
 
     def compatible(i: int, j: int) -> bool:
-        a, b = cluster_times[uf.find(i)], cluster_times[uf.find(j)]
-        return all(times_compatible(x, y) for x in a for y in b)
+        ri, rj = uf.find(i), uf.find(j)
+        return ri != rj and all(pair_ok(x, y) for x in members_of[ri] for y in members_of[rj])
 
     def join(i: int, j: int) -> None:
         ri, rj = uf.find(i), uf.find(j)
-        if ri != rj:
-            uf.union(ri, rj)
-            cluster_times[uf.find(ri)] = cluster_times[ri] | cluster_times[rj]
+        uf.union(ri, rj)
+        members_of[uf.find(ri)] = members_of.pop(ri) + members_of.pop(rj)
+
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
-        for eid in set(actors[i]) | set(targets[i]):
+        for eid in aset[i] | tset[i]:
             blocks[(m.type, eid)].append(i)
     for (_etype, _eid), members in blocks.items():
         for pos, i in enumerate(members):
             for j in members[pos + 1 : pos + 40]:  # a block is small; cap its pairs anyway
-                same_roles = bool(set(actors[i]) & set(actors[j])) or bool(set(targets[i]) & set(targets[j]))
-                crossed = bool(set(actors[i]) & set(targets[j])) and not set(actors[i]) & set(actors[j])
-                if same_roles and not crossed and compatible(i, j):
+                if shares_role(aset[i], tset[i], aset[j], tset[j]) and compatible(i, j):
+                    join(i, j)
+    # an article that names its event twice with the same word ("the shooting ... the shooting")
+    # tells one event, unless the two mentions' participants or times say otherwise
+    repeats: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        repeats[(m.article, m.type, m.trigger)].append(i)
+    for members in repeats.values():
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 : pos + 40]:
+                if compatible(i, j):
                     join(i, j)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
@@ -132,16 +247,16 @@ def fuse_events(
         for i in members:
             act += [a for a in actors[i] if a not in act]
             tgt += [t for t in targets[i] if t not in tgt and t not in act]
-        if not act and not tgt:
-            continue
         amts = [amounts[m.amount] for m in ms if m.amount in amounts]
         times = [m.time for m in ms if m.time]
         ev = Event(
             id=eid, type=ms[0].type, cameo=ms[0].cameo, trigger=ms[0].trigger, actors=act, targets=tgt,
             amount=_majority_amount(amts, published), time=_consensus_time(times),
+            time_source="text" if times else "published", summary=best_headline(ms, published),
             mentions=[Span(m.article, m.start, m.end, texts[m.article][m.sentence_start : m.sentence_end].strip()) for m in ms],
             articles=sorted({m.article for m in ms}, key=lambda a: (published[a], a)),
-            evidence=[f"{len(ms)} mention(s) of type {ms[0].type!r} sharing participants"] if len(ms) > 1 else [],
+            evidence=[f"{len(ms)} mentions of type {ms[0].type!r} sharing participants in their roles, "
+                      "with no contradicting participant or time"] if len(ms) > 1 else [],
         )
         events.append(ev)
         for m in ms:
@@ -153,6 +268,17 @@ def fuse_events(
         if d:
             discrepancies.append(d)
     return events, discrepancies, mention_to_event
+
+
+def best_headline(ms: list[EventMention], published: dict[str, str]) -> str:
+    """The news line of the mention that tells the event best: an outlet's own words before a
+    quoted speaker's, a line of headline length, the earliest report."""
+    lines = [m for m in ms if m.headline]
+    if not lines:
+        return ""
+    best = min(lines, key=lambda m: (m.reported_by is not None, abs(len(m.headline.split()) - 7) // 3,
+                                     published.get(m.article, ""), m.start))
+    return best.headline
 
 
 def _majority_amount(amts: list[Amount], published: dict[str, str]) -> str | None:

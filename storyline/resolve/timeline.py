@@ -1,7 +1,10 @@
 """The timeline: fused events ordered by their resolved date, TIMEX3 granularity kept.
 
 An event with no stated time is placed at the first publication that reports it, and its entry
-says so ("reported"), since the date of the news is then the only date the text supports. An
+says so (``time_source`` "published", and "(date of first report)" after its line), since the date
+of the news is then the only date the text supports. Each line is the event's news line, built
+from the text ("GM files for bankruptcy protection"); only where the parse gives none does a line
+fall back to the event's participants and type. An
 event dated well before the coverage begins ("founded the company in 2009") is background.
 """
 
@@ -24,7 +27,16 @@ def sort_key(value: str) -> tuple[str, int]:
     return (value, len(value))
 
 
+REPORTED = " (date of first report)"
+
+
 def summarize(ev: Event, entities: dict[str, Entity], amounts: dict[str, Amount]) -> str:
+    if ev.summary:
+        amount = amounts.get(ev.amount or "")
+        # a line that names a figure already has one; a second would read as a contradiction
+        if amount and not any(c.isdigit() for c in ev.summary):
+            return f"{ev.summary}: {amount.text}"
+        return ev.summary
     who = " and ".join(entities[a].name for a in ev.actors if a in entities) or "Someone"
     whom = " and ".join(entities[t].name for t in ev.targets if t in entities)
     verb = VERBS.get(ev.type, ev.type)
@@ -47,14 +59,17 @@ def build_timeline(
         ev.summary = summarize(ev, entities, amounts)
         date = ev.time
         summary = ev.summary
+        source = "text"
         if not date or not date[:1].isdigit():
             reported = sorted(published[a][:10] for a in ev.articles if published.get(a))
             if not reported:
                 continue
             date = reported[0]
-            summary += " (reported)"
+            summary += REPORTED
+            source = "published"
         # a year or month before the first article's year ("founded in 2009")
         background = bool(coverage_start and len(date) <= 7 and date[:4] < coverage_start[:4])
-        out.append(TimelineEntry(date=date, event=ev.id, summary=summary, articles=ev.articles, background=background))
+        out.append(TimelineEntry(date=date, event=ev.id, summary=summary, articles=ev.articles, background=background,
+                                 time_source=source))
     out.sort(key=lambda t: (sort_key(t.date), t.event))
     return out

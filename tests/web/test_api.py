@@ -1,8 +1,10 @@
 """The JSON API and error handling, over HTTP against the real server."""
 
 import sqlite3
+from pathlib import Path
 
 import httpx
+import pytest
 
 
 def test_openapi_lists_the_api(server):
@@ -48,8 +50,26 @@ def test_bad_ids_and_params_are_404_and_422_pages(server):
     assert httpx.get(server + "/api/search").status_code == 422
 
 
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses the kernel lists as listening on ``port`` (Linux /proc/net/tcp*)."""
+    out = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            addr, hexport = local.split(":")
+            if state == "0A" and int(hexport, 16) == port:
+                out.add(addr)
+    return out
+
+
 def test_server_binds_localhost_and_reads_only(server, web_db):
-    assert server.startswith("http://127.0.0.1:")
+    # what the server really bound (serve's default host), not the URL the fixture built
+    port = int(server.rsplit(":", 1)[1])
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("no /proc/net/tcp to read listening sockets from")
+    assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1, and no wildcard 0.0.0.0 or ::
     before = sqlite3.connect(web_db).execute("SELECT count(*) FROM articles").fetchone()[0]
     httpx.get(server + "/")
     assert sqlite3.connect(web_db).execute("SELECT count(*) FROM articles").fetchone()[0] == before
