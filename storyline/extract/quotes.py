@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..model import Mention, Quote
+from .cues import best_content
 from .spans import ORG_ROLES, PERSON_ROLES, PRONOUNS, name_span, noun_phrase
 
 SPEECH_VERBS = {
@@ -53,6 +54,17 @@ class Marked:
     reopened: bool  # this span continues a quote from the previous paragraph
 
 
+def _mark_at(text: str, i: int) -> int:
+    """Width of the quotation mark at ``i`` (0 if none). Two apostrophes are the mark of some US
+    papers (''like this''), a single one never is: it is an apostrophe far more often."""
+    ch = text[i]
+    if ch in OPEN_MARKS or ch in CLOSE_MARKS:
+        return 1
+    if ch in "'’" and text[i + 1 : i + 2] == ch and text[i - 1 : i] not in {"'", "’"}:
+        return 2
+    return 0
+
+
 def find_quoted_spans(text: str) -> list[Marked]:
     """Pair quotation marks, tolerating quotes that run over several paragraphs."""
     spans: list[Marked] = []
@@ -62,29 +74,32 @@ def find_quoted_spans(text: str) -> list[Marked]:
     n = len(text)
     while i < n:
         ch = text[i]
+        width = _mark_at(text, i)
         if ch == "\n" and open_at is not None:
             # a quote runs on over the line break only if the next paragraph reopens it
             # (news convention) or it closes within a short distance on the next line
             j = i
             while j < n and text[j] in " \t\n":
                 j += 1
-            if j < n and text[j] in OPEN_MARKS:
+            if j < n and _mark_at(text, j):
                 spans.append(Marked(open_at, i, reopened))
-                open_at = j + 1
+                open_at = j + _mark_at(text, j)
                 reopened = True
-                i = j + 1
+                i = open_at
                 continue
             close = _next_close(text, i)
             if close is None or close - open_at > MAX_QUOTE_CHARS:
                 open_at = None  # a stray mark: forget it
                 reopened = False
-        elif ch in OPEN_MARKS or ch in CLOSE_MARKS:
+        elif width:
+            if width == 2:
+                ch = '"'
             before = text[i - 1] if i > 0 else " "
-            after = text[i + 1] if i + 1 < n else " "
+            after = text[i + width] if i + width < n else " "
             looks_open = ch in "“«„" or (ch == '"' and (before.isspace() or before in "([{—–-/:") and not after.isspace())
             looks_close = ch in "”»" or (ch == '"' and not before.isspace())
             if open_at is None and looks_open:
-                open_at = i + 1
+                open_at = i + width
                 reopened = False
             elif open_at is not None and looks_close:
                 if i > open_at:
@@ -93,6 +108,8 @@ def find_quoted_spans(text: str) -> list[Marked]:
                 reopened = False
             elif open_at is not None and looks_open and ch == "“":
                 open_at = i + 1  # an unclosed curly quote before: restart here
+            i += width
+            continue
         i += 1
     if open_at is not None and reopened:
         spans.append(Marked(open_at, n, reopened))
@@ -102,7 +119,9 @@ def find_quoted_spans(text: str) -> list[Marked]:
 def _next_close(text: str, i: int) -> int | None:
     for j in range(i, min(len(text), i + MAX_QUOTE_CHARS)):
         ch = text[j]
-        if ch in "”»" or (ch == '"' and j > 0 and not text[j - 1].isspace()):
+        if ch in "”»" or (ch == '"' and j > 0 and not text[j - 1].isspace()) or (
+            ch in "'’" and text[j + 1 : j + 2] == ch and not text[j - 1].isspace()
+        ):
             return j
     return None
 
@@ -306,11 +325,52 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
-    quotes.extend(_indirect(doc, article_id, mentions, list(quotes), ranges))
+    quotes = _join_passages(text, quotes)
+    reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
+    quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
     for n, q in enumerate(quotes):
         q.id = f"{article_id}:q{n}"
     return quotes
+
+
+MAX_ATTRIBUTION_WORDS = 12
+
+
+def _join_passages(text: str, quotes: list[Quote]) -> list[Quote]:
+    """One speaker's passage is one quote: '"A," he said. "B."' and a quote that reopens in the next
+    paragraph join into one record (offsets from the first mark to the last), as long as what lies
+    between them is only the attribution (a few words holding the cue) or nothing at all."""
+    out: list[Quote] = []
+    for q in quotes:
+        prev = out[-1] if out else None
+        if prev is not None and prev.direct and q.direct and _same_passage(text, prev, q):
+            prev.end = q.end
+            prev.text = text[prev.start : prev.end]
+            if prev.speaker_text is None and q.speaker_text is not None:
+                for f in ("speaker_text", "speaker_start", "speaker_end", "speaker_name", "speaker_name_start",
+                          "speaker_name_end"):
+                    setattr(prev, f, getattr(q, f))
+            prev.cue = prev.cue or q.cue
+            continue
+        out.append(q)
+    return out
+
+
+def _same_passage(text: str, a: Quote, b: Quote) -> bool:
+    gap = text[a.end : b.start]
+    words = _WORD.findall(gap)
+    if len(words) > MAX_ATTRIBUTION_WORDS or len(_WORD.findall(a.text)) <= 4:
+        return False
+    if not words:
+        return "\n" in gap or b.cue is None  # a reopened paragraph, or two marks back to back
+    same_speaker = a.speaker_start is not None and (a.speaker_start, a.speaker_end) == (b.speaker_start, b.speaker_end)
+    # the gap is the attribution of one of them ('," he said. "'), and the second has no cue of its own
+    # or shares the first one's ('"A," he said, "B."')
+    holds_attribution = a.speaker_start is not None and a.end <= a.speaker_start < b.start
+    if not holds_attribution and b.speaker_start is not None:
+        holds_attribution = a.end <= b.speaker_start < b.start
+    return holds_attribution and (b.cue is None or same_speaker)
 
 
 def _prefer_previous(speaker: Speaker | None, prev: Quote | None, sentence: int) -> Speaker | None:
@@ -385,59 +445,73 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
+def _clause_of(tok: Token, direct: list[tuple[int, int]]) -> tuple[tuple[Token, Token], Token | None, str] | None:
+    """What ``tok`` attributes, to whom, and whether it is speech: ((first, last), source, kind)."""
+    if tok.lower_ == "according" and _is_cue(tok):
+        got = _according(tok)
+        return (got[0], got[1], "speech") if got else None
+    if _is_cue(tok):
+        for child in tok.children:
+            if child.dep_ in {"ccomp"} and child.i > tok.i or (
+                child.dep_ == "ccomp" and child.i < tok.i and tok.lemma_ == "say"
+                and not _overlaps((child.left_edge.idx, child.right_edge.idx + 1), direct)
+            ):
+                return (child.left_edge, child.right_edge), _subject(tok), "speech"
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None
+    learned = best_content(tok)
+    if learned is None:
+        return None
+    kind, first, last, _ = learned
+    is_speech = tok.lemma_.lower() in SPEECH_VERBS or tok.lemma_.lower() in CALL_VERBS
+    return (first, last), _subject(tok), "speech" if is_speech else "attribution"
+
+
 def _indirect(
     doc: Doc, article_id: str, mentions: list[Mention], previous_quotes: list[Quote],
     ranges: list[tuple[int, int]],
-) -> list[Quote]:
+) -> tuple[list[Quote], set[int]]:
+    """Reported speech and other attributions; also the indices of direct quotes that turn out to be
+    fragments of a reported clause (a mixed quote: 'said the deal was "a giveaway" for donors')."""
     direct = [(q.start, q.end) for q in previous_quotes]
+    absorbed: set[int] = set()
     out: list[Quote] = []
     text = doc.text
     for tok in doc:
-        if not _is_cue(tok) or _overlaps((tok.idx, tok.idx + 1), direct):
+        if _overlaps((tok.idx, tok.idx + 1), direct):
             continue
-        source = None
         # "is said to", passive hearsay without a speaker
         if any(c.dep_ == "auxpass" for c in tok.children):
             continue
-        clause = None
-        if tok.lower_ == "according":
-            got = _according(tok)
-            if got is None:
-                continue
-            clause, source = got
-        else:
-            for child in tok.children:
-                if child.dep_ in {"ccomp"} and child.i > tok.i or (
-                    child.dep_ == "ccomp" and child.i < tok.i and tok.lemma_ == "say"
-                    and not _overlaps((child.left_edge.idx, child.right_edge.idx + 1), direct)
-                ):
-                    clause = (child.left_edge, child.right_edge)
-                    break
-        if clause is None:
+        got = _clause_of(tok, direct)
+        if got is None:
             continue
-        first, last = clause
+        (first, last), subj, kind = got
         while first.i < last.i and (first.dep_ == "mark" or first.is_punct or first.is_space):
             first = doc[first.i + 1]
         while last.i > first.i and (last.is_punct or last.is_space):
             last = doc[last.i - 1]
-        if text[first.idx : last.idx + len(last.text)].count('"') % 2 and doc[last.i + 1 :][:1].text == '"':
+        if last.i + 1 < len(doc) and _mark_at(text, doc[last.i + 1].idx) and text[first.idx : doc[last.i + 1].idx].count('"') % 2:
             last = doc[last.i + 1]  # keep the closing mark of a quoted fragment at the end
         start, end = first.idx, last.idx + len(last.text)
         if len(_WORD.findall(text[start:end])) < 3:
             continue
-        inner = [d for d in direct if start <= d[0] and d[1] <= end + 1]
-        if _overlaps((start, end), direct) and (not inner or sum(e - s for s, e in inner) > 0.5 * (end - start)):
+        inner = [n for n, d in enumerate(direct) if start - 2 <= d[0] and d[1] <= end + 2]
+        inner_chars = sum(direct[n][1] - direct[n][0] for n in inner)
+        if inner_chars > 0.6 * (end - start):
+            continue  # the quotation is the whole of it: the direct quote stands
+        if any(_overlaps((start, end), [d]) for n, d in enumerate(direct) if n not in inner):
             continue
-        if inner:
-            continue  # a mixed quote: the quoted fragment already stands as the direct quote
-        if first.pos_ == "PRON" and first.lower_ in {"what", "whether", "how", "why"}:
+        if kind == "speech" and first.pos_ == "PRON" and first.lower_ in {"what", "whether", "how", "why"} and not inner:
             continue
-        subj = source if tok.lower_ == "according" else _subject(tok)
         speaker = _speaker_from_token(subj, mentions) if subj is not None else None
         sent_no = _sentence_of(ranges, start)
         before = [q for q in previous_quotes if q.start < start]
         speaker = _prefer_previous(speaker, before[-1] if before else None, sent_no)
         if speaker is None:
             continue
-        out.append(_make_quote(article_id, text, start, end, speaker, _cue_phrase(tok), False, sent_no))
-    return out
+        absorbed.update(inner)
+        q = _make_quote(article_id, text, start, end, speaker, _cue_phrase(tok), False, sent_no)
+        q.kind = kind
+        out.append(q)
+    return out, absorbed
