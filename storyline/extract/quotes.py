@@ -302,6 +302,8 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             verb = _speech_governor(doc, span.start, span.end)
             if verb is None:
                 continue  # a name or a term in quotation marks, not speech
+            if verb.lemma_.lower() not in CALL_VERBS and all(w[0].isupper() or w[0].isdigit() for w in words):
+                continue  # a title: told "Morning Joe", said on "Face the Nation"
             subj = _subject(verb)
             speaker = _speaker_from_token(subj, mentions) if subj is not None else None
             previous = emit(span.start, span.end, speaker, verb.text, True)
@@ -325,7 +327,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
-    quotes = _join_passages(text, quotes)
+    quotes = _join_passages(text, quotes, ranges)
     reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
     quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
@@ -337,14 +339,14 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
 MAX_ATTRIBUTION_WORDS = 12
 
 
-def _join_passages(text: str, quotes: list[Quote]) -> list[Quote]:
+def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]]) -> list[Quote]:
     """One speaker's passage is one quote: '"A," he said. "B."' and a quote that reopens in the next
     paragraph join into one record (offsets from the first mark to the last), as long as what lies
-    between them is only the attribution (a few words holding the cue) or nothing at all."""
+    between them is the attribution of the first (its own sentence) or nothing at all."""
     out: list[Quote] = []
     for q in quotes:
         prev = out[-1] if out else None
-        if prev is not None and prev.direct and q.direct and _same_passage(text, prev, q):
+        if prev is not None and prev.direct and q.direct and _same_passage(text, prev, q, ranges):
             prev.end = q.end
             prev.text = text[prev.start : prev.end]
             if prev.speaker_text is None and q.speaker_text is not None:
@@ -357,16 +359,20 @@ def _join_passages(text: str, quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def _same_passage(text: str, a: Quote, b: Quote) -> bool:
+def _same_passage(text: str, a: Quote, b: Quote, ranges: list[tuple[int, int]]) -> bool:
     gap = text[a.end : b.start]
     words = _WORD.findall(gap)
-    if len(words) > MAX_ATTRIBUTION_WORDS or len(_WORD.findall(a.text)) <= 4:
-        return False
+    if len(_WORD.findall(a.text)) <= 4 or len(_WORD.findall(b.text)) <= 4:
+        return False  # a quoted word or title is not part of a passage
     if not words:
         return "\n" in gap or b.cue is None  # a reopened paragraph, or two marks back to back
     same_speaker = a.speaker_start is not None and (a.speaker_start, a.speaker_end) == (b.speaker_start, b.speaker_end)
-    # the gap is the attribution of one of them ('," he said. "'), and the second has no cue of its own
-    # or shares the first one's ('"A," he said, "B."')
+    # the gap is the attribution ('," he said, clapping. "'): it lies in the sentence where the first
+    # quote ends, and the second quote opens right after that sentence (or in it: '"A," he said, "B."')
+    a_sent = _sentence_of(ranges, max(a.start, a.end - 1))
+    b_sent = _sentence_of(ranges, b.start)
+    if b_sent - a_sent > 1 or (b_sent == a_sent + 1 and _WORD.findall(text[ranges[b_sent][0] : b.start])):
+        return False
     holds_attribution = a.speaker_start is not None and a.end <= a.speaker_start < b.start
     if not holds_attribution and b.speaker_start is not None:
         holds_attribution = a.end <= b.speaker_start < b.start
