@@ -27,7 +27,8 @@ from spacy.tokens import Doc, Token
 
 from ..model import Mention, Quote
 from .cues import best_content
-from .spans import ORG_ROLES, PERSON_ROLES, PRONOUNS, name_span, noun_phrase
+from .spans import PRONOUNS
+from .speakers import Speaker, resolve_pronoun_speakers, speaker_from_token
 
 SPEECH_VERBS = {
     "say", "tell", "add", "write", "state", "announce", "explain", "claim", "report", "comment",
@@ -124,54 +125,6 @@ def _next_close(text: str, i: int) -> int | None:
         ):
             return j
     return None
-
-
-@dataclass
-class Speaker:
-    text: str
-    start: int
-    end: int
-    name: str | None = None
-    name_start: int | None = None
-    name_end: int | None = None
-
-
-def _speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker:
-    doc = tok.doc
-    # "Its CEO, Dan Reyes, said" / "One analyst, Priya Nair, said": the named apposition speaks
-    role = tok.lower_ in PERSON_ROLES or tok.lower_ in ORG_ROLES
-    if tok.pos_ != "PROPN" or role:
-        for child in tok.children:
-            if child.dep_ == "appos" and child.pos_ == "PROPN":
-                tok = child
-                role = False
-                break
-    if tok.pos_ == "PROPN" and not role:
-        span = name_span(tok)
-    elif tok.pos_ == "PRON":
-        span = doc[tok.i : tok.i + 1]
-    else:
-        span = noun_phrase(tok)
-    sp = Speaker(span.text, span.start_char, span.end_char)
-    if role or tok.pos_ not in {"PROPN", "PRON"}:
-        # "the Vexa CEO": the descriptor stands for its owner, not the company named inside it
-        for m in mentions:
-            if m.kind == "descriptor" and m.start <= span.start_char < m.end:
-                if m.ref_start is not None:
-                    sp.name = doc.text[m.ref_start : m.ref_end]
-                    sp.name_start, sp.name_end = m.ref_start, m.ref_end
-                return sp
-        return sp
-    for m in mentions:
-        if m.start <= span.start_char < m.end or span.start_char <= m.start < span.end_char:
-            if m.kind == "name":
-                sp.name, sp.name_start, sp.name_end = m.text, m.start, m.end
-                break
-            if m.ref_start is not None:
-                sp.name = doc.text[m.ref_start : m.ref_end]
-                sp.name_start, sp.name_end = m.ref_start, m.ref_end
-                break
-    return sp
 
 
 def _subject(verb: Token) -> Token | None:
@@ -305,7 +258,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             if verb.lemma_.lower() not in CALL_VERBS and all(w[0].isupper() or w[0].isdigit() for w in words):
                 continue  # a title: told "Morning Joe", said on "Face the Nation"
             subj = _subject(verb)
-            speaker = _speaker_from_token(subj, mentions) if subj is not None else None
+            speaker = speaker_from_token(subj, mentions) if subj is not None else None
             previous = emit(span.start, span.end, speaker, verb.text, True)
             continue
         if span.reopened and previous is not None:
@@ -314,14 +267,14 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         cue = _find_cue(doc, Marked(span.start - 1, span.end + 1, False), ranges) if outside else None
         if cue is not None:
             subj = _subject(cue)
-            speaker = _speaker_from_token(subj, mentions) if subj is not None else None
+            speaker = speaker_from_token(subj, mentions) if subj is not None else None
             speaker = _prefer_previous(speaker, previous, s_open)
             if speaker is None and previous is not None and cue.idx > span.end:
                 speaker = _previous_speaker(previous)
             previous = emit(span.start, span.end, speaker, _cue_phrase(cue), True)
         elif (verb := _speech_governor(doc, span.start, span.end)) is not None:
             subj = _subject(verb)
-            speaker = _speaker_from_token(subj, mentions) if subj is not None else None
+            speaker = speaker_from_token(subj, mentions) if subj is not None else None
             previous = emit(span.start, span.end, speaker, verb.text, True)
         elif previous is not None and s_open - previous.sentence <= 2:
             previous = _continue(emit, span, previous)
@@ -331,6 +284,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
     reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
     quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
+    resolve_pronoun_speakers(quotes, doc, mentions)
     for n, q in enumerate(quotes):
         q.id = f"{article_id}:q{n}"
     return quotes
@@ -510,7 +464,7 @@ def _indirect(
             continue
         if kind == "speech" and first.pos_ == "PRON" and first.lower_ in {"what", "whether", "how", "why"} and not inner:
             continue
-        speaker = _speaker_from_token(subj, mentions) if subj is not None else None
+        speaker = speaker_from_token(subj, mentions) if subj is not None else None
         sent_no = _sentence_of(ranges, start)
         before = [q for q in previous_quotes if q.start < start]
         speaker = _prefer_previous(speaker, before[-1] if before else None, sent_no)
