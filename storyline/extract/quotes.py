@@ -181,6 +181,46 @@ def _find_cue(doc: Doc, span: Marked, sent_ranges: list[tuple[int, int]]) -> Tok
     return best[1] if best else None
 
 
+_DASH_SOURCE = re.compile(r"[ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*(?:\n|$|,)")
+# "WALLACE: Let's start ..." (a transcript turn; the paragraph may open with a quotation mark)
+_TURN = re.compile(r"^[ \t]*[\"“]?((?:[A-Z][A-Z.'’-]+)(?:[ \t][A-Z][A-Z.'’-]+){0,2}):[ \t]+(\S)", re.M)
+NOT_SPEAKERS = {"UPDATE", "NOTE", "EDITOR'S NOTE", "WATCH", "READ MORE", "PHOTOS", "VIDEO", "RELATED", "PHOTO",
+                "SOURCE", "SOURCES", "CORRECTION", "CLARIFICATION", "Q", "A", "UPDATED", "LISTEN", "MORE", "ALSO"}
+
+
+def _transcript_turns(text: str) -> list[tuple[int, int, int, int]]:
+    """(content start, content end, name start, name end) for each "NAME: words" paragraph, when the
+    article has at least two of them (one "NOTE:" line is not a transcript)."""
+    turns = []
+    for m in _TURN.finditer(text):
+        name = m.group(1)
+        if name in NOT_SPEAKERS or len(name) < 2:
+            continue
+        end = text.find("\n", m.start(2))
+        end = len(text) if end < 0 else end
+        while end > m.start(2) and text[end - 1] in " \t\"”":
+            end -= 1
+        turns.append((m.start(2), end, m.start(1), m.end(1)))
+    return turns if len(turns) >= 2 else []
+
+
+def _next_sentence_cue(doc: Doc, ranges: list[tuple[int, int]], sent: int) -> Token | None:
+    """A cue standing alone in the sentence after a quote: 'Said Stephen Harper.', 'Smith said.'"""
+    if sent + 1 >= len(ranges):
+        return None
+    span = doc.char_span(*ranges[sent + 1], alignment_mode="expand")
+    if span is None:
+        return None
+    words = [t for t in span if t.is_alpha]
+    if not words or len(words) > 12:
+        return None
+    for tok in span:
+        if _is_cue(tok) and tok.lower_ != "according" and _subject(tok) is not None \
+                and not any(c.dep_ in {"ccomp", "dobj", "xcomp"} for c in tok.children):
+            return tok
+    return None
+
+
 def _governing_verb(doc: Doc, start: int, end: int) -> Token | None:
     toks = [t for t in doc if start <= t.idx < end]
     if not toks:
@@ -239,11 +279,21 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         quotes.append(q)
         return q
 
-    marked = find_quoted_spans(text)
+    turns = _transcript_turns(text)
+    for start, end, name_start, name_end in turns:
+        name = text[name_start:name_end]
+        previous = emit(start, end, Speaker(name, name_start, name_end, name, name_start, name_end), ":", True)
+    marked = [m for m in find_quoted_spans(text) if not _overlaps((m.start, m.end), [(t[0], t[1]) for t in turns])]
     for span in marked:
         content = text[span.start : span.end]
         words = _WORD.findall(content)
         if not words:
+            continue
+        dash = _DASH_SOURCE.match(text, min(len(text), span.end + 1))
+        if dash and len(words) >= 4:
+            # '"..." ― Sonya Herridge': the quote-list layout names its source after a dash
+            a, b = dash.span(1)
+            previous = emit(span.start, span.end, Speaker(text[a:b], a, b, text[a:b], a, b), dash.group(0).strip()[0], True)
             continue
         s_open = _sentence_of(ranges, span.start)
         s_close = _sentence_of(ranges, max(span.start, span.end - 1))
@@ -265,6 +315,8 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
             continue
         cue = _find_cue(doc, Marked(span.start - 1, span.end + 1, False), ranges) if outside else None
+        if cue is None:
+            cue = _next_sentence_cue(doc, ranges, s_close)  # '"... ." Said Stephen Harper.'
         if cue is not None:
             subj = _subject(cue)
             speaker = speaker_from_token(subj, mentions) if subj is not None else None
