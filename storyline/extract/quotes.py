@@ -279,6 +279,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         quotes.append(q)
         return q
 
+    fragments: set[int] = set()  # quoted words inside a sentence, never part of a passage
     turns = _transcript_turns(text)
     for start, end, name_start, name_end in turns:
         name = text[name_start:name_end]
@@ -310,6 +311,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             subj = _subject(verb)
             speaker = speaker_from_token(subj, mentions) if subj is not None else None
             previous = emit(span.start, span.end, speaker, verb.text, True)
+            fragments.add(id(previous))
             continue
         if span.reopened and previous is not None:
             previous = _continue(emit, span, previous)
@@ -332,7 +334,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
-    quotes = _join_passages(text, quotes, ranges)
+    quotes = _join_passages(text, quotes, ranges, fragments)
     reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
     quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
@@ -345,14 +347,15 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
 MAX_ATTRIBUTION_WORDS = 12
 
 
-def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]]) -> list[Quote]:
+def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]], fragments: set[int]) -> list[Quote]:
     """One speaker's passage is one quote: '"A," he said. "B."' and a quote that reopens in the next
     paragraph join into one record (offsets from the first mark to the last), as long as what lies
     between them is the attribution of the first (its own sentence) or nothing at all."""
     out: list[Quote] = []
     for q in quotes:
         prev = out[-1] if out else None
-        if prev is not None and prev.direct and q.direct and _same_passage(text, prev, q, ranges):
+        if prev is not None and prev.direct and q.direct and id(prev) not in fragments and id(q) not in fragments \
+                and _same_passage(text, prev, q, ranges):
             prev.end = q.end
             prev.text = text[prev.start : prev.end]
             if prev.speaker_text is None and q.speaker_text is not None:
@@ -368,8 +371,6 @@ def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]]
 def _same_passage(text: str, a: Quote, b: Quote, ranges: list[tuple[int, int]]) -> bool:
     gap = text[a.end : b.start]
     words = _WORD.findall(gap)
-    if len(_WORD.findall(a.text)) <= 4 or len(_WORD.findall(b.text)) <= 4:
-        return False  # a quoted word or title is not part of a passage
     if not words:
         return "\n" in gap or b.cue is None  # a reopened paragraph, or two marks back to back
     same_speaker = a.speaker_start is not None and (a.speaker_start, a.speaker_end) == (b.speaker_start, b.speaker_end)
@@ -465,7 +466,7 @@ def _clause_of(tok: Token, direct: list[tuple[int, int]]) -> tuple[tuple[Token, 
     if _is_cue(tok):
         for child in tok.children:
             if child.dep_ in {"ccomp"} and child.i > tok.i or (
-                child.dep_ == "ccomp" and child.i < tok.i and tok.lemma_ == "say"
+                child.dep_ == "ccomp" and child.i < tok.i
                 and not _overlaps((child.left_edge.idx, child.right_edge.idx + 1), direct)
             ):
                 return (child.left_edge, child.right_edge), _subject(tok), "speech"
