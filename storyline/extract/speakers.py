@@ -144,8 +144,12 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
         if name is not None and any(t.is_alpha and len(t.text) > 1 for t in name) and \
                 name.text.rstrip(".").upper() not in {"LLC", "INC", "CO", "CORP", "LTD", "PLC"}:
             conj = [c for c in tok.children if c.dep_ == "conj"]
-            if conj:  # joint speakers: the name is the coordination as written
-                sp.name, sp.name_start, sp.name_end = sp.text, sp.start, sp.end
+            if conj:  # joint speakers: "A and B", each without title or role
+                parts = [name.text]
+                for c in conj:
+                    other = _person_name(noun_phrase(c), c)
+                    parts.append(other.text if other is not None else noun_phrase(c).text)
+                sp.name, sp.name_start, sp.name_end = " and ".join(parts), sp.start, sp.end
             else:
                 m = _mention_at(mentions, name.start_char, name.end_char)
                 # the NER span may hold a first name the parse left out, never a title or a role
@@ -187,6 +191,31 @@ def _surname(name: str) -> str:
     return words[-1] if words else name
 
 
+ORG_WORDS = {"inc", "corp", "co", "llc", "ltd", "plc", "group", "party", "department", "ministry", "university",
+             "committee", "council", "court", "bank", "association", "institute", "foundation", "times", "post",
+             "news", "house", "senate", "congress", "campaign", "administration", "agency", "service", "office"}
+
+
+def _looks_like_person(name: str) -> bool:
+    """Two or three capitalised words and no organisation word: "Lina Park", not "Park Bank"."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:2].islower() for w in words) and not any(
+        w.lower().strip(".,") in ORG_WORDS | ORG_ROLES for w in words)
+
+
+def _fullest_names(quotes: list[Quote], persons: list[Mention]) -> None:
+    """A surname alone ("Reyes said") takes the fullest form the article gives ("Dan Reyes")."""
+    full: dict[str, Mention] = {}
+    for m in persons:
+        words = m.text.split()
+        if len(words) >= 2 and (words[-1] not in full or len(m.text) > len(full[words[-1]].text)):
+            full[words[-1]] = m
+    for q in quotes:
+        if q.speaker_name and " " not in q.speaker_name.strip() and q.speaker_name in full:
+            m = full[q.speaker_name]
+            q.speaker_name, q.speaker_name_start, q.speaker_name_end = m.text, m.start, m.end
+
+
 def resolve_pronoun_speakers(quotes: list[Quote], doc: Doc, mentions: list[Mention]) -> None:
     """he/she at a cue -> the person the passage is about (in place, quotes in text order)."""
     sent_of: dict[int, int] = {}
@@ -198,15 +227,17 @@ def resolve_pronoun_speakers(quotes: list[Quote], doc: Doc, mentions: list[Menti
         return sent_of[pos]
 
     gender = _gender_of_names(doc)
-    persons = [m for m in mentions if m.kind == "name" and m.label == "PERSON"]
-    person_surnames = {_surname(m.text) for m in persons}
-    persons += [m for m in mentions if m.kind == "name" and m.label != "PERSON" and _surname(m.text) in person_surnames]
-    persons.sort(key=lambda m: m.start)
+    names = [m for m in mentions if m.kind == "name"]
     subject_starts = set()
-    for m in persons:
+    for m in names:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
             subject_starts.add(m.start)
+    persons = [m for m in names if m.label == "PERSON" or (m.start in subject_starts and _looks_like_person(m.text))]
+    person_surnames = {_surname(m.text) for m in names if m.label == "PERSON"}
+    persons += [m for m in names if m not in persons and _surname(m.text) in person_surnames]
+    persons.sort(key=lambda m: m.start)
+    _fullest_names(quotes, persons)
     last: tuple[int, str, int, int] | None = None  # sentence, name, start, end of the last named person speaker
     for q in sorted(quotes, key=lambda q: q.start):
         pron = (q.speaker_text or "").lower()
@@ -246,3 +277,4 @@ def resolve_pronoun_speakers(quotes: list[Quote], doc: Doc, mentions: list[Menti
         q.speaker_name, q.speaker_name_start, q.speaker_name_end = choice
         gender.setdefault(_surname(choice[0]), want)
         last = (here, *choice)
+    _fullest_names(quotes, persons)
