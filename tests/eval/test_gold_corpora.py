@@ -11,6 +11,8 @@ FLOORS = [
                          ("time", "type F1"): 0.82, ("time", "value F1"): 0.78}),
     ("quotes", None, {("quotes", "quote F1"): 0.88, ("quotes", "speaker accuracy"): 0.70,
                       ("quotes", "overall (mean of R, P, speaker)"): 0.82}),
+    ("polnear", 12, {("attribution (50%", "quote F1"): 0.50, ("attribution (50%", "direct-quote F1"): 0.70,
+                     ("attribution (50%", "named-speaker accuracy"): 0.80}),
     ("meantime", 12, {("time", "value F1"): 0.81, ("entity", "CoNLL F1"): 0.37, ("entity", "mention F1"): 0.60}),
     ("ecbplus", 10, {("entity coreference", "CoNLL F1"): 0.30,
                      ("event coreference (cross-doc, gold", "CoNLL F1"): 0.68}),
