@@ -470,6 +470,12 @@ def _clause_of(tok: Token, direct: list[tuple[int, int]]) -> tuple[tuple[Token, 
                 and not _overlaps((child.left_edge.idx, child.right_edge.idx + 1), direct)
             ):
                 return (child.left_edge, child.right_edge), _subject(tok), "speech"
+        # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around a
+        # parenthetical attribution is what is reported
+        if tok.dep_ == "parataxis" and tok.i > tok.sent.start + 1 and _subject(tok) is not None:
+            sent = tok.sent
+            if not _overlaps((sent.start_char, sent.end_char), direct):
+                return (sent[0], sent[-1]), _subject(tok), "speech"
     if any(c.dep_ == "neg" for c in tok.children):
         return None
     learned = best_content(tok)
