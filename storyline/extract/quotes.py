@@ -204,6 +204,16 @@ def _transcript_turns(text: str) -> list[tuple[int, int, int, int]]:
     return turns if len(turns) >= 2 else []
 
 
+SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "is", "from"}
+
+
+def _is_title(words: list[str]) -> bool:
+    """ "Face the Nation", "Make Your Kid a Millionaire": a short run of capitalised words."""
+    big = [w for w in words if w.lower() not in SMALL_WORDS]
+    return 0 < len(words) <= 7 and bool(big) and all(w[0].isupper() or w[0].isdigit() for w in big) \
+        and words[0][0].isupper()
+
+
 def _next_sentence_cue(doc: Doc, ranges: list[tuple[int, int]], sent: int) -> Token | None:
     """A cue standing alone in the sentence after a quote: 'Said Stephen Harper.', 'Smith said.'"""
     if sent + 1 >= len(ranges):
@@ -280,6 +290,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         return q
 
     fragments: set[int] = set()  # quoted words inside a sentence, never part of a passage
+    reopened: set[int] = set()  # quotes continuing an unclosed quote of the paragraph before
     turns = _transcript_turns(text)
     for start, end, name_start, name_end in turns:
         name = text[name_start:name_end]
@@ -302,12 +313,14 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
         outside = (text[sent_lo : span.start - 1] + text[span.end + 1 : sent_hi]).strip(" \n\t.,;:\"“”")
         starts_sentence = not text[ranges[s_open][0] : span.start - 1].strip(" \n\t\"“")
         short = len(words) <= 4 and not starts_sentence
+        if _is_title(words) and not starts_sentence:
+            verb = _speech_governor(doc, span.start, span.end)
+            if verb is None or verb.lemma_.lower() not in CALL_VERBS:
+                continue  # a title: told "Morning Joe", said on "Face the Nation"
         if short:
             verb = _speech_governor(doc, span.start, span.end)
             if verb is None:
                 continue  # a name or a term in quotation marks, not speech
-            if verb.lemma_.lower() not in CALL_VERBS and all(w[0].isupper() or w[0].isdigit() for w in words):
-                continue  # a title: told "Morning Joe", said on "Face the Nation"
             subj = _subject(verb)
             speaker = speaker_from_token(subj, mentions) if subj is not None else None
             previous = emit(span.start, span.end, speaker, verb.text, True)
@@ -315,6 +328,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             continue
         if span.reopened and previous is not None:
             previous = _continue(emit, span, previous)
+            reopened.add(id(previous))
             continue
         cue = _find_cue(doc, Marked(span.start - 1, span.end + 1, False), ranges) if outside else None
         if cue is None:
@@ -334,7 +348,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = _continue(emit, span, previous)
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
-    quotes = _join_passages(text, quotes, ranges, fragments)
+    quotes = _join_passages(text, quotes, ranges, fragments, reopened)
     reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
     quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
@@ -347,7 +361,9 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
 MAX_ATTRIBUTION_WORDS = 12
 
 
-def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]], fragments: set[int]) -> list[Quote]:
+def _join_passages(
+    text: str, quotes: list[Quote], ranges: list[tuple[int, int]], fragments: set[int], reopened: set[int],
+) -> list[Quote]:
     """One speaker's passage is one quote: '"A," he said. "B."' and a quote that reopens in the next
     paragraph join into one record (offsets from the first mark to the last), as long as what lies
     between them is the attribution of the first (its own sentence) or nothing at all."""
@@ -355,7 +371,7 @@ def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]]
     for q in quotes:
         prev = out[-1] if out else None
         if prev is not None and prev.direct and q.direct and id(prev) not in fragments and id(q) not in fragments \
-                and _same_passage(text, prev, q, ranges):
+                and _same_passage(text, prev, q, ranges, id(q) in reopened):
             prev.end = q.end
             prev.text = text[prev.start : prev.end]
             if prev.speaker_text is None and q.speaker_text is not None:
@@ -368,11 +384,11 @@ def _join_passages(text: str, quotes: list[Quote], ranges: list[tuple[int, int]]
     return out
 
 
-def _same_passage(text: str, a: Quote, b: Quote, ranges: list[tuple[int, int]]) -> bool:
+def _same_passage(text: str, a: Quote, b: Quote, ranges: list[tuple[int, int]], b_reopens: bool) -> bool:
     gap = text[a.end : b.start]
     words = _WORD.findall(gap)
     if not words:
-        return "\n" in gap or b.cue is None  # a reopened paragraph, or two marks back to back
+        return b_reopens or ("\n" not in gap and b.cue is None)  # a reopened paragraph, or marks back to back
     same_speaker = a.speaker_start is not None and (a.speaker_start, a.speaker_end) == (b.speaker_start, b.speaker_end)
     # the gap is the attribution ('," he said, clapping. "'): it lies in the sentence where the first
     # quote ends, and the second quote opens right after that sentence (or in it: '"A," he said, "B."')
