@@ -33,13 +33,15 @@ def mutual(span: tuple[int, int], frags: list[tuple[int, int]]) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=None)
-    ap.add_argument("--docbin", default=None, help="train docs already parsed by storyline.nlp (a DocBin)")
+    ap.add_argument("--docbin", nargs="*", default=None,
+                    help="train docs already parsed by storyline.nlp (DocBins, in article order; may cover a prefix)")
     ap.add_argument("--out", default=str(CUE_TABLE))
     args = ap.parse_args()
     articles, golds = read_polnear(data_dir(args.data) / "polnear" / "train")
     nlp = get_nlp()
     if args.docbin:
-        docs = list(DocBin().from_disk(args.docbin).get_docs(nlp.vocab))
+        docs = [d for f in args.docbin for d in DocBin().from_disk(f).get_docs(nlp.vocab)]
+        articles = articles[: len(docs)]
     else:
         docs = list(nlp.pipe((a.text for a in articles), batch_size=32))
     by_doc = defaultdict(list)
@@ -60,7 +62,8 @@ def main() -> None:
     cues = {lemma: {k: v for k, v in sorted(kinds.items()) if v[1] >= 3 and v[0] * 3 >= v[1]}
             for lemma, kinds in sorted(counts.items())}
     cues = {k: v for k, v in cues.items() if v}
-    Path(args.out).write_text(json.dumps({"source": "PolNeAR train (840 articles)", "cues": cues}, indent=0,
+    source = f"PolNeAR train ({len(articles)} articles)"
+    Path(args.out).write_text(json.dumps({"source": source, "cues": cues}, indent=0,
                                          sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(cues)} lemmas")
 

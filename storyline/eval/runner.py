@@ -146,7 +146,7 @@ def eval_quotes(data: Path, limit: int | None = None) -> Report:
     keep = {a.id for a in articles}
     golds = [g for g in golds if g.doc in keep]
     d = build_dossier(analyze_articles(articles))
-    s = score_quotes(golds, d.analyses, d.entities)
+    s = score_quotes(golds, d.analyses, d.entities, kinds=("speech",))
     errors = s.pop("errors")
     rows = [Row("quotes", "quote precision", s["quotes"]["precision"]), Row("quotes", "quote recall", s["quotes"]["recall"]),
             Row("quotes", "quote F1", s["quotes"]["f1"]), Row("quotes", "speaker accuracy", s["speaker_accuracy"]),

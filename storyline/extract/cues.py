@@ -20,7 +20,7 @@ from spacy.tokens import Token
 
 CUE_TABLE = Path(__file__).parent / "data" / "attribution_cues.json"
 MIN_SEEN = 3
-MIN_PRECISION = 0.5
+MIN_PRECISION = 0.35
 RIGHT_SKIP = {"punct", "cc", "conj", "advmod", "npadvmod", "advcl", "dep", "mark", "aux", "auxpass", "neg",
               "prt", "nsubj", "nsubjpass", "parataxis"}
 
@@ -64,8 +64,10 @@ def precision(lemma: str, kind: str) -> float:
     return hit / seen if seen >= MIN_SEEN else 0.0
 
 
-def best_content(verb: Token, min_precision: float = MIN_PRECISION) -> tuple[str, Token, Token, float] | None:
+def best_content(verb: Token, min_precision: float | None = None) -> tuple[str, Token, Token, float] | None:
     """The dependent most likely attributed by ``verb``, if the table makes it a cue at all."""
+    if min_precision is None:
+        min_precision = MIN_PRECISION
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
     row = cue_table().get(verb.lemma_.lower())

@@ -498,7 +498,9 @@ def _clause_of(tok: Token, direct: list[tuple[int, int]]) -> tuple[tuple[Token, 
     if learned is None:
         return None
     kind, first, last, _ = learned
-    is_speech = tok.lemma_.lower() in SPEECH_VERBS or tok.lemma_.lower() in CALL_VERBS
+    # speech reports words: a speech verb with a clause. "announced 10,000 job cuts", "talked about
+    # taxes", "urged Congress to act" attribute a topic or a stance, not words.
+    is_speech = tok.lemma_.lower() in SPEECH_VERBS and kind.startswith("ccomp")
     return (first, last), _subject(tok), "speech" if is_speech else "attribution"
 
 
@@ -547,6 +549,6 @@ def _indirect(
             continue
         absorbed.update(inner)
         q = _make_quote(article_id, text, start, end, speaker, _cue_phrase(tok), False, sent_no)
-        q.kind = kind
+        q.kind = "speech" if inner else kind  # quoted words inside: someone's words, whatever the verb
         out.append(q)
     return out, absorbed
