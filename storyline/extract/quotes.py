@@ -181,7 +181,7 @@ def _find_cue(doc: Doc, span: Marked, sent_ranges: list[tuple[int, int]]) -> Tok
     return best[1] if best else None
 
 
-_DASH_SOURCE = re.compile(r"[ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*(?:\n|$|,)")
+_DASH_SOURCE = re.compile(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w'’-]*(?:\.?[^\S\n]+[A-Z][\w'’-]*){0,3})\.?[^\S\n]*(?:\n|$|,)")
 # "WALLACE: Let's start ..." (a transcript turn; the paragraph may open with a quotation mark)
 _TURN = re.compile(r"^[ \t]*[\"“]?((?:[A-Z][A-Z.'’-]+)(?:[ \t][A-Z][A-Z.'’-]+){0,2}):[ \t]+(\S)", re.M)
 NOT_SPEAKERS = {"UPDATE", "NOTE", "EDITOR'S NOTE", "WATCH", "READ MORE", "PHOTOS", "VIDEO", "RELATED", "PHOTO",

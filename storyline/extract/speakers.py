@@ -208,7 +208,10 @@ def _fullest_names(quotes: list[Quote], persons: list[Mention]) -> None:
     full: dict[str, Mention] = {}
     for m in persons:
         words = m.text.split()
-        if len(words) >= 2 and (words[-1] not in full or len(m.text) > len(full[words[-1]].text)):
+        # a person's name, not a headline the model took for one
+        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            continue
+        if words[-1] not in full or len(m.text) > len(full[words[-1]].text):
             full[words[-1]] = m
     for q in quotes:
         if q.speaker_name and " " not in q.speaker_name.strip() and q.speaker_name in full:
