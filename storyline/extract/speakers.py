@@ -136,6 +136,11 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
         return sp
     phrase = noun_phrase(tok)
     phrase = _coordinated(tok, phrase)
+    # "advisers to Mr. Obama", "officials from the ministry": whose people they are is part of who speaks
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in {"to", "from"} and child.i == phrase.end \
+                and any(c.dep_ == "pobj" for c in child.children) and child.right_edge.i - child.i <= 6:
+            phrase = doc[phrase.start : child.right_edge.i + 1]
     if len(phrase) == 1 and not any(c.isalpha() for c in phrase.text):
         return None
     sp = Speaker(phrase.text, phrase.start_char, phrase.end_char)
