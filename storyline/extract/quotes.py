@@ -38,6 +38,9 @@ SPEECH_VERBS = {
     "remark", "post", "tweet", "quip", "continue", "concede", "complain", "promise", "vow",
     "pledge", "boast", "caution", "agree", "counter", "conclude", "recall", "joke", "point",
     "disclose", "estimate", "forecast", "project", "reiterate", "urge", "voice",
+    # manner of speaking
+    "enthuse", "exclaim", "shout", "yell", "scream", "cry", "muse", "recount", "chime", "interject", "retort",
+    "snap", "whisper", "mutter", "sigh", "gush", "rave", "lament", "plead", "demand", "proclaim",
 }
 # verbs that put a short quoted word in the subject's mouth
 CALL_VERBS = {"call", "describe", "dub", "label", "term", "brand", "denounce", "characterize",
@@ -291,6 +294,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
 
     fragments: set[int] = set()  # quoted words inside a sentence, never part of a passage
     reopened: set[int] = set()  # quotes continuing an unclosed quote of the paragraph before
+    continuations: set[int] = set()  # quoted sentences with no cue of their own
     turns = _transcript_turns(text)
     for start, end, name_start, name_end in turns:
         name = text[name_start:name_end]
@@ -346,12 +350,15 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
             previous = emit(span.start, span.end, speaker, verb.text, True)
         elif previous is not None and s_open - previous.sentence <= 2:
             previous = _continue(emit, span, previous)
+            continuations.add(id(previous))
         elif len(words) >= 6:
             previous = emit(span.start, span.end, None, None, True)
+            continuations.add(id(previous))
     quotes = _join_passages(text, quotes, ranges, fragments, reopened)
     reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
     quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
+    _continue_reported(quotes, continuations)
     resolve_pronoun_speakers(quotes, doc, mentions)
     for n, q in enumerate(quotes):
         q.id = f"{article_id}:q{n}"
@@ -443,6 +450,23 @@ def _previous_speaker(prev: Quote) -> Speaker | None:
         return None
     return Speaker(prev.speaker_text, prev.speaker_start, prev.speaker_end, prev.speaker_name,
                    prev.speaker_name_start, prev.speaker_name_end)
+
+
+def _continue_reported(quotes: list[Quote], continuations: set[int]) -> None:
+    """ 'Mr MacFarlane said that the facility was exciting. "It will put us in the spotlight."': a quoted
+    sentence without a cue continues the nearest speaker before it, reported speech included."""
+    for n, q in enumerate(quotes):
+        if id(q) not in continuations or n == 0:
+            continue
+        prev = quotes[n - 1]
+        if prev.direct or prev.speaker_text is None or q.sentence - prev.sentence > 2:
+            continue
+        if q.speaker_text is not None and q.speaker_start is not None and prev.speaker_start is not None \
+                and q.speaker_start >= prev.speaker_start:
+            continue  # the direct quote before is nearer than the reported one
+        for f in ("speaker_text", "speaker_start", "speaker_end", "speaker_name", "speaker_name_start",
+                  "speaker_name_end"):
+            setattr(q, f, getattr(prev, f))
 
 
 def _continue(emit, span: Marked, prev: Quote) -> Quote:  # type: ignore[no-untyped-def]
