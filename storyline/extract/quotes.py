@@ -131,9 +131,10 @@ def _next_close(text: str, i: int) -> int | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            return child
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if subjects:
+        # "USAF's chief of staff General Duncan McNab stated": the parse may split one subject in two
+        return next((c for c in subjects if c.pos_ == "PROPN"), subjects[0])
     # "..., according to X"
     if verb.lower_ == "according":
         for child in verb.children:

@@ -165,6 +165,14 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
                 else:
                     sp.name, sp.name_start, sp.name_end = name.text, name.start_char, name.end_char
             return sp
+    # "Chief investment officer at Fort Pitt Capital Group Charlie Smith": a role phrase ending in a person
+    last = doc[tok.right_edge.i]
+    if last.ent_type_ == "PERSON" and last.i > tok.i and last.pos_ == "PROPN":
+        person = next((e for e in doc.ents if e.start <= last.i < e.end), None)
+        if person is not None and person.end - 1 == last.i:
+            sp = Speaker(doc.text[phrase.start_char : person.end_char], phrase.start_char, person.end_char,
+                         person.text, person.start_char, person.end_char)
+            return sp
     # "the Vexa CEO", "the company": the descriptor stands for the name the entity extractor bound it to
     for m in mentions:
         if m.kind == "descriptor" and m.start <= phrase.start_char < m.end or (
