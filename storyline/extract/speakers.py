@@ -249,10 +249,13 @@ def resolve_pronoun_speakers(quotes: list[Quote], doc: Doc, mentions: list[Menti
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
             subject_starts.add(m.start)
-    persons = [m for m in names if m.label == "PERSON" or (m.start in subject_starts and _looks_like_person(m.text))]
+    persons = [m for m in names if m.label == "PERSON" or _surname(m.text) in gender
+               or (m.start in subject_starts and _looks_like_person(m.text))]
     person_surnames = {_surname(m.text) for m in names if m.label == "PERSON"}
     persons += [m for m in names if m not in persons and _surname(m.text) in person_surnames]
-    persons.sort(key=lambda m: m.start)
+    # a name inside quoted words is what the speaker talks about, never who speaks
+    quoted = [(q.start, q.end) for q in quotes if q.direct]
+    persons = sorted((m for m in persons if not any(a <= m.start < b for a, b in quoted)), key=lambda m: m.start)
     _fullest_names(quotes, persons)
     last: tuple[int, str, int, int] | None = None  # sentence, name, start, end of the last named person speaker
     for q in sorted(quotes, key=lambda q: q.start):
