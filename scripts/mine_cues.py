@@ -20,7 +20,7 @@ from spacy.tokens import DocBin
 
 from storyline.eval.polnear import read_polnear
 from storyline.eval.runner import data_dir
-from storyline.extract.cues import CUE_TABLE, content_candidates
+from storyline.extract.cues import CUE_TABLE, content_candidates, cue_key
 from storyline.nlp import get_nlp
 
 
@@ -51,11 +51,12 @@ def main() -> None:
     for a, doc in zip(articles, docs, strict=True):
         gold = by_doc[a.id]
         for tok in doc:
-            if tok.pos_ not in {"VERB", "AUX"}:
+            key = cue_key(tok)
+            if key is None:
                 continue
             for kind, (first, last) in content_candidates(tok).items():
                 span = (first.idx, last.idx + len(last.text))
-                c = counts[tok.lemma_.lower()][kind]
+                c = counts[key][kind]
                 c[1] += 1
                 c[0] += any(mutual(span, f) for f in gold)
     # keep what can ever pass: seen 3 times and right at least once in three

@@ -29,9 +29,45 @@ def _edges(tok: Token) -> tuple[Token, Token]:
     return tok.left_edge, tok.right_edge
 
 
+def cue_key(tok: Token) -> str | None:
+    """Verbs by lemma; nouns ("Clinton's plan to ...", "the claim that ...") as ``n:lemma``."""
+    if tok.pos_ in {"VERB", "AUX"}:
+        return tok.lemma_.lower()
+    if tok.pos_ == "NOUN":
+        return "n:" + tok.lemma_.lower()
+    return None
+
+
+def noun_source(noun: Token) -> Token | None:
+    """Whose plan, claim or call it is: "Clinton's plan", "a call by the ministry"."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in {"by", "from"}:
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
 def content_candidates(verb: Token) -> dict[str, tuple[Token, Token]]:
-    """The dependents of ``verb`` that could be what it attributes: kind -> (first, last) token."""
+    """The dependents of ``verb`` (a verb, or a noun with a source) that could be what it attributes:
+    kind -> (first, last) token."""
     out: dict[str, tuple[Token, Token]] = {}
+    if verb.pos_ == "NOUN":
+        if noun_source(verb) is None:
+            return out
+        for child in verb.children:
+            if child.i < verb.i:
+                continue
+            if child.dep_ in {"acl", "ccomp"}:
+                out.setdefault("acl>", _edges(child))
+            elif child.dep_ == "prep" and child.lower_ not in {"by", "from"}:
+                objs = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if objs:
+                    out.setdefault("prep:" + child.lower_, (objs[0].left_edge, objs[-1].right_edge))
+        return out
     rights = []
     for child in verb.children:
         dep = child.dep_
@@ -68,14 +104,13 @@ def best_content(verb: Token, min_precision: float | None = None) -> tuple[str, 
     """The dependent most likely attributed by ``verb``, if the table makes it a cue at all."""
     if min_precision is None:
         min_precision = MIN_PRECISION
-    if verb.pos_ not in {"VERB", "AUX"}:
-        return None
-    row = cue_table().get(verb.lemma_.lower())
-    if not row:
+    key = cue_key(verb)
+    row = cue_table().get(key) if key else None
+    if not row or key is None:
         return None
     best = None
     for kind, (first, last) in content_candidates(verb).items():
-        p = precision(verb.lemma_.lower(), kind)
+        p = precision(key, kind)
         if p >= min_precision and (best is None or p > best[3]):
             best = (kind, first, last, p)
     return best

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..model import Mention, Quote
-from .cues import best_content
+from .cues import best_content, noun_source
 from .spans import PRONOUNS
 from .speakers import Speaker, resolve_pronoun_speakers, speaker_from_token
 
@@ -523,6 +523,8 @@ def _clause_of(tok: Token, direct: list[tuple[int, int]]) -> tuple[tuple[Token, 
     if learned is None:
         return None
     kind, first, last, _ = learned
+    if tok.pos_ == "NOUN":
+        return (first, last), noun_source(tok), "attribution"
     # speech reports words: a speech verb with a clause. "announced 10,000 job cuts", "talked about
     # taxes", "urged Congress to act" attribute a topic or a stance, not words.
     is_speech = tok.lemma_.lower() in SPEECH_VERBS and kind.startswith("ccomp")
