@@ -558,7 +558,7 @@ def _indirect(
         if last.i + 1 < len(doc) and _mark_at(text, doc[last.i + 1].idx) and text[first.idx : doc[last.i + 1].idx].count('"') % 2:
             last = doc[last.i + 1]  # keep the closing mark of a quoted fragment at the end
         start, end = first.idx, last.idx + len(last.text)
-        if len(_WORD.findall(text[start:end])) < 3:
+        if len(_WORD.findall(text[start:end])) < (3 if kind == "speech" else 2):
             continue
         inner = [n for n, d in enumerate(direct) if start - 2 <= d[0] and d[1] <= end + 2]
         inner_chars = sum(direct[n][1] - direct[n][0] for n in inner)
