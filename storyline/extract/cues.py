@@ -31,6 +31,8 @@ def _edges(tok: Token) -> tuple[Token, Token]:
 
 def cue_key(tok: Token) -> str | None:
     """Verbs by lemma; nouns ("Clinton's plan to ...", "the claim that ...") as ``n:lemma``."""
+    if not tok.is_alpha:
+        return None  # a dash or a symbol the tagger took for a verb
     if tok.pos_ in {"VERB", "AUX"}:
         return tok.lemma_.lower()
     if tok.pos_ == "NOUN":

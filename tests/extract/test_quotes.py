@@ -23,7 +23,6 @@ def one(text):
         ('"We will not raise it," said Dan Reyes.', "We will not raise it", "Dan Reyes", "said"),
         ("“Nobody is selling,” Lina Park told Reuters.", "Nobody is selling", "Lina Park", "told"),
         ('Lina Park wrote in a post: "Nobody is selling this company."', "Nobody is selling this company.", "Lina Park", "wrote"),
-        ("Senator Ann Holt called the deal a \"giveaway\".", "giveaway", "Ann Holt", "called"),
     ],
 )
 def test_direct(text, quote, speaker, cue):
@@ -76,6 +75,8 @@ def test_passage_split_by_its_attribution_is_one_quote():
 def test_mixed_quote_gives_the_reported_clause():
     q = one('Senator Ann Holt said the agreements were handed out "like candy" to donors.')
     assert q.text == 'the agreements were handed out "like candy" to donors' and q.speaker_name == "Ann Holt"
+    q = one('Senator Ann Holt called the deal a "giveaway".')
+    assert q.text == 'the deal a "giveaway"' and q.speaker_name == "Ann Holt" and q.kind == "speech"
 
 
 def test_quoted_show_title_is_not_a_quote():
@@ -132,3 +133,31 @@ def test_transcript_turns_and_dash_sources():
         ("Let us start with the news of the day, governor.", "WALLACE"), ("Well, look, this is serious business.", "PENCE")]
     q = one("“He has empowered racists to be open with their prejudice.” ― Sonya Herridge\n")
     assert q.speaker_name == "Sonya Herridge"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Donald Trump has vowed to bring back lost mining jobs.", "to bring back lost mining jobs", "Donald Trump"),
+        ("Senator Ann Holt accused the company of hiding its losses.", "the company of hiding its losses", "Ann Holt"),
+        ("A report by the Government Accountability Office found that the agency lost track of the money.",
+         "the agency lost track of the money", "Government Accountability Office"),
+    ],
+)
+def test_attributions_beyond_speech(text, content, speaker):
+    q = one(text)
+    assert content in q.text and q.kind == "attribution" and not q.direct
+    assert speaker in (q.speaker_name or q.speaker_text)
+
+
+def test_speech_stays_speech_and_negated_cues_attribute_nothing():
+    q = one("The ministry said in a statement that it would review the merger.")
+    assert q.kind == "speech"
+    assert quotes("Dan Reyes did not say whether the plant would close.") == []
+
+
+def test_cue_table_ships_with_the_package():
+    from storyline.extract.cues import CUE_TABLE, cue_table, precision
+
+    assert CUE_TABLE.exists() and cue_table()
+    assert precision("say", "ccomp>") > 0.5 and precision("eat", "dobj") == 0.0
