@@ -359,6 +359,7 @@ def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Q
     reported, absorbed = _indirect(doc, article_id, mentions, list(quotes), ranges)
     quotes = [q for n, q in enumerate(quotes) if n not in absorbed] + reported
     quotes.sort(key=lambda q: q.start)
+    quotes = _drop_nested(quotes)
     _continue_reported(quotes, continuations)
     resolve_pronoun_speakers(quotes, doc, mentions)
     for n, q in enumerate(quotes):
@@ -451,6 +452,18 @@ def _previous_speaker(prev: Quote) -> Speaker | None:
         return None
     return Speaker(prev.speaker_text, prev.speaker_start, prev.speaker_end, prev.speaker_name,
                    prev.speaker_name_start, prev.speaker_name_end)
+
+
+def _drop_nested(quotes: list[Quote]) -> list[Quote]:
+    """A reported attribution inside another one ("said that the party wants to ...") is part of it:
+    news attribution corpora annotate the outer one only (PolNeAR train: 0.6% of attributions nest)."""
+    out = []
+    for q in quotes:
+        inside = not q.direct and any(
+            o is not q and o.start <= q.start and q.end <= o.end and o.end - o.start > q.end - q.start for o in quotes)
+        if not inside:
+            out.append(q)
+    return out
 
 
 def _continue_reported(quotes: list[Quote], continuations: set[int]) -> None:
