@@ -454,6 +454,18 @@ def _previous_speaker(prev: Quote) -> Speaker | None:
                    prev.speaker_name_start, prev.speaker_name_end)
 
 
+def _through_coordination(first: Token, last: Token) -> Token:
+    """ "to threaten Moscow or even directly declare it responsible": when the parse hangs the second
+    conjunct on the cue verb, the content still runs through it."""
+    doc = first.doc
+    nxt = last.i + 1 if not last.dep_ == "cc" else last.i
+    if nxt < len(doc) and doc[nxt].dep_ == "cc" and doc[nxt].sent == last.sent:
+        conj = [t for t in doc[nxt + 1 : min(len(doc), nxt + 4)] if t.dep_ == "conj" and t.head.i < first.i]
+        if conj and conj[0].head.pos_ in {"VERB", "AUX"} and conj[0].pos_ == first.head.pos_:
+            return doc[conj[0].right_edge.i]
+    return last
+
+
 def _drop_nested(quotes: list[Quote]) -> list[Quote]:
     """A reported attribution inside another one ("said that the party wants to ...") is part of it:
     news attribution corpora annotate the outer one only (PolNeAR train: 0.6% of attributions nest)."""
@@ -566,7 +578,8 @@ def _indirect(
         (first, last), subj, kind = got
         while first.i < last.i and (first.dep_ == "mark" or first.is_punct or first.is_space):
             first = doc[first.i + 1]
-        while last.i > first.i and (last.is_punct or last.is_space):
+        last = _through_coordination(first, last)
+        while last.i > first.i and (last.is_punct or last.is_space or last.dep_ == "cc"):
             last = doc[last.i - 1]
         if last.i + 1 < len(doc) and _mark_at(text, doc[last.i + 1].idx) and text[first.idx : doc[last.i + 1].idx].count('"') % 2:
             last = doc[last.i + 1]  # keep the closing mark of a quoted fragment at the end
