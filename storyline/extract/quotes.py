@@ -460,7 +460,7 @@ def _through_coordination(first: Token, last: Token) -> Token:
     doc = first.doc
     nxt = last.i + 1 if not last.dep_ == "cc" else last.i
     if nxt < len(doc) and doc[nxt].dep_ == "cc" and doc[nxt].sent == last.sent:
-        conj = [t for t in doc[nxt + 1 : min(len(doc), nxt + 4)] if t.dep_ == "conj" and t.head.i < first.i]
+        conj = [t for t in doc[nxt + 1 : min(last.sent.end, nxt + 8)] if t.dep_ == "conj" and t.head.i < first.i]
         if conj and conj[0].head.pos_ in {"VERB", "AUX"} and conj[0].pos_ == first.head.pos_:
             return doc[conj[0].right_edge.i]
     return last
