@@ -86,6 +86,12 @@ def content_candidates(verb: Token) -> dict[str, tuple[Token, Token]]:
             rights.append(child)
     if len(rights) >= 2:
         out["right"] = (rights[0].left_edge, rights[-1].right_edge)
+    # everything the verb governs to its right but punctuation and further verbs: "complained about his
+    # mic the morning after the debate"
+    rest = [c for c in verb.children if c.i > verb.i and c.dep_ not in {
+        "punct", "cc", "conj", "parataxis", "nsubj", "nsubjpass", "expl", "aux", "auxpass", "neg", "prt"}]
+    if rest and (len(rest) > len(rights) or len(rights) < 2):
+        out["rest"] = (rest[0].left_edge, rest[-1].right_edge)
     return out
 
 
