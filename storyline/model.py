@@ -97,6 +97,9 @@ class Quote:
     speaker_name_start: int | None = None
     speaker_name_end: int | None = None
     speaker: str | None = None  # entity id, set by cross-article resolution
+    # speech (said, told, wrote, called X "Y", according to) or another attribution news reports:
+    # a belief, intention, accusation, or a document's or poll's finding ("the report found that")
+    kind: str = "speech"
 
 
 @dataclass

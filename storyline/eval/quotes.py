@@ -9,6 +9,7 @@ match names the speaker, through its resolved entity's name or aliases or the sp
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import Article, ArticleAnalysis, Entity, Quote
@@ -32,7 +33,12 @@ def _names(q: Quote, entities: dict[str, Entity]) -> set[str]:
     return names - {""}
 
 
-def score_quotes(golds: list[GoldQuote], analyses: list[ArticleAnalysis], entities: list[Entity]) -> dict:
+def score_quotes(golds: list[GoldQuote], analyses: list[ArticleAnalysis], entities: list[Entity],
+                 kinds: tuple[str, ...] | None = None) -> dict:
+    """``kinds`` keeps only quotes of those kinds (quotes-meantime-dev annotates speech, not beliefs
+    or intentions, so its eval scores ``("speech",)``)."""
+    if kinds is not None:
+        analyses = [replace(an, quotes=[q for q in an.quotes if q.kind in kinds]) for an in analyses]
     by_doc = {an.article.id: an for an in analyses}
     ents = {e.id: e for e in entities}
     quotes, speakers = PRF(), PRF()

@@ -161,12 +161,42 @@ def eval_quotes(data: Path, limit: int | None = None) -> Report:
     keep = {a.id for a in articles}
     golds = [g for g in golds if g.doc in keep]
     d = build_dossier(analyze_articles(articles))
-    s = score_quotes(golds, d.analyses, d.entities)
+    s = score_quotes(golds, d.analyses, d.entities, kinds=("speech",))
     errors = s.pop("errors")
     rows = [Row("quotes", "quote precision", s["quotes"]["precision"]), Row("quotes", "quote recall", s["quotes"]["recall"]),
             Row("quotes", "quote F1", s["quotes"]["f1"]), Row("quotes", "speaker accuracy", s["speaker_accuracy"]),
             Row("quotes", "overall (mean of R, P, speaker)", s["overall"], "pass mark 0.80 (SOURCE.md); no published system")]
     return Report("quotes-meantime-dev", len(articles), time.perf_counter() - t0, rows, s, errors)
+
+
+def eval_polnear(data: Path, limit: int | None = None) -> Report:
+    from ..extract import analyze_doc
+    from ..nlp import get_nlp
+    from .polnear import read_polnear, rows_for, score_polnear, storyline_predictions, textacy_predictions
+
+    t0 = time.perf_counter()
+    articles, golds = read_polnear(_need(data / "polnear" / "dev"))
+    articles = articles[:limit]
+    keep = {a.id for a in articles}
+    golds = [g for g in golds if g.doc in keep]
+    docs = list(get_nlp().pipe(a.text for a in articles))
+    d = build_dossier([analyze_doc(a, doc) for a, doc in zip(articles, docs, strict=True)])
+    texts = {a.id: a.text for a in articles}
+    ours = storyline_predictions(d.analyses, d.entities)
+    s = score_polnear(golds, texts, ours)
+    lenient = score_polnear(golds, texts, ours, threshold=0.3)
+    errors = s.pop("errors")
+    lenient.pop("errors")
+    rows = rows_for("attribution (50% overlap)", s, Row, "83.2 Citron on PARC 3.0 (not comparable)")
+    rows.append(Row("attribution (30% overlap)", "quote F1", lenient["quotes"]["f1"], "83.7 Gender Gap Tracker V7.0 (not comparable)"))
+    details = {"storyline": s, "storyline_30": lenient}
+    base = textacy_predictions(articles, docs)
+    if base is not None:
+        b = score_polnear(golds, texts, base)
+        b.pop("errors")
+        rows += rows_for("baseline: textacy direct_quotations (50% overlap)", b, Row)
+        details["textacy"] = b
+    return Report("polnear-dev", len(articles), time.perf_counter() - t0, rows, details, errors)
 
 
 SEMEVAL_CORPORA = {"corpus_1": "airbus", "corpus_2": "gm", "corpus_3": "stock"}
@@ -199,6 +229,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "quotes": eval_quotes,
     "semeval2015": eval_semeval2015,
     "ask": lambda data, limit: __import__("storyline.eval.askset", fromlist=["eval_ask"]).eval_ask(data, limit),
+    "polnear": eval_polnear,
 }
 
 

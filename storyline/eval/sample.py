@@ -34,7 +34,7 @@ def score_sample(d: Dossier, gold_path: str | Path) -> dict[str, dict[str, float
         span = _locate(an.article.text, g["text"])
         assert span, f"gold quote not in {g['file']}: {g['text']!r}"
         golds.append(GoldQuote(an.article.id, span[0], span[1], g["speaker"], direct=g.get("direct", True)))
-    q = score_quotes(golds, d.analyses, d.entities)
+    q = score_quotes(golds, d.analyses, d.entities, kinds=("speech",))  # the sample gold annotates speech
     results["quotes"] = q["quotes"]
     results["quote_speakers"] = {"accuracy": q["speaker_accuracy"], "gold": len(golds)}
 
