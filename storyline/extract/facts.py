@@ -1,0 +1,491 @@
+"""Facts: every value a reader compares across outlets, with what it measures.
+
+A fact is a count ("killing 12 people"), money, a percentage, a quantity (a magnitude, a distance),
+an age, a duration ("a 20-year sentence" -> P20Y) or a date of an event, plus its **measure**: the
+counted noun and the predicate that governs it, lemmatized and folded to a small set of shared
+predicates so outlets' wordings meet ("12 people were killed", "killing 12", "a death toll of 12",
+"12 dead" -> ``people|kill``). The measure comes from the dependency parse, the way Open IE systems
+read a relation off the path between an argument and its verb (Fader et al. 2011, ReVerb); nothing
+here is trained.
+
+Not amounts: ages ("a 42-year-old", "aged 42": kind ``age``, never compared with counts), ordinals,
+list names ("10 Most Wanted"), years and calendar dates (kind ``date``), clock times, phone numbers,
+scores ("3-1"), model names ("AK-47", "Boeing 737"), and a number inside a parenthetical conversion
+of the value before it ("seven km (4 miles)").
+
+Who asserts a value: the speaker of the quote it sits in, or of a reporting verb that governs it
+("..., officials said", "according to the USGS"), else the outlet.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from ..model import Amount, Fact, Quote
+from .amounts import QUALIFIERS, SMALL_NUMBERS, qualifier_before
+from .spans import noun_phrase
+
+# the shared predicates outlets' wordings fold into
+PREDICATES = {
+    "kill": {"kill", "die", "dead", "death", "toll", "fatality", "perish", "casualty", "body",
+             "slay", "murder", "claim", "life"},
+    "injure": {"injure", "wound", "hurt", "injury", "injured", "wounded", "treat", "hospitalize"},
+    "destroy": {"destroy", "flatten", "level", "raze", "demolish", "destruction"},
+    "damage": {"damage"},
+    "arrest": {"arrest", "detain", "capture", "apprehend", "nab", "catch", "seize_people", "hold"},
+    "seize": {"seize", "confiscate", "recover", "find"},
+    "evacuate": {"evacuate", "flee", "displace"},
+    "population": {"home", "population", "inhabit", "resident", "inhabitant", "populate", "house"},
+    "strike": {"strike", "hit", "jolt", "shake", "rock", "rattle", "quake", "earthquake", "temblor",
+               "tremor"},
+    "expel": {"oust", "eject", "excommunicate", "expel"},
+    "sentence": {"sentence", "jail", "imprison"},
+    "charge": {"charge", "accuse", "indict"},
+    "cut": {"cut", "eliminate", "lay", "slash", "shed"},
+    "drop": {"drop", "fire", "launch"},
+}
+_PRED_OF = {lemma: p for p, lemmas in PREDICATES.items() for lemma in lemmas}
+# nouns that name a toll: the count they hold is of people killed or hurt
+_TOLL_NOUNS = {"toll": "kill", "death": "kill", "dead": "kill", "casualty": "kill", "fatality": "kill",
+               "injury": "injure", "wounded": "injure", "injured": "injure", "population": "population",
+               "resident": "population", "inhabitant": "population"}
+# "home to N", "a city of N": the count is a population
+_HOLDERS = {"home", "city", "town", "camp", "island", "community", "population", "village", "country"}
+# people counted under any of these names are one group for a toll
+_PEOPLE = {"people", "person", "persons", "man", "woman", "civilian", "villager", "resident",
+           "refugee", "palestinian", "israeli", "citizen", "individual", "victim", "worker",
+           "passenger", "inhabitant", "one", "other", "dead", "wounded", "injured", ""}
+_SAY = {"say", "tell", "report", "quote", "announce", "confirm", "state", "claim", "estimate",
+        "add", "put", "indicate", "record", "show"}
+_TIME_UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M",
+               "second": "S", "decade": "DE"}
+_LENGTH = {"km": 1.0, "kilometre": 1.0, "kilometer": 1.0, "kilometres": 1.0, "kilometers": 1.0,
+           "mile": 1.609344, "miles": 1.609344, "metre": 0.001, "meter": 0.001, "metres": 0.001,
+           "meters": 0.001, "m": 0.001, "foot": 0.0003048, "feet": 0.0003048, "ft": 0.0003048}
+_MAGNITUDE = {"magnitude", "richter", "measure", "register", "scale", "force", "quake", "earthquake",
+              "tremor", "temblor"}
+_WORD_NUMBERS = {**{k: v for k, v in SMALL_NUMBERS.items() if v is not None and k not in {"a", "an", "half"}},
+                 "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                 "nineteen": 19, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "single": 1}
+_QUAL_CODE = {"more than": "more_than", "at least": "at_least", "up to": "up_to", "at most": "at_most",
+              "less than": "less_than", "about": "about", "range": "range"}
+_NUM_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))\s*(?P<ap>[ap]\.?\s?m\b\.?)?"
+                    r"|\b(?P<h2>1[0-2]|0?[1-9])\s*(?P<ap2>[ap]\.?\s?m\b\.?)"
+                    r"|\b(?P<hm>[01]\d[0-5]\d)\s*(?P<z>GMT|UTC)\b", re.I)
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december"]
+_MONTH_RE = "|".join(m.capitalize() for m in _MONTHS) + "|" + "|".join(
+    m[:3].capitalize() + r"\." for m in _MONTHS)
+_DATE = re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+                   rf"|\b(?P<day2>[0-3]?\d)\s+(?P<mon2>{_MONTH_RE})(?:\s+(?P<year2>(?:19|20)\d\d))?"
+                   r"|\b(?:in|since|of|until|by)\s+(?P<year3>(?:19|20)\d\d)\b")
+
+
+def _number_value(toks: list[Token]) -> float | None:
+    words = [t.lower_.replace(",", "") for t in toks]
+    if not words:
+        return None
+    value: float | None = None
+    for w in words:
+        if re.fullmatch(r"\d+(?:\.\d+)?", w):
+            value = float(w) if value is None else value * float(w)
+        elif w in _WORD_NUMBERS:
+            n = float(_WORD_NUMBERS[w])
+            if value is None:
+                value = n
+            elif n >= 100:
+                value *= n
+            else:
+                value += n
+        elif w in {"million", "billion", "thousand", "trillion"} and value is not None:
+            value *= {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[w]
+        elif w == "dozen":
+            value = 12.0 * (value or 1)
+        elif w == "-":
+            continue
+        else:
+            return None
+    return value
+
+
+def _is_number(tok: Token) -> bool:
+    w = tok.lower_
+    return bool(_NUM_RE.match(w)) or w in _WORD_NUMBERS or (w == "dozen" and tok.i > 0 and tok.nbor(-1).lower_ == "a")
+
+
+def _predicate(lemma: str) -> str:
+    return _PRED_OF.get(lemma, lemma)
+
+
+def _governor(tok: Token) -> Token | None:
+    """The verb or adjective the noun phrase of ``tok`` is an argument of."""
+    node = tok
+    for _ in range(4):
+        if node.dep_ in {"ROOT"} and node is tok:
+            return None
+        head = node.head
+        if head is node:
+            return None
+        if head.pos_ in {"VERB", "AUX"} or (head.pos_ == "ADJ" and head.lemma_.lower() in _PRED_OF):
+            return head
+        if head.pos_ == "ADP" or head.dep_ in {"prep", "agent"}:
+            node = head
+            continue
+        if head.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"pobj", "appos", "conj", "nummod"}:
+            node = head
+            continue
+        return None
+    return None
+
+
+def _measure(num: Token) -> tuple[str, str, bool]:
+    """(counted noun, predicate, negated) for a number token."""
+    noun = num
+    if num.dep_ in {"nummod", "quantmod", "compound", "amod"} and num.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
+        noun = num.head
+    while noun.dep_ in {"nummod", "quantmod"} and noun.head is not noun and noun.head.pos_ in {"NUM", "NOUN"}:
+        noun = noun.head
+    noun_lemma = "" if noun is num else noun.lemma_.lower()
+    if noun is not num and noun.ent_type_ == "NORP":
+        noun_lemma = "people"
+    # "a death toll of 12", "the toll rose to 10", "12 dead", "the 80 wounded"
+    pred = ""
+    via = noun.head
+    if noun.dep_ == "pobj" and via.lower_ in {"of", "to"} and via.head.lemma_.lower() in _HOLDERS:
+        pred = "population"  # "home to 120,000 people", "a city of 160,000", "population of 1,000"
+    for cand in [] if pred else [noun, *noun.children, *[c for c in noun.head.children if c.dep_ in {"compound", "nsubj"}], noun.head]:
+        lemma = cand.lemma_.lower()
+        if lemma in _TOLL_NOUNS and cand.i != num.i:
+            pred = _TOLL_NOUNS[lemma]
+            break
+    neg = False
+    for child in noun.children:
+        # "30 people killed", "people injured in the attack"
+        if child.dep_ in {"acl", "amod", "relcl"} and _predicate(child.lemma_.lower()) in PREDICATES and not pred:
+            pred = _predicate(child.lemma_.lower())
+    gov = _governor(noun)
+    if gov is not None:
+        neg = any(c.dep_ == "neg" for c in gov.children)
+        if not pred:
+            lemma = gov.lemma_.lower()
+            if lemma in {"be", "have", "leave", "bring", "rise", "climb", "reach", "increase", "stand"}:
+                # "leaving 40 people dead", "the toll rose to 10": the toll word sits elsewhere
+                for c in gov.children:
+                    cl = c.lemma_.lower()
+                    if cl in _TOLL_NOUNS:
+                        pred = _TOLL_NOUNS[cl]
+                    elif c.dep_ in {"oprd", "acomp", "ccomp", "xcomp"} and _predicate(cl) in PREDICATES:
+                        pred = _predicate(cl)
+                    for cc in c.children:
+                        if cc.lemma_.lower() in _TOLL_NOUNS:
+                            pred = pred or _TOLL_NOUNS[cc.lemma_.lower()]
+            if not pred:
+                pred = _predicate(lemma)
+    if noun_lemma in _PEOPLE or (pred in {"kill", "injure"} and noun.pos_ == "PROPN"):
+        noun_lemma = "people" if pred in {"kill", "injure", "evacuate", "arrest", "population"} or noun_lemma else ""
+    if noun_lemma in _TOLL_NOUNS:
+        pred = pred or _TOLL_NOUNS[noun_lemma]
+        noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
+    return noun_lemma, pred, neg
+
+
+def _qualifier(text: str, start: int) -> tuple[str | None, int]:
+    qual, qstart = qualifier_before(text, start)
+    if qual is None and text[max(0, start - 6) : start].lower().endswith("some "):
+        return "about", start - 5
+    return (_QUAL_CODE.get(qual, qual) if qual else None), qstart
+
+
+def _speaker(num: Token, quotes: list[Quote]) -> str:
+    for q in quotes:
+        if q.start <= num.idx < q.end:
+            return q.speaker_name or q.speaker_text or "an unnamed source"
+    node = num
+    for _ in range(12):
+        if node.lemma_.lower() in _SAY and node.pos_ == "VERB":
+            for c in node.children:
+                if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"it", "which", "that"}:
+                    return noun_phrase(c).text
+        if node.head is node:
+            break
+        node = node.head
+    sent = num.sent
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
+            objs = [c for c in tok.nbor(1).children if c.dep_ == "pobj"]
+            if objs:
+                return noun_phrase(objs[0]).text
+    return "outlet"
+
+
+def _span_end(toks: list[Token]) -> int:
+    return toks[-1].idx + len(toks[-1].text)
+
+
+def _num_run(doc: Doc, i: int) -> list[Token]:
+    """The number tokens of one value starting at ``i``: "120,000", "4.5 million", "twenty-five"."""
+    toks = [doc[i]]
+    j = i + 1
+    while j < len(doc) and (doc[j].lower_ in {"million", "billion", "thousand", "trillion", "hundred"}
+                            or (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].lower_ in _WORD_NUMBERS
+                                and not doc[j - 1].is_digit)):
+        toks.append(doc[j])
+        if doc[j].text == "-":
+            toks.append(doc[j + 1])
+            j += 1
+        j += 1
+    return toks
+
+
+def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
+    first, last = toks[0], toks[-1]
+    prev = doc[first.i - 1] if first.i > 0 else None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if first.ent_type_ in {"ORDINAL", "MONEY", "PERCENT"}:
+        return True
+    if any(c.dep_ == "prep" and c.lower_ == "of" and any(o.pos_ == "PRON" for o in c.children)
+           for c in last.children):
+        return True  # "15 of them": a part of a value stated just before
+    if prev is not None and (prev.text in {"-", "#", "No", "No."} or prev.lower_ in {"ak", "number", "flight",
+                                                                                   "boeing", "airbus"}):
+        return True
+    if nxt is not None and nxt.text in {"-", "/"} and nxt.i + 1 < len(doc) and doc[nxt.i + 1].like_num:
+        return True  # a score, a model name, a phone number, a fraction
+    if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and nxt.dep_ == "compound":
+        return True  # "10 Most Wanted", "7 Eleven"
+    if re.fullmatch(r"(1[89]|20)\d\d", first.text) and len(toks) == 1:
+        return True  # years are dates
+    return False
+
+
+def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list[Quote],
+                  sent_of: dict[int, int]) -> list[Fact]:
+    """Every comparable value in one article, with its measure, qualifier and who asserts it."""
+    text = doc.text
+    out: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str, measure: str, value: float | str | None, tok: Token, *,
+            unit: str | None = None, qualifier: str | None = None, value_max: float | None = None,
+            noun: str = "", pred: str = "", negated: bool = False, qstart: int | None = None) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        s = qstart if qstart is not None else start
+        out.append(Fact(
+            id=f"{article_id}:f{len(out)}", article=article_id, text=text[s:end], start=s, end=end,
+            kind=kind, measure=measure, value=value, unit=unit, qualifier=qualifier,
+            period=_period(tok), asserted_by=_speaker(tok, quotes), sentence=sent_of.get(tok.i, 0),
+            value_max=value_max, noun=noun, predicate=pred, negated=negated))
+
+    # money and percentages come from the amount extractor, which normalizes them
+    for a in amounts:
+        if a.kind not in {"money", "percent"} or a.value is None:
+            continue
+        span = doc.char_span(a.start, a.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        nums = [t for t in span if t.like_num]
+        noun, pred, neg = _measure(nums[-1] if nums else root)
+        if a.kind == "money" and noun in {"", "dollar", "euro", "pound", "$", "billion", "million"}:
+            noun = ""
+        measure = f"{noun}|{pred}" if a.kind == "money" else f"{noun}|{pred}"
+        qual = _QUAL_CODE.get(a.qualifier or "", a.qualifier)
+        add(a.start, a.end, a.kind, measure, a.value, root, unit=a.unit, qualifier=qual,
+            value_max=a.value_max, noun=noun, pred=pred, negated=neg)
+    _dates(doc, text, add, lambda s, e: taken.append((s, e)))
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if not _is_number(tok) or (tok.lower_ in {"one"} and tok.dep_ not in {"nummod", "nsubj", "dobj", "nsubjpass", "pobj"}):
+            i += 1
+            continue
+        toks = _num_run(doc, i)
+        i = toks[-1].i + 1
+        if _not_an_amount(doc, toks):
+            continue
+        value = _number_value(toks)
+        if value is None:
+            continue
+        start, end = toks[0].idx, _span_end(toks)
+        # a parenthetical conversion belongs to the value before it
+        if start > 0 and text[max(0, start - 1) : start] == "(" and out and start - out[-1].end < 4:
+            continue
+        qual, qstart = _qualifier(text, start)
+        head = toks[-1]
+        nxt = doc[head.i + 1] if head.i + 1 < len(doc) else None
+        after = text[end : end + 25].lower()
+        before = text[max(0, start - 30) : start].lower()
+        # ages: "42-year-old", "aged 42", "age 42"
+        m = re.match(r"-?\s?years?[- ]old", after)
+        appos_age = head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and value < 120
+        if m or appos_age or re.search(r"\b(?:aged|age of|ages?)\s+$", before):
+            owner = head.head if head.head is not head else head
+            if m:
+                old = next((t for t in doc[head.i : head.i + 5] if t.lower_ == "old" or t.lower_.endswith("-old")), head)
+                owner = old.head if old.head is not old else old
+            add(start, end + (m.end() if m else 0), "age", f"age|{owner.lemma_.lower()}", value, head,
+                qualifier=qual, qstart=qstart, noun=owner.lemma_.lower())
+            continue
+        unit_word = nxt.lemma_.lower() if nxt is not None else ""
+        if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc):
+            unit_word = doc[nxt.i + 1].lemma_.lower()
+        # durations: "a 20-year sentence", "for 30 seconds", "four months ago"
+        if unit_word in _TIME_UNITS:
+            code = _TIME_UNITS[unit_word]
+            dur = f"PT{_fmt(value)}{code}" if unit_word in {"hour", "minute", "second"} else f"P{_fmt(value)}{code}"
+            unit_tok = nxt if nxt.text != "-" else doc[nxt.i + 1]
+            noun, pred, neg = _measure(unit_tok)
+            if unit_tok.dep_ in {"compound", "amod", "nmod"} and unit_tok.head.pos_ == "NOUN":
+                noun = unit_tok.head.lemma_.lower()  # "a 20-year sentence"
+            elif unit_tok.dep_ == "npadvmod" and unit_tok.head.lemma_.lower() == "ago":
+                gov = unit_tok.head.head
+                pred = _predicate(gov.lemma_.lower())
+            add(start, _span_end([unit_tok]), "duration", f"{noun}|{pred}", dur, head, qualifier=qual,
+                qstart=qstart, noun=noun, pred=pred, negated=neg)
+            continue
+        # quantities: magnitudes and distances
+        if unit_word in _LENGTH or after[:3] in {"km ", "km,", "km."}:
+            factor = _LENGTH.get(unit_word, 1.0)
+            landmark = _landmark(doc, head)
+            ulen = len(nxt.text) if nxt is not None else 2
+            gap = nxt.idx - end if nxt is not None else 0
+            add(start, end + gap + ulen, "quantity", f"distance|{landmark}", round(value * factor, 3), head,
+                unit="km", qualifier=qual, qstart=qstart, noun="distance", pred=landmark)
+            continue
+        if _is_magnitude(doc, toks, before, after):
+            add(start, end, "quantity", "magnitude|", value, head, unit="magnitude", qualifier=qual,
+                qstart=qstart, noun="magnitude")
+            continue
+        if "." in head.text and value < 100:
+            continue  # a decimal with no unit is not a count
+        noun, pred, neg = _measure(head)
+        if not pred and not noun:
+            continue
+        if neg and pred in {"kill", "injure"}:
+            continue
+        add(start, end, "count", f"{noun}|{pred}", value, head, qualifier=qual, qstart=qstart,
+            noun=noun, pred=pred, negated=neg)
+    _zeros(doc, text, add)
+    out.sort(key=lambda f: f.start)
+    for n, f in enumerate(out):
+        f.id = f"{article_id}:f{n}"
+    return out
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _is_magnitude(doc: Doc, toks: list[Token], before: str, after: str) -> bool:
+    value = _number_value(toks)
+    if value is None or not (1 <= value < 10) or "." not in toks[-1].text:
+        return False
+    window = before[-22:] + " " + after[:22]
+    return bool(re.search(r"magnitude|richter|measur|register|quake|tremor|temblor|force of", window))
+
+
+def _landmark(doc: Doc, num: Token) -> str:
+    """The place a distance is measured from: "60 km south-west of Bandar Abbas" -> "bandar"."""
+    for tok in doc[num.i + 1 : min(len(doc), num.i + 9)]:
+        if tok.lower_ in {"of", "from"}:
+            objs = [c for c in tok.children if c.dep_ == "pobj"]
+            if objs:
+                o = objs[0]
+                return o.lemma_.lower() if o.pos_ != "PROPN" else o.text.lower()
+        if tok.is_punct and tok.text not in {"-", "(", ")"}:
+            break
+    return ""
+
+
+def _period(tok: Token) -> str | None:
+    """The year a sentence pins its values to ("killed 168,000 in 2004"), if it names one."""
+    for t in tok.sent:
+        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE":
+            return t.text
+    return None
+
+
+def _dates(doc: Doc, text: str, add, reserve) -> None:  # type: ignore[no-untyped-def]
+    """Explicit calendar dates, years and clock times, measured by the event they date."""
+    for m in _DATE.finditer(text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        if m.group("year3"):
+            s, e = m.start("year3"), m.end("year3")
+            value = m.group("year3")
+        else:
+            mon = (m.group("mon") or m.group("mon2")).lower().rstrip(".")[:3]
+            month = [x[:3] for x in _MONTHS].index(mon) + 1
+            day = int(m.group("day") or m.group("day2"))
+            year = m.group("year") or m.group("year2") or "XXXX"
+            if not 1 <= day <= 31:
+                continue
+            s, e = m.start(), m.end()
+            value = f"{year}-{month:02d}-{day:02d}"
+        tok = doc.char_span(s, e, alignment_mode="expand")
+        if tok is None:
+            continue
+        gov = _date_governor(tok.root)
+        if gov is None:
+            reserve(s, e)
+            continue
+        add(s, e, "date", f"date|{_predicate(gov.lemma_.lower())}", value, tok.root, pred=_predicate(gov.lemma_.lower()))
+    for m in _CLOCK.finditer(text):
+        if m.group("hm"):
+            h, mi = int(m.group("hm")[:2]), int(m.group("hm")[2:])
+        else:
+            h = int(m.group("h") or m.group("h2"))
+            mi = int(m.group("m") or 0)
+            ap = (m.group("ap") or m.group("ap2") or "").lower()
+            if not ap and m.group("m") and "." in m.group(0):
+                continue  # "4.6" is a decimal, not a time
+            if ap.startswith("p") and h < 12:
+                h += 12
+        tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if tok is None:
+            continue
+        gov = _date_governor(tok.root)
+        if gov is None:
+            reserve(m.start(), m.end())
+            continue
+        pred = _predicate(gov.lemma_.lower())
+        add(m.start(), m.end(), "date", f"time|{pred}", f"XXXX-XX-XXT{h:02d}:{mi:02d}", tok.root, pred=pred)
+
+
+def _date_governor(tok: Token) -> Token | None:
+    node = tok
+    for _ in range(4):
+        head = node.head
+        if head is node:
+            return node if node.pos_ == "VERB" else None
+        if head.pos_ == "VERB":
+            return head
+        node = head
+    return None
+
+
+_ZERO = {"casualty": "kill", "death": "kill", "dead": "kill", "fatality": "kill", "injury": "injure"}
+
+
+def _zeros(doc: Doc, text: str, add) -> None:  # type: ignore[no-untyped-def]
+    """"no casualties", "no one was killed": a toll of zero is a value a reader compares."""
+    for tok in doc:
+        if tok.lower_ == "no" and tok.head.lemma_.lower() in _ZERO:
+            pred = _ZERO[tok.head.lemma_.lower()]
+            add(tok.idx, tok.idx + 2, "count", f"people|{pred}", 0.0, tok, noun="people", pred=pred)
+        elif tok.lower_ in {"no", "nobody"} and (tok.lower_ == "nobody" or (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "one")):
+            node = tok if tok.lower_ == "nobody" else doc[tok.i + 1]
+            gov = node.head
+            pred = _predicate(gov.lemma_.lower())
+            if pred in {"kill", "injure"}:
+                end = node.idx + len(node.text)
+                add(tok.idx, end, "count", f"people|{pred}", 0.0, tok, noun="people", pred=pred)
+
+
+__all__ = ["extract_facts", "QUALIFIERS"]

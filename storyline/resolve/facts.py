@@ -1,0 +1,270 @@
+"""Facts across articles: the same measure of the same thing for the same period, and where the
+outlets' values disagree.
+
+Facts of one story are grouped by kind, measure ("people|kill") and period; inside a group, values
+are joined by closeness (single link, never across two values of one sentence: "quakes of 7.6 and
+7.4" are two quakes), so a group holds one real-world figure and not, say, a school's toll and the
+war's. A group whose values all agree, a qualifier allowing the others ("more than 40" with 42), is
+consistent and not reported. Otherwise it is a discrepancy with a verdict, decided in the order of
+the annotation guide (../shared/data/GUIDE-facts-across-outlets.md):
+
+- ``rounding``: the values differ only in precision (612 vs 600, $13.9 billion vs nearly $14 billion);
+- ``update``: a later article gives a newer figure (every earlier value published before the later
+  one, or the later one says the figure rose) for a figure that changes over time (a toll);
+- ``conflict``: two values in the outlets' own voice, or from the same source, disagree;
+- ``claim``: otherwise, a differing value is only a quoted party's claim.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Fact, Span
+
+# figures that change as a story unfolds; a population or a magnitude does not
+GROWING = {"kill", "injure", "destroy", "damage", "arrest", "evacuate", "displace", "rescue", "miss"}
+_UPDATE_WORDS = re.compile(r"\b(rose|risen|rises|rising|climbed|climbs|increased|jumped|new toll|updated|"
+                           r"revised|latest|now stands|has grown|so far)\b", re.I)
+# measures too vague to join on: a bare verb of being with no counted noun
+_VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
+
+
+def _num(f: Fact) -> float | None:
+    return f.value if isinstance(f.value, (int, float)) else None
+
+
+def _sig(text: str) -> tuple[int, int]:
+    """(significant digits, decimals) of the number as written: "600" -> (1, 0), "13.9" -> (3, 1)."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if not m:
+        return (0, 0)
+    digits = m.group(0).replace(",", "")
+    whole, _, dec = digits.partition(".")
+    if dec:
+        return (len(whole.lstrip("0")) + len(dec), len(dec))
+    return (len(whole.rstrip("0")) or 1, 0)
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """The two statements can both be true: equal values, or a qualifier allows the other."""
+    if a.value == b.value:
+        return True
+    x, y = _num(a), _num(b)
+    if x is None or y is None:
+        return False
+    if a.unit != b.unit and not (a.unit and b.unit):
+        return False
+    for p, q, v in ((a, b, y), (b, a, x)):
+        bound = _num(p)
+        assert bound is not None
+        if p.qualifier == "more_than" and v > bound:
+            return True
+        if p.qualifier == "at_least" and v >= bound:
+            return True
+        if p.qualifier in {"up_to", "at_most"} and v <= bound:
+            return True
+        if p.qualifier == "less_than" and v < bound:
+            return True
+        if p.qualifier == "range" and p.value_max is not None and bound <= v <= p.value_max:
+            return True
+        if p.qualifier == "about" and q.qualifier == "about" and abs(v - bound) <= 0.02 * max(bound, v):
+            return True
+    # the same amount in two units ("60 km" and "37 miles") agrees up to the conversion
+    return bool(a.unit == "km" and abs(x - y) <= 0.02 * max(x, y) and _sig(a.text) != _sig(b.text))
+
+
+def is_rounding(a: Fact, b: Fact) -> bool:
+    """One value is the other rounded to its own written precision (612 -> 600, 13.9 -> 14)."""
+    x, y = _num(a), _num(b)
+    if x is None or y is None or x == y or x <= 0 or y <= 0:
+        return x is not None and x == y
+    if abs(x - y) / max(x, y) > 0.06:
+        return False
+    if a.kind == "count" and max(x, y) < 100 and "about" not in {a.qualifier, b.qualifier}:
+        return False  # small counts are exact: 19 wives are not 20 rounded
+    if a.unit == "km" and a.text.split()[-1:] != b.text.split()[-1:]:
+        return True  # a conversion between units rounds
+    lo, hi = (a, b) if _sig(a.text)[0] <= _sig(b.text)[0] else (b, a)
+    lv, hv = _num(lo), _num(hi)
+    assert lv is not None and hv is not None
+    if "about" in {lo.qualifier, hi.qualifier} and abs(lv - hv) / max(lv, hv) <= 0.05:
+        return True
+    sig = max(1, _sig(lo.text)[0])
+    step = 10 ** (math.floor(math.log10(lv)) - sig + 1)
+    return abs(round(hv / step) * step - lv) < step * 0.01
+
+
+def _close(a: Fact, b: Fact) -> bool:
+    """Near enough to be outlets' versions of one figure rather than two different figures."""
+    if compatible(a, b):
+        return True
+    x, y = _num(a), _num(b)
+    if x is None or y is None:
+        if a.kind == "date":
+            # two dates of one event differ by days, not years
+            return str(a.value)[:4] == str(b.value)[:4] or "X" in str(a.value)[:4] + str(b.value)[:4]
+        return a.kind == "duration" and str(a.value)[-1:] == str(b.value)[-1:]
+    if a.kind == "quantity" and a.unit == "magnitude":
+        return abs(x - y) <= 0.35
+    lo, hi = sorted((x, y))
+    if lo == 0:
+        return a.kind == "count" and a.predicate in {"kill", "injure"} and hi <= 50
+    if a.kind == "count" and hi <= 30:
+        return hi / lo <= 5
+    return hi / lo <= 1.8
+
+
+def _groups(facts: list[Fact]) -> list[list[Fact]]:
+    """Single-link clusters of close values, never joining two values of one sentence."""
+    facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
+    parent = list(range(len(facts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    members: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
+
+    def blocked(ri: int, rj: int) -> bool:
+        for i in members[ri]:
+            for j in members[rj]:
+                a, b = facts[i], facts[j]
+                if a.article == b.article and a.sentence == b.sentence and not compatible(a, b):
+                    return True
+        return False
+
+    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts)) if _close(facts[i], facts[j])]
+    # the nearest values join first, so a far value cannot chain two figures together early
+    pairs.sort(key=lambda p: _distance(facts[p[0]], facts[p[1]]))
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or blocked(ri, rj):
+            continue
+        parent[rj] = ri
+        members[ri] += members.pop(rj)
+    return [[facts[i] for i in m] for m in members.values()]
+
+
+def _distance(a: Fact, b: Fact) -> float:
+    x, y = _num(a), _num(b)
+    if x is None or y is None:
+        return 0.0 if a.value == b.value else 1.0
+    return abs(x - y) / max(abs(x), abs(y), 1e-9)
+
+
+def _label(f: Fact) -> str:
+    v = _num(f)
+    if v is None:
+        value = str(f.value)
+    elif f.unit and f.unit not in {"km", "magnitude", "%"}:
+        value = f"{v:,.0f} {f.unit}" if v >= 100 else f"{v:g} {f.unit}"
+    else:
+        value = f"{v:,g}" + (f" {f.unit}" if f.unit == "km" else "%" if f.unit == "%" else "")
+    if f.qualifier and f.qualifier != "range":
+        value = f"{f.qualifier.replace('_', ' ')} {value}"
+    elif f.qualifier == "range" and f.value_max is not None:
+        value = f"{value} to {f.value_max:,g}"
+    return value
+
+
+def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str]) -> str:
+    reps = [g[0] for g in values.values()]
+    if all(is_rounding(a, b) or compatible(a, b) for i, a in enumerate(reps) for b in reps[i + 1:]):
+        return "rounding"
+    first = reps[0]
+    if first.predicate in GROWING and first.kind == "count":
+        dated = [f for g in values.values() for f in g if published.get(f.article)]
+        nums = {k: _num(g[0]) for k, g in values.items()}
+        if dated and all(v is not None for v in nums.values()):
+            lo_k = min(nums, key=lambda k: nums[k] or 0)
+            hi_k = max(nums, key=lambda k: nums[k] or 0)
+            lo_dates = [published[f.article] for f in values[lo_k] if published.get(f.article)]
+            hi_dates = [published[f.article] for f in values[hi_k] if published.get(f.article)]
+            if lo_dates and hi_dates and max(lo_dates) < min(hi_dates):
+                return "update"
+            if lo_dates and hi_dates and min(lo_dates) < max(hi_dates) and any(
+                    _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]):
+                return "update"
+    outlet_values = [k for k, g in values.items() if any(f.asserted_by == "outlet" for f in g)]
+    if len(outlet_values) >= 2:
+        return "conflict"
+    speakers = [{_who(f.asserted_by) for f in g if f.asserted_by != "outlet"} for g in values.values()]
+    if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
+        return "conflict"
+    return "claim"
+
+
+def _who(name: str) -> str:
+    """A speaker as a key: its last word, lower case ("Qeshm Governor Mehdi Irannejad" -> irannejad)."""
+    words = re.findall(r"[\w'-]+", name.lower())
+    return words[-1] if words else ""
+
+
+def _sentence(text: str, pos: int) -> str:
+    lo = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos)) + 1
+    hi = text.find("\n", pos)
+    return text[lo : hi if hi >= 0 else len(text)]
+
+
+def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: dict[str, str],
+                     first_id: int = 0, about: str = "") -> list[Discrepancy]:
+    """The discrepancies among the facts of one story."""
+    blocks: dict[tuple[str, str, str, str | None], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
+            continue  # ages are compared only as ages of one named person, not as counts
+        unit = f.unit if f.kind in {"money", "quantity"} else ""
+        blocks[(f.kind, f.measure, unit or "", f.period)].append(f)
+    out: list[Discrepancy] = []
+    for (kind, measure, _unit, _period), members in blocks.items():
+        if len({f.article for f in members}) < 2:
+            continue
+        for group in _groups(members):
+            if len({f.article for f in group}) < 2:
+                continue
+            if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
+                continue  # consistent: not a discrepancy
+            values: dict[str, list[Fact]] = defaultdict(list)
+            for f in sorted(group, key=lambda f: (published.get(f.article, ""), f.article, f.start)):
+                values[_label(f)].append(f)
+            # differing values must come from different articles, not just one article's two figures
+            arts = [{f.article for f in g} for g in values.values()]
+            if all(a == arts[0] for a in arts) and len(arts[0]) == 1:
+                continue
+            out.append(Discrepancy(
+                id=f"d{first_id + len(out)}", event=about, field="time" if kind == "date" else "amount",
+                values=[DiscrepancyValue(
+                    value=k, articles=sorted({f.article for f in g}),
+                    mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
+                    asserted_by=list(dict.fromkeys(f.asserted_by for f in g))) for k, g in values.items()],
+                verdict=_verdict(values, published, texts), measure=measure, kind=kind,
+                about=_describe(kind, measure), facts=[f.id for f in group]))
+    return out
+
+
+def _describe(kind: str, measure: str) -> str:
+    noun, _, pred = measure.partition("|")
+    words = {"kill": "killed", "injure": "injured", "destroy": "destroyed", "damage": "damaged",
+             "arrest": "arrested", "seize": "seized", "population": "living there", "strike": "of the event",
+             "expel": "of the expulsion"}
+    if kind == "quantity" and noun == "distance":
+        return f"distance from {pred}" if pred else "distance"
+    return " ".join(x for x in (noun or kind, words.get(pred, pred)) if x)
+
+
+def resolve_facts(analyses: list[ArticleAnalysis], stories: dict[str, list[str]] | None = None) -> list[Discrepancy]:
+    """Discrepancies of every story (``stories``: story id -> article ids; one story if None)."""
+    published = {an.article.id: (an.article.published or "")[:10] for an in analyses}
+    texts = {an.article.id: an.article.text for an in analyses}
+    by_article = {an.article.id: an.facts for an in analyses}
+    groups = stories if stories is not None else {"": list(by_article)}
+    out: list[Discrepancy] = []
+    for sid, members in groups.items():
+        facts = [f for a in members for f in by_article.get(a, [])]
+        out += discrepancies_of(facts, published, texts, len(out), sid)
+    return out
