@@ -31,7 +31,7 @@ from .spans import noun_phrase
 PREDICATES = {
     "kill": {"kill", "die", "dead", "death", "toll", "fatality", "perish", "casualty", "body",
              "slay", "murder", "claim", "life"},
-    "injure": {"injure", "wound", "hurt", "injury", "injured", "wounded", "treat", "hospitalize"},
+    "injure": {"injure", "wound", "hurt", "injury", "injured", "wounded", "treat", "hospitalize", "receive"},
     "destroy": {"destroy", "flatten", "level", "raze", "demolish", "destruction"},
     "damage": {"damage"},
     "arrest": {"arrest", "detain", "capture", "apprehend", "nab", "catch", "seize_people", "hold"},
@@ -48,7 +48,7 @@ PREDICATES = {
 }
 _PRED_OF = {lemma: p for p, lemmas in PREDICATES.items() for lemma in lemmas}
 # nouns that name a toll: the count they hold is of people killed or hurt
-_TOLL_NOUNS = {"toll": "kill", "death": "kill", "dead": "kill", "casualty": "kill", "fatality": "kill",
+_TOLL_NOUNS = {"toll": "kill", "body": "kill", "death": "kill", "dead": "kill", "casualty": "kill", "fatality": "kill",
                "injury": "injure", "wounded": "injure", "injured": "injure", "population": "population",
                "resident": "population", "inhabitant": "population"}
 # "home to N", "a city of N": the count is a population
@@ -78,10 +78,13 @@ _CLOCK = re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))\s*(?P<ap>[ap
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"]
 _MONTH_RE = "|".join(m.capitalize() for m in _MONTHS) + "|" + "|".join(
-    m[:3].capitalize() + r"\." for m in _MONTHS)
+    m[:3].capitalize() + r"\.?" for m in _MONTHS) + r"|Sept\.?"
 _DATE = re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
                    rf"|\b(?P<day2>[0-3]?\d)\s+(?P<mon2>{_MONTH_RE})(?:\s+(?P<year2>(?:19|20)\d\d))?"
                    r"|\b(?:in|since|of|until|by)\s+(?P<year3>(?:19|20)\d\d)\b")
+
+
+_MONTH_WORDS = set(_MONTHS) | {m[:3] for m in _MONTHS} | {"sept"}
 
 
 def _number_value(toks: list[Token]) -> float | None:
@@ -170,6 +173,13 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     if gov is not None:
         neg = any(c.dep_ == "neg" for c in gov.children)
         if not pred:
+            for c in gov.children:
+                cl = c.lemma_.lower()
+                if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and cl in _TOLL_NOUNS and c is not noun:
+                    pred = _TOLL_NOUNS[cl]  # "put the death toll at 40", "the toll rose to 10"
+                elif c.dep_ in {"oprd", "acomp", "xcomp"} and _PRED_OF.get(cl) in {"kill", "injure"}:
+                    pred = _PRED_OF[cl]  # "confirmed dead", "recorded 24 people dead"
+        if not pred:
             lemma = gov.lemma_.lower()
             if lemma in {"be", "have", "leave", "bring", "rise", "climb", "reach", "increase", "stand"}:
                 # "leaving 40 people dead", "the toll rose to 10": the toll word sits elsewhere
@@ -184,6 +194,8 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                             pred = pred or _TOLL_NOUNS[cc.lemma_.lower()]
             if not pred:
                 pred = _predicate(lemma)
+    if not pred and noun_lemma in _PRED_OF and noun is not num:
+        pred, noun_lemma = _PRED_OF[noun_lemma], ""  # a headline's "Kills 10" tagged as a noun
     if noun_lemma in _PEOPLE or (pred in {"kill", "injure"} and noun.pos_ == "PROPN"):
         noun_lemma = "people" if pred in {"kill", "injure", "evacuate", "arrest", "population"} or noun_lemma else ""
     if noun_lemma in _TOLL_NOUNS:
@@ -203,12 +215,22 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
     for q in quotes:
         if q.start <= num.idx < q.end:
             return q.speaker_name or q.speaker_text or "an unnamed source"
+    # "..., officials said": the value sits in a clause a reporting verb governs (ccomp), or the
+    # reporting verb hangs off the value's clause (parataxis); a say-verb elsewhere is not its source
     node = num
+    via_clause = False
     for _ in range(12):
-        if node.lemma_.lower() in _SAY and node.pos_ == "VERB":
-            for c in node.children:
-                if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"it", "which", "that"}:
-                    return noun_phrase(c).text
+        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or node is num.head):
+            who = _subject(node)
+            if who:
+                return who
+        for c in node.children:
+            if c.dep_ in {"parataxis", "advcl"} and c.lemma_.lower() in _SAY and c.i > num.i:
+                who = _subject(c)
+                if who:
+                    return who
+        if node.dep_ in {"ccomp", "xcomp", "conj"} or (node.dep_ == "advcl" and node.head.lemma_.lower() in _SAY):
+            via_clause = True
         if node.head is node:
             break
         node = node.head
@@ -219,6 +241,13 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
             if objs:
                 return noun_phrase(objs[0]).text
     return "outlet"
+
+
+def _subject(verb: Token) -> str:
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"it", "which", "that", "who"}:
+            return noun_phrase(c).text
+    return ""
 
 
 def _span_end(toks: list[Token]) -> int:
@@ -254,8 +283,11 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
         return True
     if nxt is not None and nxt.text in {"-", "/"} and nxt.i + 1 < len(doc) and doc[nxt.i + 1].like_num:
         return True  # a score, a model name, a phone number, a fraction
-    if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and nxt.dep_ == "compound":
-        return True  # "10 Most Wanted", "7 Eleven"
+    if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and nxt.dep_ == "compound" \
+            and nxt.head.pos_ == "PROPN":
+        return True  # "10 Most Wanted", "7 Eleven"; not "seven AK-47 rifles"
+    if prev is not None and prev.lower_.rstrip(".") in _MONTH_WORDS:
+        return True  # "Nov 11"
     if re.fullmatch(r"(1[89]|20)\d\d", first.text) and len(toks) == 1:
         return True  # years are dates
     return False
@@ -301,6 +333,9 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
     i = 0
     while i < len(doc):
         tok = doc[i]
+        if tok.lower_ == "one" and tok.i > 0 and doc[tok.i - 1].lower_ == "no":
+            i += 1
+            continue  # "no one" is a zero, read by _zeros
         if not _is_number(tok) or (tok.lower_ in {"one"} and tok.dep_ not in {"nummod", "nsubj", "dobj", "nsubjpass", "pobj"}):
             i += 1
             continue
@@ -402,10 +437,20 @@ def _landmark(doc: Doc, num: Token) -> str:
     return ""
 
 
+def _clause(tok: Token) -> Token:
+    node = tok
+    for _ in range(8):
+        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+            return node
+        node = node.head
+    return node
+
+
 def _period(tok: Token) -> str | None:
-    """The year a sentence pins its values to ("killed 168,000 in 2004"), if it names one."""
+    """The year a value's own clause pins it to ("killed 168,000 in 2004"), if it names one."""
+    clause = _clause(tok)
     for t in tok.sent:
-        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE":
+        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) is clause:
             return t.text
     return None
 
@@ -455,7 +500,9 @@ def _dates(doc: Doc, text: str, add, reserve) -> None:  # type: ignore[no-untype
             reserve(m.start(), m.end())
             continue
         pred = _predicate(gov.lemma_.lower())
-        add(m.start(), m.end(), "date", f"time|{pred}", f"XXXX-XX-XXT{h:02d}:{mi:02d}", tok.root, pred=pred)
+        zone = "Z" if m.group("z") or re.match(r"\s*(?:GMT|UTC)", text[m.end() : m.end() + 6]) else (
+            "L" if re.match(r"\s*local", text[m.end() : m.end() + 8]) else "")
+        add(m.start(), m.end(), "date", f"time|{pred}", f"XXXX-XX-XXT{h:02d}:{mi:02d}{zone}", tok.root, pred=pred)
 
 
 def _date_governor(tok: Token) -> Token | None:
