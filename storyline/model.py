@@ -180,6 +180,8 @@ class Fact:
     noun: str = ""  # the counted noun's lemma
     predicate: str = ""  # the governing verb's (normalized) lemma
     negated: bool = False  # "no one was killed" is a zero, "did not kill 12" is no value
+    agent: str = ""  # what the clause says caused it ("quake", "tsunami"), folded; "" when unsaid
+    place: str = ""  # where the clause puts it ("in aceh", "across asia"); "" when unsaid
 
 
 @dataclass

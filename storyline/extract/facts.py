@@ -120,6 +120,8 @@ def _is_number(tok: Token) -> bool:
 
 
 def _predicate(lemma: str) -> str:
+    if lemma.endswith("ing") and lemma not in _PRED_OF and len(lemma) > 5:
+        lemma = lemma[:-3]  # "the sinking" -> sink
     return _PRED_OF.get(lemma, lemma)
 
 
@@ -152,6 +154,13 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     while noun.dep_ in {"nummod", "quantmod"} and noun.head is not noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
     noun_lemma = "" if noun is num else noun.lemma_.lower()
+    for c in noun.children:
+        # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
+        if c.dep_ == "compound" and c.i < noun.i and (c.pos_ == "PROPN" or any(ch.isdigit() for ch in c.text)):
+            noun_lemma = c.text.lower()
+    if noun is not num and any(ch.isdigit() for ch in noun.text):
+        noun_lemma = noun.text.lower()
+    noun_lemma = re.sub(r"(?<=\d)s$", "", noun_lemma)
     if noun is not num and noun.ent_type_ == "NORP":
         noun_lemma = "people"
     # "a death toll of 12", "the toll rose to 10", "12 dead", "the 80 wounded"
@@ -202,6 +211,73 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         pred = pred or _TOLL_NOUNS[noun_lemma]
         noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
     return noun_lemma, pred, neg
+
+
+# the causes outlets name a toll by, folded so "the quake", "the earthquake" and "the temblor" meet
+_AGENTS = {"earthquake": "quake", "temblor": "quake", "tremor": "quake", "quake": "quake",
+           "shell": "attack", "shelling": "attack", "strike": "attack", "attack": "attack",
+           "bombing": "attack", "bomb": "attack", "missile": "attack", "raid": "attack", "blast": "attack",
+           "explosion": "attack", "mortar": "attack", "gunman": "shooter", "shooter": "shooter"}
+
+
+def agent_of(num: Token) -> str:
+    """What the value's clause says did it: "the tsunami that killed 168,000" -> tsunami.
+
+    Two tolls with different causes named (a quake's and a tsunami's) are two facts."""
+    noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
+    gov = _governor(noun)
+    if gov is None:
+        return ""
+    subj = None
+    for c in gov.children:
+        if c.dep_ == "agent":
+            subj = next((o for o in c.children if o.dep_ == "pobj"), None)
+        elif c.dep_ == "nsubj" and c is not noun and not c.is_ancestor(num):
+            subj = c
+    if subj is not None and subj.lower_ in {"that", "which", "who"} and gov.dep_ == "relcl":
+        subj = gov.head
+    if subj is None and gov.dep_ in {"advcl", "conj", "xcomp"} and gov.tag_ == "VBG":
+        # "a quake struck ..., killing 10"
+        subj = next((c for c in gov.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ not in {"NOUN", "PROPN"}:
+        return ""
+    lemma = subj.lemma_.lower()
+    return _AGENTS.get(lemma, lemma)
+
+
+_PERSON_NOUNS = {"man", "woman", "child", "boy", "girl", "adult", "soldier", "civilian", "officer",
+                 "man", "men", "women", "children", "student", "worker"}
+
+
+def _part_of_a_total(num: Token) -> bool:
+    """A count that adds to or breaks down another: "another two people", "four more", "two women
+    and one man" (a breakdown of three dead)."""
+    noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
+    for t in (*noun.children, *num.children):
+        if t.lower_ in {"another", "further", "additional", "more"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
+            return True
+    if noun.lemma_.lower() in _PERSON_NOUNS:
+        kin = [c for c in noun.children if c.dep_ == "conj"] + ([noun.head] if noun.dep_ == "conj" else [])
+        if any(k.lemma_.lower() in _PERSON_NOUNS and k.lemma_.lower() != noun.lemma_.lower() for k in kin):
+            return True
+    return False
+
+
+def place_of(num: Token) -> str:
+    """Where the clause puts the value ("killed 10 in Baghdad", "in 13 countries"), if a place."""
+    noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
+    gov = _governor(noun)
+    if gov is None:
+        return ""
+    for c in [*gov.children, *noun.children]:
+        if c.dep_ == "prep" and c.lower_ in {"in", "across", "around"}:
+            for o in c.children:
+                if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "LOC"}:
+                    return o.text.lower()
+                if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "district", "state", "asia", "ocean"}:
+                    comp = [x.text.lower() for x in o.children if x.ent_type_ in {"GPE", "LOC"} or x.dep_ == "poss"]
+                    return comp[0].removesuffix("'s") if comp else o.lemma_.lower()
+    return ""
 
 
 def _qualifier(text: str, start: int) -> tuple[str | None, int]:
@@ -311,7 +387,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             id=f"{article_id}:f{len(out)}", article=article_id, text=text[s:end], start=s, end=end,
             kind=kind, measure=measure, value=value, unit=unit, qualifier=qualifier,
             period=_period(tok), asserted_by=_speaker(tok, quotes), sentence=sent_of.get(tok.i, 0),
-            value_max=value_max, noun=noun, predicate=pred, negated=negated))
+            value_max=value_max, noun=noun, predicate=pred, negated=negated,
+            agent=agent_of(tok) if kind == "count" else "", place=place_of(tok) if kind == "count" else ""))
 
     # money and percentages come from the amount extractor, which normalizes them
     for a in amounts:
@@ -384,8 +461,10 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
                 qstart=qstart, noun=noun, pred=pred, negated=neg)
             continue
         # quantities: magnitudes and distances
-        if unit_word in _LENGTH or after[:3] in {"km ", "km,", "km."}:
-            factor = _LENGTH.get(unit_word, 1.0)
+        if unit_word == "nautical" and nxt is not None and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_.startswith("mile"):
+            unit_word, nxt = "nautical", doc[nxt.i + 1]
+        if unit_word in _LENGTH or unit_word == "nautical" or after[:3] in {"km ", "km,", "km."}:
+            factor = 1.852 if unit_word == "nautical" else _LENGTH.get(unit_word, 1.0)
             landmark = _landmark(doc, head)
             ulen = len(nxt.text) if nxt is not None else 2
             gap = nxt.idx - end if nxt is not None else 0
@@ -398,6 +477,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             continue
         if "." in head.text and value < 100:
             continue  # a decimal with no unit is not a count
+        if _part_of_a_total(head) or (nxt is not None and nxt.text == "-" and unit_word not in _LENGTH):
+            continue  # "another two people", "two women and one man", "a 200-student school"
         noun, pred, neg = _measure(head)
         if not pred and not noun:
             continue
@@ -506,15 +587,21 @@ def _dates(doc: Doc, text: str, add, reserve) -> None:  # type: ignore[no-untype
 
 
 def _date_governor(tok: Token) -> Token | None:
+    """The verb or event noun a date is attached to ("sank on November 19", "the November 18
+    sinking", "its deployment on November 2")."""
     node = tok
     for _ in range(4):
         head = node.head
         if head is node:
             return node if node.pos_ == "VERB" else None
-        if head.pos_ == "VERB":
+        if head.pos_ == "VERB" or (head.pos_ == "NOUN" and head.lemma_.lower() not in _DATE_WORDS):
             return head
         node = head
     return None
+
+
+_DATE_WORDS = {"morning", "afternoon", "evening", "night", "day", "time", "date", "week", "month", "year",
+               "hour", "minute", "today", "end", "beginning", "start", "middle"}
 
 
 _ZERO = {"casualty": "kill", "death": "kill", "dead": "kill", "fatality": "kill", "injury": "injure"}

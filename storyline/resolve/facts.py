@@ -170,6 +170,10 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
         for i in members[ri]:
             for j in members[rj]:
                 a, b = facts[i], facts[j]
+                if a.agent and b.agent and a.agent != b.agent:
+                    return True  # a quake's toll and a tsunami's
+                if a.place and b.place and a.place != b.place:
+                    return True  # the toll in one province and across the region
                 if a.article == b.article and not compatible(a, b) and (
                         a.sentence == b.sentence or a.asserted_by == b.asserted_by):
                     # one voice in one article does not contradict itself: its two figures are
@@ -201,7 +205,7 @@ def _label(f: Fact) -> str:
     if v is None:
         value = str(f.value)
     elif f.unit == "km":
-        value = f.text  # as written: "35 miles", not its conversion
+        return f.text  # as written ("about 35 miles"), not its conversion
     elif f.unit and f.unit not in {"km", "magnitude", "%"}:
         value = f"{v:,.0f} {f.unit}" if v >= 100 else f"{v:g} {f.unit}"
     else:
@@ -261,6 +265,8 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
             continue
         if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have"):
             continue
+        if f.unit == "km" and not f.predicate:
+            continue  # a distance from nowhere named
         if f.kind in {"percent", "duration"} and not f.predicate or f.kind == "count" and not (f.predicate or f.noun not in {"", "people"}):
             continue  # "20 people" with no verb says what it counts, not what happened to them  # ages are compared only as ages of one named person, not as counts
         unit = f.unit if f.kind in {"money", "quantity"} else ""
