@@ -398,11 +398,11 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if span is None:
             continue
         root = span.root
-        nums = [t for t in span if t.like_num]
-        noun, pred, neg = _measure(nums[-1] if nums else root)
-        if a.kind == "money" and noun in {"", "dollar", "euro", "pound", "$", "billion", "million"}:
-            noun = ""
-        measure = f"{noun}|{pred}" if a.kind == "money" else f"{noun}|{pred}"
+        if a.kind == "money":
+            noun, pred, neg = _money_measure(span)
+        else:
+            noun, pred, neg = _percent_measure(span)
+        measure = f"{noun}|{pred}"
         qual = _QUAL_CODE.get(a.qualifier or "", a.qualifier)
         add(a.start, a.end, a.kind, measure, a.value, root, unit=a.unit, qualifier=qual,
             value_max=a.value_max, noun=noun, pred=pred, negated=neg)
@@ -413,6 +413,18 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if tok.lower_ == "one" and tok.i > 0 and doc[tok.i - 1].lower_ == "no":
             i += 1
             continue  # "no one" is a zero, read by _zeros
+        if tok.lower_ in {"a", "an"} and i + 1 < len(doc) and doc[i + 1].lemma_.lower() in {"minute", "hour", "second", "day", "week", "month", "year"} \
+                and _qualifier(text, tok.idx)[0]:
+            # "about a minute", "nearly a year": a duration of one unit
+            unit = doc[i + 1]
+            qual, qstart = _qualifier(text, tok.idx)
+            code = _TIME_UNITS[unit.lemma_.lower()]
+            dur = f"PT1{code}" if unit.lemma_.lower() in {"hour", "minute", "second"} else f"P1{code}"
+            _, pred, neg = _measure(unit)
+            add(tok.idx, unit.idx + len(unit.text), "duration", f"|{pred}", dur, tok, qualifier=qual, qstart=qstart,
+                pred=pred, negated=neg)
+            i += 2
+            continue
         if not _is_number(tok) or (tok.lower_ in {"one"} and tok.dep_ not in {"nummod", "nsubj", "dobj", "nsubjpass", "pobj"}):
             i += 1
             continue
@@ -505,8 +517,62 @@ def _is_magnitude(doc: Doc, toks: list[Token], before: str, after: str) -> bool:
     return bool(re.search(r"magnitude|richter|measur|register|quake|tremor|temblor|force of", window))
 
 
+# what money is paid or earned for, folded: outlets say "a $13.9 billion acquisition", "buy EDS for
+# $13.9 billion", "values the deal at $13.9 billion", "a bid of nearly $14 billion"
+_MONEY = {"price": {"acquisition", "acquire", "buy", "purchase", "bid", "deal", "offer", "value", "price",
+                    "pay", "takeover", "merger", "sell", "sale_price", "worth", "cost"},
+          "revenue": {"revenue", "sale", "sales", "turnover", "earn", "income"},
+          "loss": {"loss", "lose"}, "profit": {"profit"}, "loan": {"loan", "lend", "borrow"},
+          "fine": {"fine", "penalty", "settlement"}, "bailout": {"bailout", "aid", "rescue", "package"},
+          "market": {"market"}, "share": {"share", "stock"}}
+_MONEY_OF = {w: k for k, ws in _MONEY.items() for w in ws}
+
+
+def _money_measure(span) -> tuple[str, str, bool]:  # type: ignore[no-untyped-def]
+    """("", what the money is for, negated): the noun it modifies, a noun after it ("$22.1 billion in
+    revenue"), or the verb that governs it, folded into a few kinds of money."""
+    last = span[-1]
+    cands: list[Token] = []
+    for t in span:
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in {"in", "of"} and c.i >= span.end:
+                cands += [o for o in c.children if o.dep_ == "pobj"]
+    node = span.root
+    if node.head is not node and node.head.pos_ == "NOUN" and node.dep_ in {"compound", "nmod", "amod", "nummod", "quantmod"}:
+        cands.append(node.head)
+    gov = _governor(node)
+    neg = gov is not None and any(c.dep_ == "neg" for c in gov.children)
+    if gov is not None:
+        cands.append(gov)
+        cands += [c for c in gov.children if c.dep_ in {"dobj", "nsubj", "nsubjpass"} and c.pos_ == "NOUN"]
+    for c in cands:
+        kind = _MONEY_OF.get(c.lemma_.lower())
+        if kind:
+            return "", kind, neg
+    del last
+    return "", "", neg
+
+
+def _percent_measure(span) -> tuple[str, str, bool]:  # type: ignore[no-untyped-def]
+    """("share", of what) for "60 percent of its revenue", "a 10 percent share"."""
+    for t in span:
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs:
+                    return "share", objs[0].lemma_.lower(), False
+    node = span.root
+    if node.head is not node and node.head.pos_ == "NOUN":
+        return "share", node.head.lemma_.lower(), False
+    return "", "", False
+
+
 def _landmark(doc: Doc, num: Token) -> str:
-    """The place a distance is measured from: "60 km south-west of Bandar Abbas" -> "bandar"."""
+    """The place a distance is measured from: "60 km south-west of Bandar Abbas" -> "bandar", or
+    what is measured: "at a depth of 1.2 miles" -> depth, "a 10-metre dhow" -> dhow."""
+    head = num.head
+    if head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return head.head.lemma_.lower()
     for tok in doc[num.i + 1 : min(len(doc), num.i + 9)]:
         if tok.lower_ in {"of", "from"}:
             objs = [c for c in tok.children if c.dep_ == "pobj"]

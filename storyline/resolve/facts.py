@@ -111,6 +111,10 @@ _THING_PREDICATES = {"destroy", "damage"}
 def _key(f: Fact) -> str:
     if f.kind == "count" and f.noun and f.noun != "people" and f.predicate not in _THING_PREDICATES:
         return f"{f.noun}|"
+    if f.kind == "date" and f.measure.startswith("time|"):
+        return "time|"  # a clock time dates the story's event, whatever verb carries it
+    if f.kind == "duration":
+        return f"{f.noun}|"  # "lasted", "was felt for", "shook for": how long, not the verb
     return f.measure
 
 
@@ -141,6 +145,8 @@ def _close(a: Fact, b: Fact) -> bool:
             va, vb = str(a.value), str(b.value)
             if "T" in va or "T" in vb:
                 return va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
+            if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
+                return abs(int(va) - int(vb)) <= 2  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)
         return False
     if a.kind == "quantity" and a.unit == "magnitude":
@@ -267,7 +273,7 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
             continue
         if f.unit == "km" and not f.predicate:
             continue  # a distance from nowhere named
-        if f.kind in {"percent", "duration"} and not f.predicate or f.kind == "count" and not (f.predicate or f.noun not in {"", "people"}):
+        if f.kind == "money" and not f.predicate or f.kind == "percent" and not f.predicate or f.kind == "count" and not (f.predicate or f.noun not in {"", "people"}):
             continue  # "20 people" with no verb says what it counts, not what happened to them  # ages are compared only as ages of one named person, not as counts
         unit = f.unit if f.kind in {"money", "quantity"} else ""
         blocks[(f.kind, _key(f), unit or "", f.period)].append(f)
