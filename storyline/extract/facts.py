@@ -58,7 +58,8 @@ _PEOPLE = {"people", "person", "persons", "man", "woman", "civilian", "villager"
            "refugee", "palestinian", "israeli", "citizen", "individual", "victim", "worker",
            "passenger", "inhabitant", "one", "other", "dead", "wounded", "injured", ""}
 _SAY = {"say", "tell", "report", "quote", "announce", "confirm", "state", "claim", "estimate",
-        "add", "put", "indicate", "record", "show"}
+        "add", "put", "indicate", "record", "show", "allege", "list", "register", "describe", "identify",
+        "value", "accuse", "insist", "believe"}
 _TIME_UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M",
                "second": "S", "decade": "DE"}
 _LENGTH = {"km": 1.0, "kilometre": 1.0, "kilometer": 1.0, "kilometres": 1.0, "kilometers": 1.0,
@@ -295,8 +296,9 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
     # reporting verb hangs off the value's clause (parataxis); a say-verb elsewhere is not its source
     node = num
     via_clause = False
+    passed_verb = False
     for _ in range(12):
-        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or node is num.head):
+        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb):
             who = _subject(node)
             if who:
                 return who
@@ -307,6 +309,8 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
                     return who
         if node.dep_ in {"ccomp", "xcomp", "conj"} or (node.dep_ == "advcl" and node.head.lemma_.lower() in _SAY):
             via_clause = True
+        if node is not num and node.pos_ in {"VERB", "AUX"}:
+            passed_verb = True
         if node.head is node:
             break
         node = node.head
@@ -649,7 +653,9 @@ def _dates(doc: Doc, text: str, add, reserve) -> None:  # type: ignore[no-untype
         pred = _predicate(gov.lemma_.lower())
         zone = "Z" if m.group("z") or re.match(r"\s*(?:GMT|UTC)", text[m.end() : m.end() + 6]) else (
             "L" if re.match(r"\s*local", text[m.end() : m.end() + 8]) else "")
-        add(m.start(), m.end(), "date", f"time|{pred}", f"XXXX-XX-XXT{h:02d}:{mi:02d}{zone}", tok.root, pred=pred)
+        qual, qstart = _qualifier(text, m.start())
+        add(m.start(), m.end(), "date", f"time|{pred}", f"XXXX-XX-XXT{h:02d}:{mi:02d}{zone}", tok.root, pred=pred,
+            qualifier=qual, qstart=qstart)
 
 
 def _date_governor(tok: Token) -> Token | None:

@@ -84,6 +84,8 @@ def _unit_word(f: Fact) -> str:
 
 def is_rounding(a: Fact, b: Fact) -> bool:
     """One value is the other rounded to its own written precision (612 -> 600, 13.9 -> 14)."""
+    if a.kind == "date":
+        return _clock_rounding(str(a.value), str(b.value))
     x, y = _num(a), _num(b)
     if x is None or y is None or x == y or x <= 0 or y <= 0:
         return x is not None and x == y
@@ -126,6 +128,15 @@ def _seconds(value: str) -> float | None:
     if value.startswith("PT"):
         return n * {"H": 3600, "M": 60, "S": 1}.get(u, 1)
     return n * {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400, "DE": 3650 * 86400}.get(u, 1)
+
+
+def _clock_rounding(a: str, b: str) -> bool:
+    """9:27 and "about 9:30": clock times a few minutes apart, one of them on a round quarter."""
+    ma, mb = re.search(r"T(\d\d):(\d\d)", a), re.search(r"T(\d\d):(\d\d)", b)
+    if not ma or not mb or a[-1:] != b[-1:] and not (a[-1:].isdigit() and b[-1:].isdigit()):
+        return False
+    ta, tb = int(ma.group(1)) * 60 + int(ma.group(2)), int(mb.group(1)) * 60 + int(mb.group(2))
+    return abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
 
 
 def _close(a: Fact, b: Fact) -> bool:
@@ -180,9 +191,8 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                     return True  # a quake's toll and a tsunami's
                 if a.place and b.place and a.place != b.place:
                     return True  # the toll in one province and across the region
-                if a.article == b.article and not compatible(a, b) and (
-                        a.sentence == b.sentence or a.asserted_by == b.asserted_by):
-                    # one voice in one article does not contradict itself: its two figures are
+                if a.article == b.article and not compatible(a, b):
+                    # an article does not contradict itself: its two figures for one measure are
                     # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
                     return True
         return False
@@ -246,7 +256,8 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
         return "conflict"
     speakers = [{_who(f.asserted_by) for f in g if f.asserted_by != "outlet"} for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
-        return "conflict"
+        return "conflict"  # one source gave both figures
+    # a figure only a quoted party gives, against the outlet's own or another party's: a claim
     return "claim"
 
 
