@@ -190,8 +190,9 @@ def csv_tables(d: Dossier) -> dict[str, tuple[list[str], list[list[object]]]]:
                      amounts[ev.amount].value if ev.amount in amounts else None,
                      amounts[ev.amount].unit if ev.amount in amounts else None,
                      " ".join(_prov(m.article, m.start, m.end) for m in ev.mentions)] for ev in d.events]),
-        "discrepancies": (["id", "event", "field", "verdict", "value", "articles"],
-                          [[x.id, x.event, x.field, x.verdict, v.value, "; ".join(v.articles)] for x in d.discrepancies for v in x.values]),
+        "discrepancies": (["id", "event", "field", "verdict", "value", "articles", "measure"],
+                          [[x.id, x.event, x.field, x.verdict, v.value, "; ".join(v.articles), x.measure]
+                           for x in d.discrepancies for v in x.values]),
         "timeline": (["date", "event", "summary", "background", "articles"],
                      [[t.date, t.event, t.summary, t.background, "; ".join(t.articles)] for t in d.timeline]),
     }

@@ -293,6 +293,7 @@ class Discrepancy:
     kind: str = ""  # count | money | percent | quantity | age | duration | date
     about: str = ""  # a plain description of the fact ("people killed")
     facts: list[str] = field(default_factory=list)  # ids of the facts it joins
+    story: str = ""  # the story whose articles disagree
 
 
 @dataclass

@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Fact, Span
+from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact, Span
 
 # figures that change as a story unfolds; a population or a magnitude does not
 GROWING = {"kill", "injure", "destroy", "damage", "arrest", "evacuate", "displace", "rescue", "miss"}
@@ -162,6 +162,9 @@ def _close(a: Fact, b: Fact) -> bool:
         return False
     if a.kind == "quantity" and a.unit == "magnitude":
         return abs(x - y) <= 0.25
+    if a.kind == "money":
+        # a price or a revenue moves in steps (a raised bid is a new figure); outlets round it
+        return is_rounding(a, b)
     lo, hi = sorted((x, y))
     if lo == 0:
         return a.kind == "count" and a.predicate in {"kill", "injure"} and hi <= 50
@@ -305,7 +308,7 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
             if all(a == arts[0] for a in arts) and len(arts[0]) == 1:
                 continue
             out.append(Discrepancy(
-                id=f"d{first_id + len(out)}", event=about, field="time" if kind == "date" else "amount",
+                id=f"d{first_id + len(out)}", event="", story=about, field="time" if kind == "date" else "amount",
                 values=[DiscrepancyValue(
                     value=k, articles=sorted({f.article for f in g}),
                     mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
@@ -336,3 +339,21 @@ def resolve_facts(analyses: list[ArticleAnalysis], stories: dict[str, list[str]]
         facts = [f for a in members for f in by_article.get(a, [])]
         out += discrepancies_of(facts, published, texts, len(out), sid)
     return out
+
+
+def link_events(discrepancies: list[Discrepancy], events: list[Event]) -> list[Discrepancy]:
+    """Tie each discrepancy to the fused event told in the same sentence as most of its values."""
+    by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for ev in events:
+        for m in ev.mentions:
+            by_article[m.article].append((m.start, m.start + 1, ev.id))
+    for d in discrepancies:
+        votes: dict[str, int] = defaultdict(int)
+        for v in d.values:
+            for m in v.mentions:
+                for start, _, eid in by_article.get(m.article, []):
+                    if abs(start - m.start) < 200:
+                        votes[eid] += 1
+        if votes:
+            d.event = max(votes, key=lambda k: votes[k])
+    return discrepancies
