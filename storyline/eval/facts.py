@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..model import Article, ArticleAnalysis, Discrepancy
 from .metrics import PRF, overlap
+from .records import Report, Row
 
 
 @dataclass
@@ -123,3 +124,40 @@ def predict(g: FactGold, analyses: list[ArticleAnalysis]) -> list[Discrepancy]:
     from ..resolve.facts import resolve_facts
 
     return resolve_facts(analyses, g.stories)
+
+
+def eval_facts(data: Path, limit: int | None = None) -> Report:
+    """``storyline eval facts``: facts-ecbplus-dev, every story (``limit``: whole stories up to that
+    many documents)."""
+    import time
+
+    from ..extract import analyze_articles
+
+    t0 = time.perf_counter()
+    root = data / "facts-ecbplus-dev"
+    if not root.exists():
+        from .runner import CorpusMissing
+
+        raise CorpusMissing(f"{root} not found (set --data or STORYLINE_DATA)")
+    g = read_fact_gold(root, limit)
+    analyses = analyze_articles(articles_of(g))
+    s = score_discrepancies(g, predict(g, analyses))
+    errors = s.pop("errors")
+    p = s["discrepancies"]
+    task = "discrepancies (gold stories; rules tuned on this set)"
+    rows = [Row(task, "precision", p["precision"]), Row(task, "recall", p["recall"]),
+            Row(task, "F1", p["f1"], "no published system; target 0.70"),
+            Row(task, "verdict accuracy", s["verdict_accuracy"], "target 0.80"),
+            Row(task, "look-alike pairs joined (share of predictions)", s["lookalike_rate"], "target ≤ 5"),
+            Row("facts", "statements found (value span overlaps)", _statement_recall(g, analyses))]
+    return Report("facts-ecbplus-dev", len(g.docs), time.perf_counter() - t0, rows, s, errors)
+
+
+def _statement_recall(g: FactGold, analyses: list[ArticleAnalysis]) -> float:
+    found = total = 0
+    facts = {an.article.id: an.facts for an in analyses}
+    for doc, spans in g.statements.items():
+        for s, e, _ in spans:
+            total += 1
+            found += any(overlap((s, e), (f.start, f.end)) for f in facts.get(doc, []))
+    return round(found / total, 4) if total else 0.0

@@ -12,6 +12,7 @@ from ..extract import analyze_articles
 from ..model import Article, Dossier
 from .cat import read_cat, sentences_by_doc
 from .crossdoc import gold_mention_events, predicted_entities, predicted_events, score_crossdoc
+from .facts import eval_facts
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
 from .timeline import read_timelines, score_timelines
@@ -181,6 +182,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "ecbplus": eval_ecbplus,
     "quotes": eval_quotes,
     "semeval2015": eval_semeval2015,
+    "facts": eval_facts,
 }
 
 

@@ -89,7 +89,17 @@ _MONTH_WORDS = set(_MONTHS) | {m[:3] for m in _MONTHS} | {"sept"}
 
 
 def _number_value(toks: list[Token]) -> float | None:
-    words = [t.lower_.replace(",", "") for t in toks]
+    return parse_number(" ".join(t.text for t in toks))
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number as news writes it: "120,000", "4.5 million", "twenty-five", "a dozen"
+    (with its article), "Seven"; None for anything else."""
+    words = [w.replace(",", "") for w in re.split(r"\s+|(?<=[a-z])-(?=[a-z])", text.lower().strip()) if w]
+    if words[:1] == ["a"] and words[1:] == ["dozen"]:
+        words = ["dozen"]
+    if any(w.count(",") for w in text.split()) and not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text.split()[0]):
+        return None  # "1,00" is not a number
     if not words:
         return None
     value: float | None = None
@@ -130,10 +140,10 @@ def _governor(tok: Token) -> Token | None:
     """The verb or adjective the noun phrase of ``tok`` is an argument of."""
     node = tok
     for _ in range(4):
-        if node.dep_ in {"ROOT"} and node is tok:
+        if node.dep_ in {"ROOT"} and node == tok:
             return None
         head = node.head
-        if head is node:
+        if head == node:
             return None
         if head.pos_ in {"VERB", "AUX"} or (head.pos_ == "ADJ" and head.lemma_.lower() in _PRED_OF):
             return head
@@ -152,17 +162,17 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     noun = num
     if num.dep_ in {"nummod", "quantmod", "compound", "amod"} and num.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
         noun = num.head
-    while noun.dep_ in {"nummod", "quantmod"} and noun.head is not noun and noun.head.pos_ in {"NUM", "NOUN"}:
+    while noun.dep_ in {"nummod", "quantmod"} and noun.head != noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
-    noun_lemma = "" if noun is num else noun.lemma_.lower()
+    noun_lemma = "" if noun == num else noun.lemma_.lower()
     for c in noun.children:
         # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
         if c.dep_ == "compound" and c.i < noun.i and (c.pos_ == "PROPN" or any(ch.isdigit() for ch in c.text)):
             noun_lemma = c.text.lower()
-    if noun is not num and any(ch.isdigit() for ch in noun.text):
+    if noun != num and any(ch.isdigit() for ch in noun.text):
         noun_lemma = noun.text.lower()
     noun_lemma = re.sub(r"(?<=\d)s$", "", noun_lemma)
-    if noun is not num and noun.ent_type_ == "NORP":
+    if noun != num and noun.ent_type_ == "NORP":
         noun_lemma = "people"
     # "a death toll of 12", "the toll rose to 10", "12 dead", "the 80 wounded"
     pred = ""
@@ -185,7 +195,7 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         if not pred:
             for c in gov.children:
                 cl = c.lemma_.lower()
-                if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and cl in _TOLL_NOUNS and c is not noun:
+                if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and cl in _TOLL_NOUNS and c != noun:
                     pred = _TOLL_NOUNS[cl]  # "put the death toll at 40", "the toll rose to 10"
                 elif c.dep_ in {"oprd", "acomp", "xcomp"} and _PRED_OF.get(cl) in {"kill", "injure"}:
                     pred = _PRED_OF[cl]  # "confirmed dead", "recorded 24 people dead"
@@ -204,7 +214,7 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                             pred = pred or _TOLL_NOUNS[cc.lemma_.lower()]
             if not pred:
                 pred = _predicate(lemma)
-    if not pred and noun_lemma in _PRED_OF and noun is not num:
+    if not pred and noun_lemma in _PRED_OF and noun != num:
         pred, noun_lemma = _PRED_OF[noun_lemma], ""  # a headline's "Kills 10" tagged as a noun
     if noun_lemma in _PEOPLE or (pred in {"kill", "injure"} and noun.pos_ == "PROPN"):
         noun_lemma = "people" if pred in {"kill", "injure", "evacuate", "arrest", "population"} or noun_lemma else ""
@@ -233,7 +243,7 @@ def agent_of(num: Token) -> str:
     for c in gov.children:
         if c.dep_ == "agent":
             subj = next((o for o in c.children if o.dep_ == "pobj"), None)
-        elif c.dep_ == "nsubj" and c is not noun and not c.is_ancestor(num):
+        elif c.dep_ == "nsubj" and c != noun and not c.is_ancestor(num):
             subj = c
     if subj is not None and subj.lower_ in {"that", "which", "who"} and gov.dep_ == "relcl":
         subj = gov.head
@@ -247,7 +257,7 @@ def agent_of(num: Token) -> str:
 
 
 _PERSON_NOUNS = {"man", "woman", "child", "boy", "girl", "adult", "soldier", "civilian", "officer",
-                 "man", "men", "women", "children", "student", "worker"}
+                 "men", "women", "children", "student", "worker"}
 
 
 def _part_of_a_total(num: Token) -> bool:
@@ -309,9 +319,9 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
                     return who
         if node.dep_ in {"ccomp", "xcomp", "conj"} or (node.dep_ == "advcl" and node.head.lemma_.lower() in _SAY):
             via_clause = True
-        if node is not num and node.pos_ in {"VERB", "AUX"}:
+        if node != num and node.pos_ in {"VERB", "AUX"}:
             passed_verb = True
-        if node.head is node:
+        if node.head == node:
             break
         node = node.head
     sent = num.sent
@@ -349,6 +359,12 @@ def _num_run(doc: Doc, i: int) -> list[Token]:
     return toks
 
 
+def _headline(sent) -> bool:  # type: ignore[no-untyped-def]
+    """Title Case Lines Like This one are headlines, where capitals say nothing about names."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return bool(words) and sum(t.is_title for t in words) / len(words) > 0.6
+
+
 def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
     first, last = toks[0], toks[-1]
     prev = doc[first.i - 1] if first.i > 0 else None
@@ -363,9 +379,11 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
         return True
     if nxt is not None and nxt.text in {"-", "/"} and nxt.i + 1 < len(doc) and doc[nxt.i + 1].like_num:
         return True  # a score, a model name, a phone number, a fraction
-    if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and nxt.dep_ == "compound" \
-            and nxt.head.pos_ == "PROPN":
-        return True  # "10 Most Wanted", "7 Eleven"; not "seven AK-47 rifles"
+    if nxt is not None and nxt.text[:1].isupper() and nxt.text.isalpha() and not nxt.is_sent_start \
+            and nxt.ent_type_ not in {"NORP", "GPE", "LOC", "ORG", "FAC"} and not first.is_sent_start \
+            and nxt.lower_ not in _WORD_NUMBERS \
+            and not _headline(first.sent):
+        return True  # a name with a number in it: "10 Most Wanted", "7 Eleven", "Apollo 11"
     if prev is not None and prev.lower_.rstrip(".") in _MONTH_WORDS:
         return True  # "Nov 11"
     if re.fullmatch(r"(1[89]|20)\d\d", first.text) and len(toks) == 1:
@@ -452,10 +470,10 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         m = re.match(r"-?\s?years?[- ]old", after)
         appos_age = head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and value < 120
         if m or appos_age or re.search(r"\b(?:aged|age of|ages?)\s+$", before):
-            owner = head.head if head.head is not head else head
+            owner = head.head if head.head != head else head
             if m:
                 old = next((t for t in doc[head.i : head.i + 5] if t.lower_ == "old" or t.lower_.endswith("-old")), head)
-                owner = old.head if old.head is not old else old
+                owner = old.head if old.head != old else old
             add(start, end + (m.end() if m else 0), "age", f"age|{owner.lemma_.lower()}", value, head,
                 qualifier=qual, qstart=qstart, noun=owner.lemma_.lower())
             continue
@@ -542,7 +560,7 @@ def _money_measure(span) -> tuple[str, str, bool]:  # type: ignore[no-untyped-de
             if c.dep_ == "prep" and c.lower_ in {"in", "of"} and c.i >= span.end:
                 cands += [o for o in c.children if o.dep_ == "pobj"]
     node = span.root
-    if node.head is not node and node.head.pos_ == "NOUN" and node.dep_ in {"compound", "nmod", "amod", "nummod", "quantmod"}:
+    if node.head != node and node.head.pos_ == "NOUN" and node.dep_ in {"compound", "nmod", "amod", "nummod", "quantmod"}:
         cands.append(node.head)
     gov = _governor(node)
     neg = gov is not None and any(c.dep_ == "neg" for c in gov.children)
@@ -566,7 +584,7 @@ def _percent_measure(span) -> tuple[str, str, bool]:  # type: ignore[no-untyped-
                 if objs:
                     return "share", objs[0].lemma_.lower(), False
     node = span.root
-    if node.head is not node and node.head.pos_ == "NOUN":
+    if node.head != node and node.head.pos_ == "NOUN":
         return "share", node.head.lemma_.lower(), False
     return "", "", False
 
@@ -591,7 +609,7 @@ def _landmark(doc: Doc, num: Token) -> str:
 def _clause(tok: Token) -> Token:
     node = tok
     for _ in range(8):
-        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+        if node.pos_ in {"VERB", "AUX"} or node.head == node:
             return node
         node = node.head
     return node
@@ -601,7 +619,9 @@ def _period(tok: Token) -> str | None:
     """The year a value's own clause pins it to ("killed 168,000 in 2004"), if it names one."""
     clause = _clause(tok)
     for t in tok.sent:
-        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) is clause:
+        if t.i == tok.i:
+            continue  # a year is not its own period
+        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) == clause:
             return t.text
     return None
 
@@ -664,7 +684,7 @@ def _date_governor(tok: Token) -> Token | None:
     node = tok
     for _ in range(4):
         head = node.head
-        if head is node:
+        if head == node:
             return node if node.pos_ == "VERB" else None
         if head.pos_ == "VERB" or (head.pos_ == "NOUN" and head.lemma_.lower() not in _DATE_WORDS):
             return head

@@ -192,6 +192,8 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                 a, b = facts[i], facts[j]
                 if a.agent and b.agent and a.agent != b.agent:
                     return True  # a quake's toll and a tsunami's
+                if a.period and b.period and a.period != b.period:
+                    return True  # the 2004 toll and this year's; a value with no year may be either
                 if a.place and b.place and a.place != b.place:
                     return True  # the toll in one province and across the region
                 if a.article == b.article and not compatible(a, b):
@@ -279,7 +281,7 @@ def _sentence(text: str, pos: int) -> str:
 def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: dict[str, str],
                      first_id: int = 0, about: str = "") -> list[Discrepancy]:
     """The discrepancies among the facts of one story."""
-    blocks: dict[tuple[str, str, str, str | None], list[Fact]] = defaultdict(list)
+    blocks: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
     for f in facts:
         if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
             continue
@@ -290,9 +292,9 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
         if f.kind == "money" and not f.predicate or f.kind == "percent" and not f.predicate or f.kind == "count" and not (f.predicate or f.noun not in {"", "people"}):
             continue  # "20 people" with no verb says what it counts, not what happened to them  # ages are compared only as ages of one named person, not as counts
         unit = f.unit if f.kind in {"money", "quantity"} else ""
-        blocks[(f.kind, _key(f), unit or "", f.period)].append(f)
+        blocks[(f.kind, _key(f), unit or "")].append(f)
     out: list[Discrepancy] = []
-    for (kind, measure, _unit, _period), members in blocks.items():
+    for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
         for group in _groups(members):
