@@ -110,7 +110,7 @@ def score_discrepancies(g: FactGold, predicted: list[Discrepancy]) -> dict:
     prf.tp_r = len(found)
     for fid in sorted(differing - found):
         f = facts[fid]
-        errors.append({"kind": f"missed {f['kind']}", "facts": [fid], "about": f["about"], "verdict": f["verdict"]})
+        errors.append({"kind": f"missed {f['kind']}", "facts": [fid], "about": f.get("about", ""), "verdict": f["verdict"]})
     return {
         "discrepancies": prf.as_dict(),
         "verdict_accuracy": round(verdict_ok / prf.tp_p, 4) if prf.tp_p else 0.0,
