@@ -308,6 +308,10 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
     via_clause = False
     passed_verb = False
     for _ in range(12):
+        if node.dep_ in {"appos", "relcl", "acl"} and not via_clause:
+            # "Manokwari, a city of 160,000 people, ..., the WHO said": a description the outlet
+            # adds, not what the source reports
+            return "outlet"
         if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb):
             who = _subject(node)
             if who:
@@ -468,7 +472,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         before = text[max(0, start - 30) : start].lower()
         # ages: "42-year-old", "aged 42", "age 42"
         m = re.match(r"-?\s?years?[- ]old", after)
-        appos_age = head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and value < 120
+        appos_age = head.dep_ == "appos" and (head.head.ent_type_ == "PERSON" or head.head.pos_ == "PROPN") \
+            and value < 110 and "." not in head.text
         if m or appos_age or re.search(r"\b(?:aged|age of|ages?)\s+$", before):
             owner = head.head if head.head != head else head
             if m:

@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ..extract.spans import ORG_ROLES, PERSON_ROLES
 from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact, Span
 
 # figures that change as a story unfolds; a population or a magnitude does not
@@ -110,8 +111,15 @@ def is_rounding(a: Fact, b: Fact) -> bool:
 _THING_PREDICATES = {"destroy", "damage"}
 
 
+# counted groups of actors ("three Republican senators", "two states") are defined by who is in them;
+# two such counts meet only when the same thing happens to them
+_GROUPS = PERSON_ROLES | ORG_ROLES | {"state", "country", "nation", "city", "province", "senator", "lawmaker",
+                                      "member", "juror", "candidate", "voter", "republican", "democrat", "county"}
+
+
 def _key(f: Fact) -> str:
-    if f.kind == "count" and f.noun and f.noun != "people" and f.predicate not in _THING_PREDICATES:
+    if f.kind == "count" and f.noun and f.noun != "people" and f.predicate not in _THING_PREDICATES \
+            and f.noun not in _GROUPS:
         return f"{f.noun}|"
     if f.kind == "date" and f.measure.startswith("time|"):
         return "time|"  # a clock time dates the story's event, whatever verb carries it
@@ -251,10 +259,12 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
             hi_k = max(nums, key=lambda k: nums[k] or 0)
             lo_dates = [published[f.article] for f in values[lo_k] if published.get(f.article)]
             hi_dates = [published[f.article] for f in values[hi_k] if published.get(f.article)]
-            if lo_dates and hi_dates and max(lo_dates) < min(hi_dates):
-                return "update"
-            if lo_dates and hi_dates and min(lo_dates) < max(hi_dates) and any(
-                    _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]):
+            if lo_dates and hi_dates and (nums[lo_k] or 0) > 0 and (
+                    max(lo_dates) < min(hi_dates)
+                    or _median(lo_dates) < _median(hi_dates)
+                    or (min(lo_dates) < max(hi_dates) and any(
+                        _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]))):
+                # the low figure comes first and the high one later: a toll that rose
                 return "update"
     outlet_values = [k for k, g in values.items() if any(f.asserted_by == "outlet" for f in g)]
     if len(outlet_values) >= 2:
@@ -264,6 +274,10 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
         return "conflict"  # one source gave both figures
     # a figure only a quoted party gives, against the outlet's own or another party's: a claim
     return "claim"
+
+
+def _median(dates: list[str]) -> str:
+    return sorted(dates)[len(dates) // 2]
 
 
 def _who(name: str) -> str:
@@ -287,6 +301,8 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
             continue
         if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have"):
             continue
+        if f.kind == "duration" and not (f.noun or f.predicate):
+            continue  # "two days after ...": an offset from some moment, not how long a thing lasted
         if f.unit == "km" and not f.predicate:
             continue  # a distance from nowhere named
         if f.kind == "money" and not f.predicate or f.kind == "percent" and not f.predicate or f.kind == "count" and not (f.predicate or f.noun not in {"", "people"}):
