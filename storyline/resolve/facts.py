@@ -121,8 +121,6 @@ def _key(f: Fact) -> str:
     if f.kind == "count" and f.noun and f.noun != "people" and f.predicate not in _THING_PREDICATES \
             and f.noun not in _GROUPS:
         return f"{f.noun}|"
-    if f.kind == "date" and f.measure.startswith("time|"):
-        return "time|"  # a clock time dates the story's event, whatever verb carries it
     if f.kind == "duration":
         return f"{f.noun}|"  # "lasted", "was felt for", "shook for": how long, not the verb
     return f.measure
@@ -266,10 +264,10 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
                         _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]))):
                 # the low figure comes first and the high one later: a toll that rose
                 return "update"
-    outlet_values = [k for k, g in values.items() if any(f.asserted_by == "outlet" for f in g)]
-    if len(outlet_values) >= 2:
-        return "conflict"
-    speakers = [{_who(f.asserted_by) for f in g if f.asserted_by != "outlet"} for g in values.values()]
+    outlet = [g[0] for g in values.values() if any(f.asserted_by == "outlet" for f in g)]
+    if any(not compatible(a, b) for i, a in enumerate(outlet) for b in outlet[i + 1:]):
+        return "conflict"  # two figures in the outlets' own voice
+    speakers = [set().union(*(_who(f.asserted_by) for f in g if f.asserted_by != "outlet")) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
         return "conflict"  # one source gave both figures
     # a figure only a quoted party gives, against the outlet's own or another party's: a claim
@@ -280,10 +278,20 @@ def _median(dates: list[str]) -> str:
     return sorted(dates)[len(dates) // 2]
 
 
-def _who(name: str) -> str:
-    """A speaker as a key: its last word, lower case ("Qeshm Governor Mehdi Irannejad" -> irannejad)."""
-    words = re.findall(r"[\w'-]+", name.lower())
-    return words[-1] if words else ""
+def _who(name: str) -> set[str]:
+    """Keys a speaker is known by: its last word and the initials of its capitalized words
+    ("Qeshm Governor Mehdi Irannejad" -> irannejad; "the U.S. Geological Survey" -> survey, usgs)."""
+    words = re.findall(r"[\w'.-]+", name)
+    if not words:
+        return set()
+    keys = {words[-1].lower().strip(".")}
+    caps = [w for w in words if w[:1].isupper()]
+    initials = "".join(w.replace(".", "") if "." in w or w.isupper() else w[0] for w in caps).lower()
+    if len(initials) >= 2:
+        keys.add(initials)
+    if len(words) == 1 and words[0].isupper():
+        keys.add(words[0].lower())
+    return keys
 
 
 def _sentence(text: str, pos: int) -> str:
