@@ -383,7 +383,7 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
         return True
     if nxt is not None and nxt.text in {"-", "/"} and nxt.i + 1 < len(doc) and doc[nxt.i + 1].like_num:
         return True  # a score, a model name, a phone number, a fraction
-    if nxt is not None and nxt.text[:1].isupper() and nxt.text.isalpha() and not nxt.is_sent_start \
+    if nxt is not None and nxt.is_title and nxt.text.isalpha() and not nxt.is_sent_start and last.head.i > nxt.i \
             and nxt.ent_type_ not in {"NORP", "GPE", "LOC", "ORG", "FAC"} and not first.is_sent_start \
             and nxt.lower_ not in _WORD_NUMBERS \
             and not _headline(first.sent):
