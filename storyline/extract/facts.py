@@ -65,6 +65,7 @@ _TIME_UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", 
 _LENGTH = {"km": 1.0, "kilometre": 1.0, "kilometer": 1.0, "kilometres": 1.0, "kilometers": 1.0,
            "mile": 1.609344, "miles": 1.609344, "metre": 0.001, "meter": 0.001, "metres": 0.001,
            "meters": 0.001, "m": 0.001, "foot": 0.0003048, "feet": 0.0003048, "ft": 0.0003048}
+_OFFSET_WORDS = {"after", "before", "ago", "later", "earlier", "since", "from", "prior", "into"}
 _MAGNITUDE = {"magnitude", "richter", "measure", "register", "scale", "force", "quake", "earthquake",
               "tremor", "temblor"}
 _WORD_NUMBERS = {**{k: v for k, v in SMALL_NUMBERS.items() if v is not None and k not in {"a", "an", "half"}},
@@ -485,8 +486,12 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         unit_word = nxt.lemma_.lower() if nxt is not None else ""
         if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc):
             unit_word = doc[nxt.i + 1].lemma_.lower()
-        # durations: "a 20-year sentence", "for 30 seconds", "four months ago"
+        # durations: "a 20-year sentence", "for 30 seconds"; not offsets ("two days after the vote",
+        # "four months ago"), whose values differ with the moment each outlet counts from
         if unit_word in _TIME_UNITS:
+            unit_tok = nxt if nxt.text != "-" else doc[nxt.i + 1]
+            if unit_tok.i + 1 < len(doc) and doc[unit_tok.i + 1].lower_ in _OFFSET_WORDS:
+                continue
             code = _TIME_UNITS[unit_word]
             dur = f"PT{_fmt(value)}{code}" if unit_word in {"hour", "minute", "second"} else f"P{_fmt(value)}{code}"
             unit_tok = nxt if nxt.text != "-" else doc[nxt.i + 1]
