@@ -168,7 +168,7 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     noun_lemma = "" if noun == num else noun.lemma_.lower()
     for c in noun.children:
         # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
-        if c.dep_ == "compound" and c.i < noun.i and (c.pos_ == "PROPN" or any(ch.isdigit() for ch in c.text)):
+        if c.dep_ == "compound" and c.i < noun.i and any(ch.isdigit() for ch in c.text):
             noun_lemma = c.text.lower()
     if noun != num and any(ch.isdigit() for ch in noun.text):
         noun_lemma = noun.text.lower()
@@ -314,12 +314,12 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
             # adds, not what the source reports
             return "outlet"
         if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb):
-            who = _subject(node)
+            who = _subject(node, num)
             if who:
                 return who
         for c in node.children:
             if c.dep_ in {"parataxis", "advcl"} and c.lemma_.lower() in _SAY and c.i > num.i:
-                who = _subject(c)
+                who = _subject(c, num)
                 if who:
                     return who
         if node.dep_ in {"ccomp", "xcomp", "conj"} or (node.dep_ == "advcl" and node.head.lemma_.lower() in _SAY):
@@ -338,9 +338,11 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
     return "outlet"
 
 
-def _subject(verb: Token) -> str:
+def _subject(verb: Token, num: Token | None = None) -> str:
     for c in verb.children:
         if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"it", "which", "that", "who"}:
+            if num is not None and (c.i == num.i or c.is_ancestor(num)):
+                continue  # "At least 50 reported injured": the value is not its own source
             return noun_phrase(c).text
     return ""
 
@@ -492,12 +494,17 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             unit_tok = nxt if nxt.text != "-" else doc[nxt.i + 1]
             if unit_tok.i + 1 < len(doc) and doc[unit_tok.i + 1].lower_ in _OFFSET_WORDS:
                 continue
+            if text[unit_tok.idx + len(unit_tok.text) : unit_tok.idx + len(unit_tok.text) + 6].lower() in {" a wee", " a day", " per w", " per d", " a mon", " a yea"}:
+                continue  # "three days a week" is a rate
             code = _TIME_UNITS[unit_word]
             dur = f"PT{_fmt(value)}{code}" if unit_word in {"hour", "minute", "second"} else f"P{_fmt(value)}{code}"
             unit_tok = nxt if nxt.text != "-" else doc[nxt.i + 1]
             noun, pred, neg = _measure(unit_tok)
+            of = [o for c in unit_tok.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
             if unit_tok.dep_ in {"compound", "amod", "nmod"} and unit_tok.head.pos_ == "NOUN":
                 noun = unit_tok.head.lemma_.lower()  # "a 20-year sentence"
+            elif of:
+                noun = of[0].lemma_.lower()  # "13 days of bombardment", "two hours of negotiations"
             elif unit_tok.dep_ == "npadvmod" and unit_tok.head.lemma_.lower() == "ago":
                 gov = unit_tok.head.head
                 pred = _predicate(gov.lemma_.lower())

@@ -114,7 +114,9 @@ _THING_PREDICATES = {"destroy", "damage"}
 # counted groups of actors ("three Republican senators", "two states") are defined by who is in them;
 # two such counts meet only when the same thing happens to them
 _GROUPS = PERSON_ROLES | ORG_ROLES | {"state", "country", "nation", "city", "province", "senator", "lawmaker",
-                                      "member", "juror", "candidate", "voter", "republican", "democrat", "county"}
+                                      "member", "juror", "candidate", "voter", "republican", "democrat", "county",
+                                      "cousin", "son", "daughter", "brother", "sister", "relative", "child",
+                                      "colleague", "co", "friend", "militant", "gunman", "staff", "school"}
 
 
 def _key(f: Fact) -> str:
