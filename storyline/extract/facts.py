@@ -609,9 +609,9 @@ def _percent_measure(span) -> tuple[str, str, bool]:  # type: ignore[no-untyped-
 def _landmark(doc: Doc, num: Token) -> str:
     """The place a distance is measured from: "60 km south-west of Bandar Abbas" -> "bandar", or
     what is measured: "at a depth of 1.2 miles" -> depth, "a 10-metre dhow" -> dhow."""
-    head = num.head
-    if head.lower_ == "of" and head.head.pos_ == "NOUN":
-        return head.head.lemma_.lower()
+    for tok in (num, num.head):
+        if tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+            return tok.head.head.lemma_.lower()
     for tok in doc[num.i + 1 : min(len(doc), num.i + 9)]:
         if tok.lower_ in {"of", "from"}:
             objs = [c for c in tok.children if c.dep_ == "pobj"]
