@@ -70,7 +70,7 @@ _MAGNITUDE = {"magnitude", "richter", "measure", "register", "scale", "force", "
               "tremor", "temblor"}
 _WORD_NUMBERS = {**{k: v for k, v in SMALL_NUMBERS.items() if v is not None and k not in {"a", "an", "half"}},
                  "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-                 "nineteen": 19, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "single": 1}
+                 "nineteen": 19, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _QUAL_CODE = {"more than": "more_than", "at least": "at_least", "up to": "up_to", "at most": "at_most",
               "less than": "less_than", "about": "about", "range": "range"}
 _NUM_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
