@@ -691,8 +691,14 @@ def _dates(doc: Doc, text: str, add, reserve) -> None:  # type: ignore[no-untype
         zone = "Z" if m.group("z") or re.match(r"\s*(?:GMT|UTC)", text[m.end() : m.end() + 6]) else (
             "L" if re.match(r"\s*local", text[m.end() : m.end() + 8]) else "")
         qual, qstart = _qualifier(text, m.start())
+        pred = _HAPPEN.get(pred, pred)
         add(m.start(), m.end(), "date", f"time|{pred}", f"XXXX-XX-XXT{h:02d}:{mi:02d}{zone}", tok.root, pred=pred,
             qualifier=qual, qstart=qstart)
+
+
+# what dates a happening, whatever the verb: "struck at 9:27", "occurred at", "took place at", "came at"
+_HAPPEN = {v: "happen" for v in ("strike", "occur", "happen", "take", "come", "record", "register", "attack",
+                                  "bomb", "drop", "explode", "begin", "start")}
 
 
 def _date_governor(tok: Token) -> Token | None:
