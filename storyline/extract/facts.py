@@ -407,7 +407,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
 
     def add(start: int, end: int, kind: str, measure: str, value: float | str | None, tok: Token, *,
             unit: str | None = None, qualifier: str | None = None, value_max: float | None = None,
-            noun: str = "", pred: str = "", negated: bool = False, qstart: int | None = None) -> None:
+            noun: str = "", pred: str = "", negated: bool = False, qstart: int | None = None,
+            agent: str | None = None) -> None:
         if any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
@@ -417,7 +418,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             kind=kind, measure=measure, value=value, unit=unit, qualifier=qualifier,
             period=_period(tok), asserted_by=_speaker(tok, quotes), sentence=sent_of.get(tok.i, 0),
             value_max=value_max, noun=noun, predicate=pred, negated=negated,
-            agent=agent_of(tok) if kind == "count" else "", place=place_of(tok) if kind == "count" else ""))
+            agent=agent if agent is not None else agent_of(tok) if kind == "count" else "",
+            place=place_of(tok) if kind == "count" else ""))
 
     # money and percentages come from the amount extractor, which normalizes them
     for a in amounts:
@@ -524,7 +526,7 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             continue
         if _is_magnitude(doc, toks, before, after):
             add(start, end, "quantity", "magnitude|", value, head, unit="magnitude", qualifier=qual,
-                qstart=qstart, noun="magnitude")
+                qstart=qstart, noun="magnitude", agent=_described(head))
             continue
         if "." in head.text and value < 100:
             continue  # a decimal with no unit is not a count
@@ -604,6 +606,33 @@ def _percent_measure(span) -> tuple[str, str, bool]:  # type: ignore[no-untyped-
     if node.head != node and node.head.pos_ == "NOUN":
         return "share", node.head.lemma_.lower(), False
     return "", "", False
+
+
+_ORDER = {"first": "1", "second": "2", "third": "3", "another": "+", "latest": "+", "new": "+", "last": "+",
+          "earlier": "-", "previous": "-", "initial": "1", "main": "1"}
+
+
+def _described(num: Token) -> str:
+    """What a magnitude describes, with its order when the text gives one: "the first quake, magnitude
+    7.6" -> quake#1, "another strong quake" -> quake#+, "two aftershocks, magnitude 2.9 and 2.2" ->
+    aftershock. Two quakes of one story are two facts."""
+    node = num
+    for _ in range(4):
+        lemma = node.lemma_.lower()
+        if node.pos_ == "NOUN" and (lemma in _AGENTS or lemma == "aftershock"):
+            order = next((_ORDER[c.lower_] for c in node.children if c.lower_ in _ORDER), "")
+            name = _AGENTS.get(lemma, lemma)
+            return f"{name}#{order}" if order else name
+        if node.pos_ == "VERB":
+            subj = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subj is not None and subj.i != num.i:
+                node = subj
+                continue
+            return ""
+        if node.head.i == node.i:
+            return ""
+        node = node.head
+    return ""
 
 
 def _landmark(doc: Doc, num: Token) -> str:

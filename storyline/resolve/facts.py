@@ -198,8 +198,8 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
         for i in members[ri]:
             for j in members[rj]:
                 a, b = facts[i], facts[j]
-                if a.agent and b.agent and a.agent != b.agent:
-                    return True  # a quake's toll and a tsunami's
+                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent):
+                    return True  # a quake's toll and a tsunami's; the first quake and another
                 if a.period and b.period and a.period != b.period:
                     return True  # the 2004 toll and this year's; a value with no year may be either
                 if a.place and b.place and a.place != b.place:
@@ -220,6 +220,13 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
         parent[rj] = ri
         members[ri] += members.pop(rj)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _same_cause(a: str, b: str) -> bool:
+    """"quake" and "quake#1" may be one quake; "quake#1" and "quake#+" are two."""
+    name_a, _, order_a = a.partition("#")
+    name_b, _, order_b = b.partition("#")
+    return name_a == name_b and (not order_a or not order_b)
 
 
 def _distance(a: Fact, b: Fact) -> float:

@@ -154,3 +154,15 @@ def test_scaled_decimals(scale, whole, tenth):
 @pytest.mark.parametrize("text", ["1,00", "foo", "12,34,5"])
 def test_not_numbers(text):
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "agent"),
+    [
+        ("The first quake, magnitude 7.6, struck at 4:43 a.m. local time.", "quake#1"),
+        ("Another strong quake, magnitude 6.1, hit the region on Wednesday.", "quake#+"),
+        ("A 5.6 magnitude earthquake hit an island off Iran.", "quake"),
+    ],
+)
+def test_a_magnitude_knows_which_quake(sentence, agent):
+    assert one(sentence, "quantity").agent == agent

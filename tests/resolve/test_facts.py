@@ -92,3 +92,12 @@ def test_resolve_facts_keeps_stories_apart():
     assert resolve_facts(analyses, {"s1": ["a"], "s2": ["b"]}) == []
     [d] = resolve_facts(analyses, {"s1": ["a", "b"]})
     assert d.story == "s1" and d.field == "amount" and d.kind == "count"
+
+
+def test_the_first_quake_and_another_are_two_facts():
+    q = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude"}
+    first, other = fact("a", "7.6", 7.6, **q), fact("b", "7.4", 7.4, **q)
+    first.agent, other.agent = "quake#1", "quake#+"
+    assert run([first, other]) == []
+    other.agent = "quake"  # unordered: may be either
+    assert len(run([first, other])) == 1
