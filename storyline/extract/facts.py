@@ -268,9 +268,13 @@ def _part_of_a_total(num: Token) -> bool:
     for t in (*noun.children, *num.children):
         if t.lower_ in {"another", "further", "additional", "more"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
             return True
-    if noun.lemma_.lower() in _PERSON_NOUNS:
+    def person(t: Token) -> bool:
+        return t.lemma_.lower() in _PERSON_NOUNS or t.ent_type_ == "NORP"
+
+    if person(noun):
+        # "two women and one man", "12 Somalis and 11 Yemenis": a breakdown of one group
         kin = [c for c in noun.children if c.dep_ == "conj"] + ([noun.head] if noun.dep_ == "conj" else [])
-        if any(k.lemma_.lower() in _PERSON_NOUNS and k.lemma_.lower() != noun.lemma_.lower() for k in kin):
+        if any(person(k) and k.lemma_.lower() != noun.lemma_.lower() for k in kin):
             return True
     return False
 
@@ -376,8 +380,10 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
     first, last = toks[0], toks[-1]
     prev = doc[first.i - 1] if first.i > 0 else None
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    if first.ent_type_ in {"ORDINAL", "MONEY", "PERCENT"}:
+    if first.ent_type_ in {"ORDINAL", "MONEY"}:
         return True
+    if first.ent_type_ == "PERCENT" and nxt is not None and nxt.lower_ in {"%", "percent", "per", "pct"}:
+        return True  # a percentage the amount extractor reads; "Seven AK-47s" mislabelled PERCENT is a count
     if any(c.dep_ == "prep" and c.lower_ == "of" and any(o.pos_ == "PRON" for o in c.children)
            for c in last.children):
         return True  # "15 of them": a part of a value stated just before

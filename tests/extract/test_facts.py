@@ -166,3 +166,14 @@ def test_not_numbers(text):
 )
 def test_a_magnitude_knows_which_quake(sentence, agent):
     assert one(sentence, "quantity").agent == agent
+
+
+def test_a_breakdown_by_nationality_is_not_a_total():
+    fs = facts("The pirates apprehended included 12 Somalis and 11 Yemenis.")
+    assert not [f for f in fs if f.kind == "count"]
+
+
+def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
+    fs = [f for f in facts("Seven AK-47s, three other automatic rifles and 13 loaded magazines were seized.")
+          if f.kind == "count"]
+    assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle"), (13, "magazine")]
