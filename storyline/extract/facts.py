@@ -266,7 +266,7 @@ def _part_of_a_total(num: Token) -> bool:
     and one man" (a breakdown of three dead)."""
     noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
     for t in (*noun.children, *num.children):
-        if t.lower_ in {"another", "further", "additional", "more"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
+        if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
             return True
     def person(t: Token) -> bool:
         return t.lemma_.lower() in _PERSON_NOUNS or t.ent_type_ == "NORP"
