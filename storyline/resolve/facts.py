@@ -354,13 +354,24 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
 
 
 def _describe(kind: str, measure: str) -> str:
+    """A plain name for what the values measure: "people killed", "the price", "the magnitude"."""
     noun, _, pred = measure.partition("|")
     words = {"kill": "killed", "injure": "injured", "destroy": "destroyed", "damage": "damaged",
-             "arrest": "arrested", "seize": "seized", "population": "living there", "strike": "of the event",
-             "expel": "of the expulsion"}
-    if kind == "quantity" and noun == "distance":
-        return f"distance from {pred}" if pred else "distance"
-    return " ".join(x for x in (noun or kind, words.get(pred, pred)) if x)
+             "arrest": "arrested", "seize": "seized", "population": "living there", "evacuate": "displaced"}
+    if kind == "money":
+        return f"the {pred}" if pred else "the amount"
+    if kind == "percent":
+        return f"the share of {pred}" if pred else "the percentage"
+    if kind == "quantity":
+        if noun == "distance":
+            return f"the distance from {pred}" if pred else "the distance"
+        return f"the {noun}" if noun else "the quantity"
+    if kind == "date":
+        what = "time" if noun == "time" else "date"
+        return f"the {what} ({pred})" if pred and pred != "happen" else f"the {what} it happened"
+    if kind == "duration":
+        return f"how long ({noun})" if noun else f"how long ({pred})" if pred else "how long"
+    return " ".join(x for x in (noun or "things", words.get(pred, pred)) if x)
 
 
 def resolve_facts(analyses: list[ArticleAnalysis], stories: dict[str, list[str]] | None = None) -> list[Discrepancy]:
