@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .model import ArticleAnalysis, Discrepancy, Dossier, Entity, Event, IngestProblem, Quote, WireGroup
+from .model import ArticleAnalysis, Dossier, Entity, Event, IngestProblem, Quote, WireGroup
 from .resolve.entities import name_key, resolve_entities
 from .resolve.events import fuse_events
+from .resolve.facts import link_events, resolve_facts
 from .resolve.overrides import Override, apply_overrides
 from .resolve.quote_groups import group_quotes
 from .resolve.stories import StoryState, cluster_stories, stored_story_records
@@ -40,9 +41,11 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
                 owners = by_name.get(name_key(q.speaker_name or q.speaker_text or ""), set())
                 if len(owners) == 1:
                     q.speaker = next(iter(owners))
-    events, discrepancies, _ = fuse_events(analyses, index)
+    # discrepancies come from the fact layer, not from event fusion: a fused event may join two
+    # different figures, and most figures readers compare (tolls, magnitudes) belong to no frame
+    events, _, _ = fuse_events(analyses, index)
     wire = wire_groups(analyses)
-    _weigh(events, discrepancies, analyses, wire, entities)
+    _weigh(events, analyses, wire, entities)
     by_id = {e.id: e for e in entities}
     amounts = {x.id: x for an in analyses for x in an.amounts}
     published = {an.article.id: an.article.published or "" for an in analyses}
@@ -51,14 +54,16 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
         stories = stored_story_records(stored_stories, analyses, entities, events)
     else:
         stories = cluster_stories(analyses, index, entities, events)
+    discrepancies = link_events(resolve_facts(analyses, {s.id: s.articles for s in stories}), events)
     return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems, wire,
                    group_quotes(analyses))
 
 
-def _weigh(events: list[Event], discrepancies: list[Discrepancy], analyses: list[ArticleAnalysis],
+def _weigh(events: list[Event], analyses: list[ArticleAnalysis],
            wire: list[WireGroup], entities: list[Entity]) -> None:
-    """Who backs each fact: how many outlets, how many independent reports once wire copies count
-    once, and whether the outlet asserts it or only quotes someone who does."""
+    """Who backs each event: how many outlets, how many independent reports once wire copies count
+    once, and whether the outlet asserts it or only quotes someone who does. (Facts carry who
+    asserts them from extraction, and their discrepancies their verdicts.)"""
     canonical = {c: g.canonical for g in wire for c in g.copies}
     source = {an.article.id: an.article.source or an.article.id for an in analyses}
     names = {e.id: e.name for e in entities}
@@ -88,10 +93,3 @@ def _weigh(events: list[Event], discrepancies: list[Discrepancy], analyses: list
             if by not in who:
                 who.append(by)
         ev.asserted_by = who
-    for x in discrepancies:
-        for v in x.values:
-            v.asserted_by = list(dict.fromkeys(asserted(m.article, m.start) for m in v.mentions))
-        kinds = [set(v.asserted_by) == {"outlet"} for v in x.values]
-        if x.verdict == "conflict" and any(kinds) and not all(kinds) and all(
-                "outlet" not in v.asserted_by for v, k in zip(x.values, kinds, strict=True) if not k):
-            x.verdict = "claim"

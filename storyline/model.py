@@ -168,6 +168,33 @@ class EventMention:
 
 
 @dataclass
+class Fact:
+    """One value an article states about something: a count, money, a percentage, a quantity, an
+    age, a duration or a date, with what it measures ("people|kill") so outlets' values can meet."""
+
+    id: str
+    article: str
+    text: str  # the value's words with their qualifier ("at least 12")
+    start: int
+    end: int
+    kind: str  # count | money | percent | quantity | age | duration | date
+    measure: str  # "<counted noun>|<predicate>" lemmas, or the unit for quantities ("magnitude")
+    value: float | str | None  # a number, or a TIMEX3 value for dates and durations
+    unit: str | None = None  # ISO 4217 for money, "%" , "km", "magnitude", ...
+    qualifier: str | None = None  # about | at_least | more_than | at_most | less_than | up_to | range
+    period: str | None = None  # the time the value refers to when the sentence names one ("2003")
+    about: str | None = None  # entity or event id, set by cross-article resolution
+    asserted_by: str = "outlet"  # "outlet", or the speaker as written
+    sentence: int = 0
+    value_max: float | None = None  # upper bound of a range
+    noun: str = ""  # the counted noun's lemma
+    predicate: str = ""  # the governing verb's (normalized) lemma
+    negated: bool = False  # "no one was killed" is a zero, "did not kill 12" is no value
+    agent: str = ""  # what the clause says caused it ("quake", "tsunami"), folded; "" when unsaid
+    place: str = ""  # where the clause puts it ("in aceh", "across asia"); "" when unsaid
+
+
+@dataclass
 class ArticleAnalysis:
     article: Article
     sentences: list[Sentence] = field(default_factory=list)
@@ -176,6 +203,7 @@ class ArticleAnalysis:
     amounts: list[Amount] = field(default_factory=list)
     times: list[TimeExpr] = field(default_factory=list)
     events: list[EventMention] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return to_dict(self)
@@ -199,6 +227,8 @@ class ArticleAnalysis:
             amounts=[from_dict(Amount, a) for a in data.get("amounts", [])],
             times=[from_dict(TimeExpr, t) for t in data.get("times", [])],
             events=events,
+            # analyses stored before facts existed read back with none
+            facts=[from_dict(Fact, f) for f in data.get("facts", [])],
         )
 
 
@@ -270,6 +300,11 @@ class Discrepancy:
     field: str  # amount | time
     values: list[DiscrepancyValue]
     verdict: str  # rounding | conflict | update | claim (one side is only a speaker's claim)
+    measure: str = ""  # what the values measure ("people|kill"), from the fact layer
+    kind: str = ""  # count | money | percent | quantity | age | duration | date
+    about: str = ""  # a plain description of the fact ("people killed")
+    facts: list[str] = field(default_factory=list)  # ids of the facts it joins
+    story: str = ""  # the story whose articles disagree
 
 
 @dataclass
@@ -347,6 +382,10 @@ class Dossier:
     def times(self) -> list[TimeExpr]:
         return [x for a in self.analyses for x in a.times]
 
+    @property
+    def facts(self) -> list[Fact]:
+        return [x for a in self.analyses for x in a.facts]
+
     def to_json(self) -> dict[str, Any]:
         """The public dossier contract of DESIGN.md (names stable; extra fields allowed)."""
         arts = []
@@ -371,6 +410,7 @@ class Dossier:
             "amounts": [to_dict(x) for x in self.amounts],
             "times": [to_dict(x) for x in self.times],
             "events": [to_dict(e) for e in self.events],
+            "facts": [to_dict(x) for x in self.facts],
             "discrepancies": [to_dict(d) for d in self.discrepancies],
             "timeline": [to_dict(t) for t in self.timeline],
             "stories": [to_dict(s) for s in self.stories],

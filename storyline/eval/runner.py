@@ -19,6 +19,7 @@ from .crossdoc import (
     predicted_events,
     score_crossdoc,
 )
+from .facts import eval_facts
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
 from .timeline import read_timelines, score_timelines
@@ -230,6 +231,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "semeval2015": eval_semeval2015,
     "ask": lambda data, limit: __import__("storyline.eval.askset", fromlist=["eval_ask"]).eval_ask(data, limit),
     "polnear": eval_polnear,
+    "facts": eval_facts,
 }
 
 

@@ -67,8 +67,9 @@ def csv_tables(d: Dossier) -> dict[str, tuple[list[str], list[list[object]]]]:
                      len(set(ev.articles)), ev.independent,
                      " ".join(prov(m.article, m.start, m.end) for m in ev.mentions)] for ev in d.events]),
         "event_mentions": (["event", "story", "article", "start", "end", "trigger", *SENTENCE_COLS], ev_mentions),
-        "discrepancies": (["id", "event", "stories", "field", "verdict", "value", "articles"],
-                          [[x.id, x.event, stories(v.articles), x.field, x.verdict, v.value, "; ".join(v.articles)]
+        "discrepancies": (["id", "event", "stories", "field", "measure", "verdict", "value", "articles"],
+                          [[x.id, x.event, stories(v.articles), x.field, x.measure, x.verdict, v.value,
+                            "; ".join(v.articles)]
                            for x in d.discrepancies for v in x.values]),
         "timeline": (["date", "event", "stories", "summary", "background", "articles"],
                      [[t.date, t.event, stories(t.articles), t.summary, t.background, "; ".join(t.articles)]

@@ -14,6 +14,7 @@ from ..pubdate import published_date
 from .amounts import extract_amounts
 from .entities import extract_mentions
 from .events import extract_events
+from .facts import extract_facts
 from .quotes import extract_quotes
 from .spans import sentence_index
 from .timex import extract_times
@@ -31,7 +32,8 @@ def analyze_doc(article: Article, doc: Doc) -> ArticleAnalysis:
     amounts = extract_amounts(doc, aid, sent_of)
     times = extract_times(doc, aid, published_date(article.published), sent_of)
     events = extract_events(doc, aid, mentions, amounts, times, quotes, sent_of)
-    return ArticleAnalysis(article, sentences, mentions, quotes, amounts, times, events)
+    facts = extract_facts(doc, aid, amounts, quotes, sent_of)
+    return ArticleAnalysis(article, sentences, mentions, quotes, amounts, times, events, facts)
 
 
 def analyze_article(article: Article) -> ArticleAnalysis:

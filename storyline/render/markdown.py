@@ -77,7 +77,8 @@ def render_markdown(d: Dossier) -> str:
     if not d.discrepancies:
         lines.append("None found.")
     for x in d.discrepancies:
-        ev = next(e for e in d.events if e.id == x.event)
+        ev = next((e for e in d.events if e.id == x.event), None)
+        what = x.about or (_money(ev.summary) if ev else x.measure)
         vals = "; ".join(
             f"{_money(v.mentions[0].text or v.value) if v.mentions else v.value}"
             + (f" (said by {', '.join(w for w in v.asserted_by if w != 'outlet')})"
@@ -85,7 +86,7 @@ def render_markdown(d: Dossier) -> str:
             + " in " + " ".join(cite(m.article, m.start) for m in v.mentions)
             for v in x.values
         )
-        lines.append(f"- **{x.verdict}** on the {x.field} of “{_money(ev.summary)}”: {vals}")
+        lines.append(f"- **{x.verdict}** on {what}: {vals}")
     if d.wire:
         lines += ["", "## Wire copies", ""]
         for w in d.wire:

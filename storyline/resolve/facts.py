@@ -1,0 +1,405 @@
+"""Facts across articles: the same measure of the same thing for the same period, and where the
+outlets' values disagree.
+
+Facts of one story are grouped by kind, measure ("people|kill") and period; inside a group, values
+are joined by closeness (single link, never across two values of one sentence: "quakes of 7.6 and
+7.4" are two quakes), so a group holds one real-world figure and not, say, a school's toll and the
+war's. A group whose values all agree, a qualifier allowing the others ("more than 40" with 42), is
+consistent and not reported. Otherwise it is a discrepancy with a verdict, decided in the order of
+the annotation guide (../shared/data/GUIDE-facts-across-outlets.md):
+
+- ``rounding``: the values differ only in precision (612 vs 600, $13.9 billion vs nearly $14 billion);
+- ``update``: a later article gives a newer figure (every earlier value published before the later
+  one, or the later one says the figure rose) for a figure that changes over time (a toll);
+- ``conflict``: two values in the outlets' own voice, or from the same source, disagree;
+- ``claim``: otherwise, a differing value is only a quoted party's claim.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..extract.spans import ORG_ROLES, PERSON_ROLES
+from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact, Span
+
+# figures that change as a story unfolds; a population or a magnitude does not
+GROWING = {"kill", "injure", "destroy", "damage", "arrest", "evacuate", "displace", "rescue", "miss"}
+_UPDATE_WORDS = re.compile(r"\b(rose|risen|rises|rising|climbed|climbs|increased|jumped|new toll|updated|"
+                           r"revised|latest|now stands|has grown|so far)\b", re.I)
+# measures too vague to join on: a bare verb of being with no counted noun
+_VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
+_VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
+
+
+def _num(f: Fact) -> float | None:
+    return f.value if isinstance(f.value, (int, float)) else None
+
+
+def _sig(text: str) -> tuple[int, int]:
+    """(significant digits, decimals) of the number as written: "600" -> (1, 0), "13.9" -> (3, 1)."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if not m:
+        return (0, 0)
+    digits = m.group(0).replace(",", "")
+    whole, _, dec = digits.partition(".")
+    if dec:
+        return (len(whole.lstrip("0")) + len(dec), len(dec))
+    return (len(whole.rstrip("0")) or 1, 0)
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """The two statements can both be true: equal values, or a qualifier allows the other."""
+    if a.value == b.value:
+        return True
+    x, y = _num(a), _num(b)
+    if x is None or y is None:
+        return False
+    if a.unit != b.unit and not (a.unit and b.unit):
+        return False
+    for p, q, v in ((a, b, y), (b, a, x)):
+        bound = _num(p)
+        assert bound is not None
+        if p.qualifier == "more_than" and v > bound:
+            return True
+        if p.qualifier == "at_least" and v >= bound:
+            return True
+        if p.qualifier in {"up_to", "at_most"} and v <= bound:
+            return True
+        if p.qualifier == "less_than" and v < bound:
+            return True
+        if p.qualifier == "range" and p.value_max is not None and bound <= v <= p.value_max:
+            return True
+        if p.qualifier == "about" and q.qualifier == "about" and abs(v - bound) <= 0.02 * max(bound, v):
+            return True
+    # the same amount in two units ("10 km" and "6 miles") agrees up to the conversion's rounding
+    return bool(a.unit == "km" and _unit_word(a) != _unit_word(b) and abs(x - y) <= 0.04 * max(x, y))
+
+
+def _unit_word(f: Fact) -> str:
+    words = re.findall(r"[a-z]+", f.text.lower())
+    return words[-1] if words else ""
+
+
+def is_rounding(a: Fact, b: Fact) -> bool:
+    """One value is the other rounded to its own written precision (612 -> 600, 13.9 -> 14)."""
+    if a.kind == "date":
+        return _clock_rounding(str(a.value), str(b.value))
+    x, y = _num(a), _num(b)
+    if x is None or y is None or x == y or x <= 0 or y <= 0:
+        return x is not None and x == y
+    if abs(x - y) / max(x, y) > 0.08:
+        return False
+    if a.kind == "count" and max(x, y) < 100 and "about" not in {a.qualifier, b.qualifier}:
+        return False  # small counts are exact: 19 wives are not 20 rounded
+    if a.unit == "km" and _unit_word(a) != _unit_word(b):
+        return abs(x - y) / max(x, y) <= 0.08  # a conversion between units rounds
+    lo, hi = (a, b) if _sig(a.text)[0] <= _sig(b.text)[0] else (b, a)
+    lv, hv = _num(lo), _num(hi)
+    assert lv is not None and hv is not None
+    if "about" in {lo.qualifier, hi.qualifier} and abs(lv - hv) / max(lv, hv) <= 0.05:
+        return True
+    sig = max(1, _sig(lo.text)[0])
+    step = 10 ** (math.floor(math.log10(lv)) - sig + 1)
+    return abs(round(hv / step) * step - lv) < step * 0.01
+
+
+# what happened to counted things that are not people matters less than what they are: outlets say
+# "seven AK-47s were seized", "the haul included seven AK-47s", "boats closed in", "boats attacked"
+_THING_PREDICATES = {"destroy", "damage"}
+
+
+# counted groups of actors ("three Republican senators", "two states") are defined by who is in them;
+# two such counts meet only when the same thing happens to them
+_GROUPS = PERSON_ROLES | ORG_ROLES | {"state", "country", "nation", "city", "province", "senator", "lawmaker",
+                                      "member", "juror", "candidate", "voter", "republican", "democrat", "county",
+                                      "cousin", "son", "daughter", "brother", "sister", "relative", "child",
+                                      "colleague", "co", "friend", "militant", "gunman", "staff", "school"}
+
+
+def _key(f: Fact) -> str:
+    if f.kind == "count" and f.noun and f.noun != "people" and f.predicate not in _THING_PREDICATES \
+            and f.noun not in _GROUPS:
+        return f"{f.noun}|"
+    if f.kind == "duration":
+        return f"{f.noun}|"  # "lasted", "was felt for", "shook for": how long, not the verb
+    return f.measure
+
+
+def _seconds(value: str) -> float | None:
+    m = re.fullmatch(r"PT?(\d+(?:\.\d+)?)(Y|M|W|D|H|S|DE)", value)
+    if not m:
+        return None
+    n, u = float(m.group(1)), m.group(2)
+    if value.startswith("PT"):
+        return n * {"H": 3600, "M": 60, "S": 1}.get(u, 1)
+    return n * {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400, "DE": 3650 * 86400}.get(u, 1)
+
+
+def _clock_rounding(a: str, b: str) -> bool:
+    """9:27 and "about 9:30": clock times a few minutes apart, one of them on a round quarter."""
+    ma, mb = re.search(r"T(\d\d):(\d\d)", a), re.search(r"T(\d\d):(\d\d)", b)
+    if not ma or not mb or a[-1:] != b[-1:] and not (a[-1:].isdigit() and b[-1:].isdigit()):
+        return False
+    ta, tb = int(ma.group(1)) * 60 + int(ma.group(2)), int(mb.group(1)) * 60 + int(mb.group(2))
+    return abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
+
+
+def _close(a: Fact, b: Fact) -> bool:
+    """Near enough to be outlets' versions of one figure rather than two different figures.
+
+    A bound ("at least 3") is compatible with any larger value but is not near it: closeness is
+    on the numbers alone, so a bound cannot chain a toll of 10 to one of 612."""
+    if a.value == b.value:
+        return True
+    x, y = _num(a), _num(b)
+    if a.kind == "duration":
+        x, y = _seconds(str(a.value)), _seconds(str(b.value))
+        return x is not None and y is not None and min(x, y) > 0 and max(x, y) / min(x, y) <= 4
+    if x is None or y is None:
+        if a.kind == "date":
+            # two dates of one event differ by days, not years; clock times only in one zone
+            va, vb = str(a.value), str(b.value)
+            if "T" in va or "T" in vb:
+                return va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
+            if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
+                return abs(int(va) - int(vb)) <= 2  # outlets disagree on a year by one, not by ten
+            return va[:4] == vb[:4] and len(va) == len(vb)
+        return False
+    if a.kind == "quantity" and a.unit == "magnitude":
+        return abs(x - y) <= 0.25
+    if a.kind == "money":
+        # a price or a revenue moves in steps (a raised bid is a new figure); outlets round it
+        return is_rounding(a, b)
+    lo, hi = sorted((x, y))
+    if lo == 0:
+        return a.kind == "count" and a.predicate in {"kill", "injure"} and hi <= 50
+    if a.kind == "count" and hi <= 30:
+        return hi / lo <= 3.4
+    return hi / lo <= 1.85
+
+
+def _groups(facts: list[Fact]) -> list[list[Fact]]:
+    """Single-link clusters of close values, never joining two values of one sentence."""
+    facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
+    parent = list(range(len(facts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    members: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
+
+    def blocked(ri: int, rj: int) -> bool:
+        for i in members[ri]:
+            for j in members[rj]:
+                a, b = facts[i], facts[j]
+                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent):
+                    return True  # a quake's toll and a tsunami's; the first quake and another
+                if a.period and b.period and a.period != b.period:
+                    return True  # the 2004 toll and this year's; a value with no year may be either
+                if a.place and b.place and a.place != b.place:
+                    return True  # the toll in one province and across the region
+                if a.article == b.article and not compatible(a, b):
+                    # an article does not contradict itself: its two figures for one measure are
+                    # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
+                    return True
+        return False
+
+    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts)) if _close(facts[i], facts[j])]
+    # the nearest values join first, so a far value cannot chain two figures together early
+    pairs.sort(key=lambda p: _distance(facts[p[0]], facts[p[1]]))
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or blocked(ri, rj):
+            continue
+        parent[rj] = ri
+        members[ri] += members.pop(rj)
+    return [[facts[i] for i in m] for m in members.values()]
+
+
+def _same_cause(a: str, b: str) -> bool:
+    """"quake" and "quake#1" may be one quake; "quake#1" and "quake#+" are two."""
+    name_a, _, order_a = a.partition("#")
+    name_b, _, order_b = b.partition("#")
+    return name_a == name_b and (not order_a or not order_b)
+
+
+def _distance(a: Fact, b: Fact) -> float:
+    x, y = _num(a), _num(b)
+    if x is None or y is None:
+        return 0.0 if a.value == b.value else 1.0
+    return abs(x - y) / max(abs(x), abs(y), 1e-9)
+
+
+def _label(f: Fact) -> str:
+    v = _num(f)
+    if v is None:
+        value = str(f.value)
+    elif f.unit == "km":
+        return f.text  # as written ("about 35 miles"), not its conversion
+    elif f.unit and f.unit not in {"km", "magnitude", "%"}:
+        value = f"{v:,.0f} {f.unit}" if v >= 100 else f"{v:g} {f.unit}"
+    else:
+        value = f"{v:,g}" + (f" {f.unit}" if f.unit == "km" else "%" if f.unit == "%" else "")
+    if f.qualifier and f.qualifier != "range":
+        value = f"{f.qualifier.replace('_', ' ')} {value}"
+    elif f.qualifier == "range" and f.value_max is not None:
+        value = f"{value} to {f.value_max:,g}"
+    return value
+
+
+def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str]) -> str:
+    reps = [g[0] for g in values.values()]
+    if all(is_rounding(a, b) for i, a in enumerate(reps) for b in reps[i + 1:]):
+        return "rounding"
+    first = reps[0]
+    if first.predicate in GROWING and first.kind == "count" and first.noun in {"people", "", "village", "house", "home", "building"}:
+        dated = [f for g in values.values() for f in g if published.get(f.article)]
+        nums = {k: _num(g[0]) for k, g in values.items()}
+        if dated and all(v is not None for v in nums.values()):
+            lo_k = min(nums, key=lambda k: nums[k] or 0)
+            hi_k = max(nums, key=lambda k: nums[k] or 0)
+            lo_dates = [published[f.article] for f in values[lo_k] if published.get(f.article)]
+            hi_dates = [published[f.article] for f in values[hi_k] if published.get(f.article)]
+            if lo_dates and hi_dates and (nums[lo_k] or 0) > 0 and (
+                    max(lo_dates) < min(hi_dates)
+                    or _median(lo_dates) < _median(hi_dates)
+                    or (min(lo_dates) < max(hi_dates) and any(
+                        _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]))):
+                # the low figure comes first and the high one later: a toll that rose
+                return "update"
+    outlet = [g[0] for g in values.values() if any(f.asserted_by == "outlet" for f in g)]
+    if any(not compatible(a, b) for i, a in enumerate(outlet) for b in outlet[i + 1:]):
+        return "conflict"  # two figures in the outlets' own voice
+    speakers = [set().union(*(_who(f.asserted_by) for f in g if f.asserted_by != "outlet")) for g in values.values()]
+    if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
+        return "conflict"  # one source gave both figures
+    # a figure only a quoted party gives, against the outlet's own or another party's: a claim
+    return "claim"
+
+
+def _median(dates: list[str]) -> str:
+    return sorted(dates)[len(dates) // 2]
+
+
+def _who(name: str) -> set[str]:
+    """Keys a speaker is known by: its last word and the initials of its capitalized words
+    ("Qeshm Governor Mehdi Irannejad" -> irannejad; "the U.S. Geological Survey" -> survey, usgs)."""
+    words = re.findall(r"[\w'.-]+", name)
+    if not words:
+        return set()
+    keys = {words[-1].lower().strip(".")}
+    caps = [w for w in words if w[:1].isupper()]
+    initials = "".join(w.replace(".", "") if "." in w or w.isupper() else w[0] for w in caps).lower()
+    if len(initials) >= 2:
+        keys.add(initials)
+    if len(words) == 1 and words[0].isupper():
+        keys.add(words[0].lower())
+    return keys
+
+
+def _sentence(text: str, pos: int) -> str:
+    lo = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos)) + 1
+    hi = text.find("\n", pos)
+    return text[lo : hi if hi >= 0 else len(text)]
+
+
+def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: dict[str, str],
+                     first_id: int = 0, about: str = "") -> list[Discrepancy]:
+    """The discrepancies among the facts of one story."""
+    blocks: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
+            continue
+        if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have"):
+            continue
+        if f.kind == "duration" and not (f.noun or f.predicate):
+            continue  # "two days after ...": an offset from some moment, not how long a thing lasted
+        if f.unit == "km" and not f.predicate:
+            continue  # a distance from nowhere named
+        if f.kind == "money" and not f.predicate or f.kind == "percent" and not f.predicate or f.kind == "count" and not (f.predicate or f.noun not in {"", "people"}):
+            continue  # "20 people" with no verb says what it counts, not what happened to them  # ages are compared only as ages of one named person, not as counts
+        unit = f.unit if f.kind in {"money", "quantity"} else ""
+        blocks[(f.kind, _key(f), unit or "")].append(f)
+    out: list[Discrepancy] = []
+    for (kind, measure, _unit), members in blocks.items():
+        if len({f.article for f in members}) < 2:
+            continue
+        for group in _groups(members):
+            if len({f.article for f in group}) < 2:
+                continue
+            if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
+                continue  # consistent: not a discrepancy
+            values: dict[str, list[Fact]] = defaultdict(list)
+            for f in sorted(group, key=lambda f: (published.get(f.article, ""), f.article, f.start)):
+                values[_label(f)].append(f)
+            # differing values must come from different articles, not just one article's two figures
+            arts = [{f.article for f in g} for g in values.values()]
+            if all(a == arts[0] for a in arts) and len(arts[0]) == 1:
+                continue
+            out.append(Discrepancy(
+                id=f"d{first_id + len(out)}", event="", story=about, field="time" if kind == "date" else "amount",
+                values=[DiscrepancyValue(
+                    value=k, articles=sorted({f.article for f in g}),
+                    mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
+                    asserted_by=list(dict.fromkeys(f.asserted_by for f in g))) for k, g in values.items()],
+                verdict=_verdict(values, published, texts), measure=measure, kind=kind,
+                about=_describe(kind, measure), facts=[f.id for f in group]))
+    return out
+
+
+def _describe(kind: str, measure: str) -> str:
+    """A plain name for what the values measure: "people killed", "the price", "the magnitude"."""
+    noun, _, pred = measure.partition("|")
+    words = {"kill": "killed", "injure": "injured", "destroy": "destroyed", "damage": "damaged",
+             "arrest": "arrested", "seize": "seized", "population": "living there", "evacuate": "displaced"}
+    if kind == "money":
+        return f"the {pred}" if pred else "the amount"
+    if kind == "percent":
+        return f"the share of {pred}" if pred else "the percentage"
+    if kind == "quantity":
+        if noun == "distance":
+            return f"the distance from {pred}" if pred else "the distance"
+        return f"the {noun}" if noun else "the quantity"
+    if kind == "date":
+        what = "time" if noun == "time" else "date"
+        return f"the {what} ({pred})" if pred and pred != "happen" else f"the {what} it happened"
+    if kind == "duration":
+        return f"how long ({noun})" if noun else f"how long ({pred})" if pred else "how long"
+    return " ".join(x for x in (noun or "things", words.get(pred, pred)) if x)
+
+
+def resolve_facts(analyses: list[ArticleAnalysis], stories: dict[str, list[str]] | None = None) -> list[Discrepancy]:
+    """Discrepancies of every story (``stories``: story id -> article ids; one story if None)."""
+    published = {an.article.id: (an.article.published or "")[:10] for an in analyses}
+    texts = {an.article.id: an.article.text for an in analyses}
+    by_article = {an.article.id: an.facts for an in analyses}
+    groups = stories if stories is not None else {"": list(by_article)}
+    out: list[Discrepancy] = []
+    for sid, members in groups.items():
+        facts = [f for a in members for f in by_article.get(a, [])]
+        out += discrepancies_of(facts, published, texts, len(out), sid)
+    return out
+
+
+def link_events(discrepancies: list[Discrepancy], events: list[Event]) -> list[Discrepancy]:
+    """Tie each discrepancy to the fused event told in the same sentence as most of its values."""
+    by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for ev in events:
+        for m in ev.mentions:
+            by_article[m.article].append((m.start, m.start + 1, ev.id))
+    for d in discrepancies:
+        votes: dict[str, int] = defaultdict(int)
+        for v in d.values:
+            for m in v.mentions:
+                for start, _, eid in by_article.get(m.article, []):
+                    if abs(start - m.start) < 200:
+                        votes[eid] += 1
+        if votes:
+            d.event = max(votes, key=lambda k: votes[k])
+    return discrepancies

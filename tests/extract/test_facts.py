@@ -1,0 +1,179 @@
+"""The fact extractor on real news sentences (most from ECB+ and MEANTIME articles, some shortened)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyline.extract import analyze_article
+from storyline.extract.facts import parse_number
+from storyline.model import Article, ArticleAnalysis
+
+
+def facts(text: str):
+    return analyze_article(Article(id="t", text=text)).facts
+
+
+def one(text: str, kind: str | None = None):
+    found = [f for f in facts(text) if kind is None or f.kind == kind]
+    assert len(found) == 1, [(f.text, f.kind, f.measure) for f in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A bomb exploded in the market on Friday, killing 12 people.",
+        "Twelve people were killed when a bomb exploded in the market.",
+        "The death toll from the explosion rose to 12.",
+        "The blast left 12 people dead and dozens hurt in the market.",
+    ],
+)
+def test_outlets_wordings_of_a_toll_meet(sentence):
+    f = one(sentence, "count")
+    assert f.measure == "people|kill" and f.value == 12
+
+
+def test_killed_and_injured_are_two_measures():
+    fs = facts("A powerful earthquake hit southern Iran, killing at least 10 people and injuring 80.")
+    by = {f.measure: f for f in fs if f.kind == "count"}
+    assert by["people|kill"].value == 10 and by["people|kill"].qualifier == "at_least"
+    assert by["people|kill"].text == "at least 10"
+    assert by["people|injure"].value == 80
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Police said a 42-year-old man was arrested at the scene.", 42),
+        ("Eric Allen Kirkpatrick, 61, opened fire at the office party.", 61),
+        ("The victim, aged 37, died in hospital.", 37),
+    ],
+)
+def test_ages_are_ages_not_counts(sentence, value):
+    fs = facts(sentence)
+    assert [f.value for f in fs if f.kind == "age"] == [value]
+    assert not [f for f in fs if f.kind == "count" and f.value == value]
+
+
+def test_a_sentence_of_twenty_years_is_a_duration():
+    f = one("The judge handed Smith a 20-year sentence for the robbery.", "duration")
+    assert f.value == "P20Y" and f.noun == "sentence"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He was placed on the FBI's 10 Most Wanted list last year.",
+        "The third suspect was arrested in 2003.",
+        "Call the tip line at 555-0123 with any information.",
+        "Chelsea beat Arsenal 3-1 on Sunday.",
+        "The pirates carried AK-47 rifles.",
+    ],
+)
+def test_list_names_ordinals_years_phones_scores_are_not_counts(sentence):
+    assert not [f for f in facts(sentence) if f.kind == "count"]
+
+
+def test_a_year_that_dates_an_event_is_a_date():
+    f = one("Blackmore was ousted from the sect in 2002 by its leader.", "date")
+    assert f.value == "2002" and f.measure == "date|expel"
+
+
+def test_magnitude_and_distance_with_its_conversion():
+    fs = facts("A 5.6 magnitude earthquake struck seven km (4 miles) east of Dargahan.")
+    kinds = sorted((f.kind, f.unit, f.value) for f in fs)
+    assert kinds == [("quantity", "km", 7.0), ("quantity", "magnitude", 5.6)]  # "4 miles" is the conversion
+    dist = next(f for f in fs if f.unit == "km")
+    assert dist.measure == "distance|dargahan"
+
+
+def test_money_measured_by_what_it_pays_for():
+    f = one("Hewlett-Packard agreed to buy the outsourcing company for $13.9 billion.", "money")
+    assert f.value == 13.9e9 and f.unit == "USD" and f.measure == "|price"
+
+
+def test_no_casualties_is_a_zero_toll():
+    f = one("Aid workers said there were no casualties in the camp.", "count")
+    assert f.value == 0 and f.measure == "people|kill"
+
+
+def test_who_asserts_a_value():
+    f = one("Five people were injured in the quake, Iranian media said.", "count")
+    assert f.asserted_by == "Iranian media"
+    f = one("At least four bombs were dropped on the camp.", "count")
+    assert f.asserted_by == "outlet"
+    f = one('"Two people from Zinbi village were hurt," the governor told reporters.', "count")
+    assert f.asserted_by != "outlet"
+
+
+def test_parts_of_a_total_are_not_totals():
+    fs = facts("Police said two women and one man died at a branch of the bank.")
+    assert not [f for f in fs if f.kind == "count"]
+
+
+def test_a_background_figure_keeps_its_year():
+    f = one("In 2004 a tsunami killed 170,000 people in the province.", "count")
+    assert f.period == "2004" and f.agent == "tsunami"
+
+
+def test_offsets_point_at_the_value():
+    text = "Officials said at least 24 people were killed and more than 200 injured."
+    for f in facts(text):
+        assert text[f.start : f.end] == f.text
+
+
+def test_analyses_stored_before_facts_still_load():
+    an = analyze_article(Article(id="t", text="The quake killed 10 people."))
+    data = an.to_json()
+    assert ArticleAnalysis.from_json(data).facts == an.facts
+    data.pop("facts")
+    assert ArticleAnalysis.from_json(data).facts == []
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_numbers_with_thousands_separators(n):
+    assert parse_number(f"{n:,}") == n
+    assert parse_number(str(n)) == n
+
+
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+@given(st.integers(min_value=2, max_value=9), st.integers(min_value=1, max_value=9))
+def test_compound_number_words(tens, unit):
+    assert parse_number(f"{_TENS[tens - 2]}-{_UNITS[unit - 1]}") == tens * 10 + unit
+
+
+@given(st.sampled_from(["million", "billion"]), st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=9))
+def test_scaled_decimals(scale, whole, tenth):
+    expected = (whole + tenth / 10) * {"million": 1e6, "billion": 1e9}[scale]
+    assert parse_number(f"{whole}.{tenth} {scale}") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["1,00", "foo", "12,34,5"])
+def test_not_numbers(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "agent"),
+    [
+        ("The first quake, magnitude 7.6, struck at 4:43 a.m. local time.", "quake#1"),
+        ("Another strong quake, magnitude 6.1, hit the region on Wednesday.", "quake#+"),
+        ("A 5.6 magnitude earthquake hit an island off Iran.", "quake"),
+    ],
+)
+def test_a_magnitude_knows_which_quake(sentence, agent):
+    assert one(sentence, "quantity").agent == agent
+
+
+def test_a_breakdown_by_nationality_is_not_a_total():
+    fs = facts("The pirates apprehended included 12 Somalis and 11 Yemenis.")
+    assert not [f for f in fs if f.kind == "count"]
+
+
+def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
+    fs = [f for f in facts("Seven AK-47s, three other automatic rifles and 13 loaded magazines were seized.")
+          if f.kind == "count"]
+    assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle"), (13, "magazine")]

@@ -1,0 +1,103 @@
+"""Grouping facts across articles and the verdicts of their discrepancies (records built by hand,
+with values and wordings taken from the ECB+ articles of facts-ecbplus-dev)."""
+
+from storyline.model import Article, ArticleAnalysis, Fact
+from storyline.resolve.facts import compatible, discrepancies_of, is_rounding, resolve_facts
+
+
+def fact(article: str, text: str, value, *, measure: str = "people|kill", kind: str = "count", qualifier=None,
+         by: str = "outlet", sentence: int = 0, unit=None, period=None, start: int = 0) -> Fact:
+    noun, _, pred = measure.partition("|")
+    return Fact(id=f"{article}:f{start}", article=article, text=text, start=start, end=start + len(text), kind=kind,
+                measure=measure, value=value, unit=unit, qualifier=qualifier, asserted_by=by, sentence=sentence,
+                noun=noun, predicate=pred, period=period)
+
+
+def run(facts: list[Fact], published: dict[str, str] | None = None):
+    published = published or {}
+    texts = {f.article: "x" * 500 for f in facts}
+    return discrepancies_of(facts, {a: published.get(a, "") for a in texts}, texts)
+
+
+def test_values_a_qualifier_allows_are_consistent():
+    fs = [fact("a", "more than 40", 40, qualifier="more_than"), fact("b", "42", 42), fact("c", "at least 41", 41, qualifier="at_least")]
+    assert run(fs) == []
+
+
+def test_rounding():
+    assert is_rounding(fact("a", "612", 612), fact("b", "600", 600))
+    assert is_rounding(fact("a", "$13.9 billion", 13.9e9, kind="money", unit="USD"),
+                       fact("b", "nearly $14 billion", 14e9, kind="money", unit="USD", qualifier="about"))
+    assert not is_rounding(fact("a", "19", 19, measure="wife|have"), fact("b", "20", 20, measure="wife|have"))
+    [d] = run([fact("a", "612", 612), fact("b", "612", 612), fact("c", "600", 600)])
+    assert d.verdict == "rounding" and d.measure == "people|kill"
+
+
+def test_a_rising_toll_in_later_articles_is_an_update():
+    fs = [fact("a", "at least three", 3, qualifier="at_least"), fact("a2", "three", 3),
+          fact("b", "10", 10), fact("c", "Ten", 10)]
+    [d] = run(fs, {"a": "2005-11-27", "a2": "2005-11-27", "b": "2005-11-28", "c": "2005-11-28"})
+    assert d.verdict == "update"
+    assert [v.value for v in d.values] == ["at least 3", "3", "10"]
+
+
+def test_two_outlets_disagreeing_is_a_conflict_and_a_quoted_figure_a_claim():
+    [d] = run([fact("a", "five", 5, measure="people|injure"), fact("b", "two", 2, measure="people|injure")])
+    assert d.verdict == "conflict"
+    [d] = run([fact("a", "7.6", 7.6, measure="magnitude|", kind="quantity", unit="magnitude"),
+               fact("b", "7.6", 7.6, measure="magnitude|", kind="quantity", unit="magnitude"),
+               fact("c", "7.7", 7.7, measure="magnitude|", kind="quantity", unit="magnitude", by="Captain Manrosan")])
+    assert d.verdict == "claim"
+    assert d.values[-1].asserted_by == ["Captain Manrosan"]
+
+
+def test_killed_and_injured_never_meet():
+    assert run([fact("a", "10", 10), fact("b", "80", 80, measure="people|injure")]) == []
+
+
+def test_two_values_of_one_article_are_two_things():
+    # "two quakes, measuring 7.6 and 7.4" in one article, 7.5 in another: the 7.4 and 7.6 stay apart
+    q = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude"}
+    fs = [fact("a", "7.6", 7.6, **q, start=0), fact("a", "7.4", 7.4, **q, start=10),
+          fact("b", "7.6", 7.6, **q), fact("c", "7.5", 7.5, **q)]
+    for d in run(fs):
+        values = {v.value for v in d.values}
+        assert not {"7.6", "7.4"} <= values
+
+
+def test_far_apart_figures_are_different_facts():
+    # this quake's toll and an old disaster's, both "people killed"
+    assert run([fact("a", "10", 10), fact("b", "612", 612), fact("c", "at least 3", 3, qualifier="at_least")]) == []
+
+
+def test_a_year_pins_a_figure_to_its_period():
+    fs = [fact("a", "170,000", 170000, period="2004"), fact("b", "230,000", 230000, period="2005")]
+    assert run(fs) == []
+
+
+def test_ages_are_never_compared():
+    fs = [fact("a", "42", 42, measure="age|man", kind="age"), fact("b", "47", 47, measure="age|man", kind="age")]
+    assert run(fs) == []
+
+
+def test_units_convert_before_comparing():
+    km = {"measure": "distance|geysers", "kind": "quantity", "unit": "km"}
+    assert compatible(fact("a", "10 km", 10.0, **km), fact("b", "6 miles", 9.656, **km))
+
+
+def test_resolve_facts_keeps_stories_apart():
+    def an(aid: str, f: Fact) -> ArticleAnalysis:
+        return ArticleAnalysis(Article(id=aid, text="x" * 100), facts=[f])
+    analyses = [an("a", fact("a", "five", 5)), an("b", fact("b", "two", 2))]
+    assert resolve_facts(analyses, {"s1": ["a"], "s2": ["b"]}) == []
+    [d] = resolve_facts(analyses, {"s1": ["a", "b"]})
+    assert d.story == "s1" and d.field == "amount" and d.kind == "count"
+
+
+def test_the_first_quake_and_another_are_two_facts():
+    q = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude"}
+    first, other = fact("a", "7.6", 7.6, **q), fact("b", "7.4", 7.4, **q)
+    first.agent, other.agent = "quake#1", "quake#+"
+    assert run([first, other]) == []
+    other.agent = "quake"  # unordered: may be either
+    assert len(run([first, other])) == 1
