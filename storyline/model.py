@@ -35,6 +35,8 @@ class Article:
     published: str | None = None  # ISO date or datetime
     path: str = ""  # where it was read from (file, or file:line for JSONL)
     external_id: str = ""  # the id the input gave it (JSONL "id", front matter "id"), if any
+    # set when ``published`` was not given but read from the article (pubdate.infer_published): from what
+    published_inferred: str | None = None
 
 
 @dataclass

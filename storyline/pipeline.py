@@ -13,7 +13,7 @@ from .extract import analyze_article
 from .ingest import read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem
 from .pubdate import parse_published
-from .resolve.stories import StoryIndex, StoryState, article_profile
+from .resolve.stories import StoryIndex, StoryState, article_profile, in_order
 from .store import Store
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
@@ -87,8 +87,8 @@ def _assign(store: Store, index: StoryIndex, analyses: list[ArticleAnalysis]) ->
     with the changed profiles; return the stories that changed, whose resolution is now stale."""
     assigned: dict[str, str] = {}
     changed: dict[int, StoryState] = {}
-    for an in analyses:
-        st = index.assign(an.article.id, article_profile(an))
+    for an in in_order(analyses):
+        st = index.assign(an.article.id, article_profile(an), an.article.published)
         assigned[an.article.id] = st.id
         changed[index.position[st.id]] = st
     if assigned:

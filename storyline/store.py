@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -248,14 +247,14 @@ class Store:
             members.setdefault(story, []).append(art)
         out = []
         for sid, profile in self.conn.execute("SELECT id, profile FROM stories ORDER BY n"):
-            out.append(StoryState(sid, members.get(sid, []), Counter(json.loads(profile))))
+            out.append(StoryState.from_json(sid, members.get(sid, []), profile))
         return out
 
     def save_stories(self, stories: Iterable[tuple[int, StoryState]], assigned: dict[str, str]) -> None:
         """Write the given (position, story) profiles and the new memberships in one transaction."""
         with self.conn:
             for n, st in stories:
-                self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, json.dumps(st.profile)))
+                self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, st.to_json()))
             self.conn.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", assigned.items())
 
     def story_of(self, article_id: str) -> str | None:
