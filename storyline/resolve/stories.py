@@ -32,9 +32,10 @@ from ..model import ArticleAnalysis, Entity, Event, Story
 from ..pubdate import published_date
 from .entities import name_key
 
-THRESHOLD = 0.2  # cosine to join an open story
-CONTINUING = 0.45  # cosine to join a story whose last article is older than OPEN_DAYS
-OPEN_DAYS = 30
+THRESHOLD = 0.2  # cosine to join a story on the day of its latest article
+CONTINUING = 0.45  # cosine to join a story that has been quiet for RAMP_DAYS or more
+UNDATED = 0.45  # cosine for an undated article to join a dated story
+RAMP_DAYS = 10  # the bar rises linearly from THRESHOLD to CONTINUING over this many quiet days
 ENTITY_WEIGHT = 1.0  # an entity key counts like this many words
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "EVENT", "LOC", "PRODUCT", "WORK_OF_ART", "LAW"}
 MAX_TERMS = 400  # a story's profile keeps its strongest terms; enough to recognise it
@@ -107,11 +108,14 @@ class StoryState:
             self.first = min(self.first or day, day)
             self.last = max(self.last or day, day)
 
-    def gap(self, published: str | None) -> int:
-        """Days between a date and this story's span (0 inside it, or when either is undated)."""
+    def gap(self, published: str | None) -> int | None:
+        """Days between a date and this story's span: 0 inside it, None when the article is undated
+        and the story is not (no evidence either way), 0 when the story has no dates."""
         day = published_date(published)
-        if day is None or self.first is None or self.last is None:
+        if self.first is None or self.last is None:
             return 0
+        if day is None:
+            return None
         lo, hi = dt.date.fromisoformat(self.first), dt.date.fromisoformat(self.last)
         return max(0, (lo - day).days, (day - hi).days)
 
@@ -124,6 +128,15 @@ class StoryState:
         if "terms" not in data:  # a profile stored before dates were kept: name counts only
             return cls(sid, articles, Counter({"@" + k: float(v) for k, v in data.items()}))
         return cls(sid, articles, Counter(data["terms"]), data.get("first"), data.get("last"))
+
+
+def required(gap: int | None) -> float:
+    """The similarity an article needs to join a story ``gap`` days away from it: a story told
+    day after day stays easy to join, one that has gone quiet needs a closer match, and so does
+    a dated story for an undated article (``UNDATED``), which nothing places near it."""
+    if gap is None:
+        return UNDATED
+    return THRESHOLD + (CONTINUING - THRESHOLD) * min(1.0, gap / RAMP_DAYS)
 
 
 class StoryIndex:
@@ -177,7 +190,7 @@ class StoryIndex:
         for n in self.candidates(profile):
             st = self.stories[n]
             sc = self.similarity(profile, st)
-            need = THRESHOLD if st.gap(published) <= OPEN_DAYS else CONTINUING
+            need = required(st.gap(published))
             if sc >= need and sc > score:
                 best, score = n, sc
         return best, score
