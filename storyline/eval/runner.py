@@ -14,6 +14,7 @@ from .cat import read_cat, sentences_by_doc
 from .crossdoc import gold_mention_events, predicted_entities, predicted_events, score_crossdoc
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
+from .stories import eval_stories
 from .timeline import read_timelines, score_timelines
 from .timeml import read_timeml
 from .timex_score import TimexScore
@@ -181,6 +182,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "ecbplus": eval_ecbplus,
     "quotes": eval_quotes,
     "semeval2015": eval_semeval2015,
+    "stories": eval_stories,
 }
 
 

@@ -20,7 +20,6 @@ fitted on the whole stream at once, as a batch vectorizer would: the strongest f
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import math
 import time
@@ -195,18 +194,29 @@ def _analyze(arts: list[Article]) -> list[ArticleAnalysis]:
     return analyze_articles(arts)
 
 
-def score_stream(name: str, arts: list[Article], gold: Clusters, analyze: Analyzer) -> tuple[list[Row], dict]:
+BASELINE = "baseline TF-IDF single pass (0.2, 30 days)"
+NOTE = "thresholds tuned on these dev streams"
+
+
+def score_stream(name: str, arts: list[Article], gold: Clusters, analyze: Analyzer,
+                 parts: dict[str, str] | None = None) -> tuple[list[Row], dict, list[dict]]:
+    """Both systems on one stream; ``parts`` (label prefix -> name) also scores each part of a
+    mixed stream alone, the clustering still run on the whole stream."""
     base = baseline_clusters(arts)
     ours = storyline_clusters(analyze(arts))
     rows, details = [], {}
-    for system, pred in (("baseline TF-IDF single pass (0.2, 30 days)", base), ("storyline", ours)):
-        b3, pw = bcubed(pred, gold), pairwise(pred, gold)
-        task = f"stories {name}: {system}"
-        rows += [Row(task, "BCubed P", b3["precision"]), Row(task, "BCubed R", b3["recall"]),
-                 Row(task, "BCubed F1", b3["f1"]), Row(task, "pairwise F1", pw["f1"])]
-        details[f"{name}/{system}"] = {"bcubed": b3, "pairwise": pw, "stories": len(set(pred.values()))}
-    details[f"{name}/gold stories"] = len(set(gold.values()))
-    return rows, details
+    scopes = {name: gold} | {f"{name}, {part} part": {a: g for a, g in gold.items() if g.startswith(prefix)}
+                             for prefix, part in (parts or {}).items()}
+    for scope, sub in scopes.items():
+        for system, pred in ((BASELINE, base), ("storyline", ours)):
+            b3, pw = bcubed(pred, sub), pairwise(pred, sub)
+            task = f"stories {scope}: {system}" + (f" ({NOTE})" if system == "storyline" else "")
+            rows += [Row(task, "BCubed P", b3["precision"]), Row(task, "BCubed R", b3["recall"]),
+                     Row(task, "BCubed F1", b3["f1"]), Row(task, "pairwise F1", pw["f1"])]
+            details[f"{scope}/{system}"] = {"bcubed": b3, "pairwise": pw,
+                                            "stories": len({pred[a] for a in sub})}
+        details[f"{scope}/gold stories"] = len(set(sub.values()))
+    return rows, details, [{"stream": name, **e} for e in errors(ours, gold, arts)]
 
 
 def errors(pred: Clusters, gold: Clusters, arts: list[Article]) -> list[dict]:
@@ -230,15 +240,14 @@ def errors(pred: Clusters, gold: Clusters, arts: list[Article]) -> list[dict]:
 def eval_stories(data: Path, limit: int | None = None, analyze: Analyzer = _analyze) -> Report:
     t0 = time.perf_counter()
     rows, details, errs, n = [], {}, [], 0
-    for name, reader in (("basil-dev", basil_stream), ("MEANTIME+ECB+ dev", mixed_stream)):
+    streams = (("basil-dev", basil_stream, None),
+               ("MEANTIME+ECB+ dev", mixed_stream, {"meantime": "MEANTIME", "ecb": "ECB+"}))
+    for name, reader, parts in streams:
         arts, gold = reader(data, limit)
-        r, d = score_stream(name, arts, gold, analyze)
+        r, d, e = score_stream(name, arts, gold, analyze, parts)
         rows += r
         details.update(d)
+        errs += e
         n += len(arts)
     return Report("stories (basil-dev; MEANTIME + ECB+ dev topics)", n, time.perf_counter() - t0, rows, details, errs)
 
-
-def date_span(arts: list[Article]) -> tuple[dt.date | None, dt.date | None]:
-    days = [d for a in arts if (d := published_date(a.published))]
-    return (min(days), max(days)) if days else (None, None)

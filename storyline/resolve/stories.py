@@ -10,9 +10,11 @@ this one algorithm.
 - Similarity is the cosine of content words and named entities weighted by IDF. The IDF counts
   stories, not articles: a name in many stories (Trump, Obama, the police) weighs little, a name
   or word found in one story weighs much, whatever the collection's size.
-- Time: a story stays open ``OPEN_DAYS`` after its last article (Allan et al.'s time window). An
-  article further away joins it only at the much higher ``CONTINUING`` similarity, the same
-  continuing thing told again, not a story that merely shares a cast.
+- Time (after Allan et al.'s time window): the similarity needed to join a story rises from
+  ``THRESHOLD`` on the day of its latest article to ``CONTINUING`` once it has been quiet for
+  ``RAMP_DAYS``. A story told day after day keeps growing; a story years old takes an article
+  only when it is the same continuing thing told again, not one that merely shares a cast. An
+  undated article needs ``UNDATED`` to join a dated story.
 - Blocking: an inverted index from term to stories; an article is scored only against the stories
   that share its rarest terms, so assignment stays near-linear in the collection.
 """
