@@ -10,9 +10,9 @@ this one algorithm.
 - Similarity is the cosine of content words and named entities weighted by IDF. The IDF counts
   stories, not articles: a name in many stories (Trump, Obama, the police) weighs little, a name
   or word found in one story weighs much, whatever the collection's size.
-- Time (after Allan et al.'s time window): the similarity needed to join a story rises from
-  ``THRESHOLD`` on the day of its latest article to ``CONTINUING`` once it has been quiet for
-  ``RAMP_DAYS``. A story told day after day keeps growing; a story years old takes an article
+- Time (after Allan et al.'s time window): the similarity needed to join a story rises with the
+  logarithm of the days it has been quiet, from ``THRESHOLD`` on the day of its latest article to
+  at most ``CONTINUING`` (reached after about 200 days). A story told day after day keeps growing; a story years old takes an article
   only when it is the same continuing thing told again, not one that merely shares a cast. An
   undated article needs ``UNDATED`` to join a dated story.
 - Blocking: an inverted index from term to stories; an article is scored only against the stories
@@ -35,9 +35,9 @@ from ..pubdate import published_date
 from .entities import name_key
 
 THRESHOLD = 0.2  # cosine to join a story on the day of its latest article
-CONTINUING = 0.45  # cosine to join a story that has been quiet for RAMP_DAYS or more
+CONTINUING = 0.45  # the most any story asks: a story quiet for months takes only the same thing again
 UNDATED = 0.45  # cosine for an undated article to join a dated story
-RAMP_DAYS = 10  # the bar rises linearly from THRESHOLD to CONTINUING over this many quiet days
+SLOPE = 0.05  # the bar rises with the logarithm of the quiet days: +0.035 after one, +0.12 after ten
 ENTITY_WEIGHT = 1.0  # an entity key counts like this many words
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "EVENT", "LOC", "PRODUCT", "WORK_OF_ART", "LAW"}
 MAX_TERMS = 400  # a story's profile keeps its strongest terms; enough to recognise it
@@ -138,7 +138,7 @@ def required(gap: int | None) -> float:
     a dated story for an undated article (``UNDATED``), which nothing places near it."""
     if gap is None:
         return UNDATED
-    return THRESHOLD + (CONTINUING - THRESHOLD) * min(1.0, gap / RAMP_DAYS)
+    return min(CONTINUING, THRESHOLD + SLOPE * math.log1p(gap))
 
 
 class StoryIndex:
