@@ -99,10 +99,13 @@ class StoryState:
     profile: Counter[str] = field(default_factory=Counter)  # sum of its articles' profiles
     first: str | None = None  # ISO date of its earliest and latest dated article
     last: str | None = None
+    norm: float = field(default=0.0, compare=False, repr=False)  # cached by StoryIndex.story_norm
+    norm_at: int | None = field(default=None, compare=False, repr=False)  # story count it was computed at
 
     def add(self, article: str, profile: dict[str, float], published: str | None = None) -> None:
         self.articles.append(article)
         self.profile.update(profile)
+        self.norm_at = None
         if len(self.profile) > 2 * MAX_TERMS:
             self.profile = Counter(dict(self.profile.most_common(MAX_TERMS)))
         day = published[:10] if published else None
@@ -165,13 +168,31 @@ class StoryIndex:
         # smoothed as in scikit-learn: a term in every story still counts a little
         return math.log((len(self.stories) + 1) / (len(self._by_key.get(term, ())) + 1)) + 1
 
-    def similarity(self, profile: dict[str, float], st: StoryState) -> float:
-        a = {t: v * self.idf(t) for t, v in profile.items()}
-        na = math.sqrt(sum(v * v for v in a.values()))
-        ns = math.sqrt(sum((v * self.idf(t)) ** 2 for t, v in st.profile.items()))
+    def weigh(self, profile: dict[str, float]) -> tuple[dict[str, float], float]:
+        """An article's terms weighted by IDF twice (once for the article, once for the story it
+        meets in the dot product), and the length of its TF-IDF vector."""
+        idf = {t: self.idf(t) for t in profile}
+        twice = {t: v * idf[t] * idf[t] for t, v in profile.items()}
+        return twice, math.sqrt(sum((v * idf[t]) ** 2 for t, v in profile.items()))
+
+    def story_norm(self, st: StoryState) -> float:
+        """Length of a story's TF-IDF centroid. It is kept until the story changes or the number of
+        stories (which moves every IDF a little) grows by a tenth: comparing an article with a story
+        then costs the article's length, not the story's."""
+        n = len(self.stories)
+        if st.norm_at is None or n > st.norm_at * 1.1 + 1:
+            st.norm = math.sqrt(sum((v * self.idf(t)) ** 2 for t, v in st.profile.items()))
+            st.norm_at = n
+        return st.norm
+
+    def similarity(self, profile: dict[str, float], st: StoryState,
+                   weighed: tuple[dict[str, float], float] | None = None) -> float:
+        twice, na = weighed or self.weigh(profile)
+        ns = self.story_norm(st)
         if not na or not ns:
             return 0.0
-        return sum(v * st.profile.get(t, 0.0) * self.idf(t) for t, v in a.items()) / (na * ns)
+        terms = st.profile
+        return sum(v * terms[t] for t, v in twice.items() if t in terms) / (na * ns)
 
     def candidates(self, profile: dict[str, float]) -> list[int]:
         """Stories sharing the article's rare terms, most shared IDF first."""
@@ -189,9 +210,10 @@ class StoryIndex:
     def best(self, profile: dict[str, float], published: str | None = None) -> tuple[int | None, float]:
         """The story this article would join, and its similarity (None: a new story)."""
         best, score = None, 0.0
+        weighed = self.weigh(profile)
         for n in self.candidates(profile):
             st = self.stories[n]
-            sc = self.similarity(profile, st)
+            sc = self.similarity(profile, st, weighed)
             need = required(st.gap(published))
             if sc >= need and sc > score:
                 best, score = n, sc
