@@ -349,6 +349,7 @@ class Dossier:
                     "source": art.source,
                     "url": art.url,
                     "published": art.published,
+                    "published_inferred": art.published_inferred,
                     "text": art.text,
                     "sentences": [{"id": s.id, "start": s.start, "end": s.end} for s in a.sentences],
                 }
