@@ -48,7 +48,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
 
 
 def _stem(w: str) -> str:
-    """Plural and third-person -s only: "bombings"/"bombing" stay apart, "banks"/"bank" do not."""
+    """Plural and third-person -s only ("bombings" -> "bombing", "says" -> "say"): cheap, and it
+    never joins words of different meaning, while "bombed" and "bombing" stay two terms."""
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
