@@ -84,7 +84,7 @@ _URL_DATES = [
     re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)(?:/|\.html?|$)"),
     re.compile(rf"/(?P<year>(?:19|20)\d{{2}})/{_MONTH}/(?P<day>[0-3]?\d)(?:/|\.html?|$)", re.I),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>[01]\d)(?P<day>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<![\dA-Za-z])(?P<year>(?:19|20)\d{2})(?P<month>[01]\d)(?P<day>[0-3]\d)(?![\dA-Za-z])"),
 ]
 _URL_YEAR = re.compile(r"/(?P<year>(?:19|20)\d{2})/")
 _URL_MONTH = re.compile(rf"/(?P<year>(?:19|20)\d{{2}})/(?:(?P<num>[01]?\d)|{_MONTH})/", re.I)

@@ -29,6 +29,7 @@ dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2039, 12, 31))
     ("A story with no date in its text.", "http://www.foxnews.com/politics/2010/08/16/white-house-mosque/",
      "2010-08-16", "URL"),
     ("Ellen to host.", "http://www.theguardian.com/film/2013/aug/02/ellen-degeneres-host-oscars", "2013-08-02", "URL"),
+    ("Woman killed.", "http://www.dnainfo.com/new-york/20130914/richmond-hill/hit-and-run", "2013-09-14", "URL"),
     ("Obama nominates.", "http://www.scientificamerican.com/post.cfm?id=new-surgeon-general-2009-07-13",
      "2009-07-13", "URL"),
     # 8/2/13 is August 2 or February 8: the URL's /2013/08/ settles it
