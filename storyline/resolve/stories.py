@@ -12,9 +12,10 @@ this one algorithm.
   or word found in one story weighs much, whatever the collection's size.
 - Time (after Allan et al.'s time window): the similarity needed to join a story rises with the
   logarithm of the days it has been quiet, from ``THRESHOLD`` on the day of its latest article to
-  at most ``CONTINUING`` (reached after about 200 days). A story told day after day keeps growing; a story years old takes an article
-  only when it is the same continuing thing told again, not one that merely shares a cast. An
-  undated article needs ``UNDATED`` to join a dated story.
+  at most ``CONTINUING`` (reached after about 150 days). A story told day after day or week after
+  week keeps growing; a story years old takes an article only when it is the same continuing thing
+  told again, not one that merely shares a cast. An undated article needs ``UNDATED`` to join a
+  dated story.
 - Blocking: an inverted index from term to stories; an article is scored only against the stories
   that share its rarest terms, so assignment stays near-linear in the collection.
 """
