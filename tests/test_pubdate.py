@@ -115,3 +115,22 @@ def test_ingest_fills_a_missing_date_and_says_from_what(tmp_path):
     assert set(warned) == {"undated.txt", "swap.txt"}
     assert all(p.severity == "warning" and "no publication date" in p.message for p in warned.values())
     assert "03-02-2009" in warned["swap.txt"].message
+
+
+def test_ingest_into_a_database_keeps_the_inferred_date_and_the_warning(tmp_path):
+    from storyline.pipeline import dossier_from_db, ingest
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "dated.txt").write_text("Oil well capped\nAugust 10, 2011--Updated 0947\nEngineers capped the well on "
+                                   "Tuesday, the company said.", encoding="utf-8")
+    (src / "undated.txt").write_text("The council met on Tuesday and voted to close the library.", encoding="utf-8")
+    result = ingest([src], tmp_path / "s.db")
+    assert result.added == 2
+    assert [p.path.rsplit("/", 1)[-1] for p in result.problems] == ["undated.txt"]
+    arts = {a["title"]: a for a in dossier_from_db(tmp_path / "s.db").to_json()["articles"]}
+    capped = arts["Oil well capped"]
+    assert capped["published"] == "2011-08-10" and capped["published_inferred"].startswith("dateline")
+    # "on Tuesday" resolves against the inferred date: the Tuesday before Wednesday 2011-08-10
+    d = dossier_from_db(tmp_path / "s.db")
+    assert "2011-08-09" in {t.value for t in d.times if t.article == capped["id"]}
