@@ -210,7 +210,7 @@ class EvalFmt(StrEnum):
 
 @app.command("eval")
 def eval_cmd(
-    corpus: Annotated[str, typer.Argument(help="tempeval3, meantime, ecbplus, quotes, semeval2015, facts, or all.")],
+    corpus: Annotated[str, typer.Argument(help="tempeval3, meantime, ecbplus, quotes, semeval2015, polnear, facts, stories, ask, or all.")],
     data: Annotated[Path | None, typer.Option("--data", help="Folder of corpora (default: $STORYLINE_DATA or ../shared/data).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N documents (a quick check).")] = None,
     fmt: Annotated[EvalFmt, typer.Option("--format", help="table or json.")] = EvalFmt.table,

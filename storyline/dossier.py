@@ -51,7 +51,7 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
     published = {an.article.id: an.article.published or "" for an in analyses}
     timeline = build_timeline(events, by_id, amounts, published)
     if stored_stories is not None:
-        stories = stored_story_records(stored_stories, analyses, entities, events)
+        stories = stored_story_records(stored_stories, analyses)
     else:
         stories = cluster_stories(analyses, index, entities, events)
     discrepancies = link_events(resolve_facts(analyses, {s.id: s.articles for s in stories}), events)

@@ -7,6 +7,7 @@ text, so the same text ingested twice is the same article.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .model import Article, IngestProblem
-from .pubdate import DateError, parse_published
+from .pubdate import DateError, ambiguous_dates, infer_published, parse_published
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -263,4 +264,23 @@ def read_articles(
                     )
                     continue
                 seen[art.id] = art.path
+                yield from dated(art)
+                continue
             yield art
+
+
+def dated(art: Article) -> Iterator[Item]:
+    """An article without a publication date gets the one its dateline or URL gives, marked as
+    inferred; with none, it goes on undated and a warning names the file."""
+    if art.published:
+        yield art
+        return
+    found = infer_published(art.text, art.url)
+    if found:
+        yield dataclasses.replace(art, published=found.value, published_inferred=found.how)
+        return
+    odd = ambiguous_dates(art.text)
+    why = f"; {odd[0]!r} could be read two ways (day and month swap)" if odd else ""
+    yield IngestProblem(art.path, f"no publication date: none given, no dateline or dated URL found{why}; "
+                        "relative dates stay unresolved (set one with --published or set-date)", severity="warning")
+    yield art

@@ -38,6 +38,8 @@ class Article:
     # the citation number the database gave it when it was first stored: [number:sentence] means
     # the same article in the CLI, the dossier files, the web UI and the exports
     number: int | None = None
+    # set when ``published`` was not given but read from the article (pubdate.infer_published): from what
+    published_inferred: str | None = None
 
 
 @dataclass
@@ -398,6 +400,7 @@ class Dossier:
                     "source": art.source,
                     "url": art.url,
                     "published": art.published,
+                    "published_inferred": art.published_inferred,
                     "text": art.text,
                     "sentences": [{"id": s.id, "start": s.start, "end": s.end} for s in a.sentences],
                 }

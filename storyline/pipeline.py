@@ -13,7 +13,7 @@ from .extract import analyze_article
 from .ingest import read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord
 from .pubdate import parse_published
-from .resolve.stories import StoryIndex, StoryState, article_profile
+from .resolve.stories import StoryIndex, StoryState, article_profile, in_order
 from .store import Store
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
@@ -108,10 +108,10 @@ def _assign(store: Store, live: LiveStories, analyses: list[ArticleAnalysis]) ->
     changed: dict[int, StoryState] = {}
     with store.write():
         index = live.refresh(store)
-        for an in analyses:
+        for an in in_order(analyses):
             if store.story_of(an.article.id) is not None:  # placed by another writer meanwhile
                 continue
-            st = index.assign(an.article.id, article_profile(an))
+            st = index.assign(an.article.id, article_profile(an), an.article.published)
             assigned[an.article.id] = st.id
             changed[index.position[st.id]] = st
         if assigned:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -314,7 +313,7 @@ class Store:
             members.setdefault(story, []).append(art)
         out = []
         for sid, profile in self.conn.execute("SELECT id, profile FROM stories ORDER BY n"):
-            out.append(StoryState(sid, members.get(sid, []), Counter(json.loads(profile))))
+            out.append(StoryState.from_json(sid, members.get(sid, []), profile))
         return out
 
     def story_state(self, story: str) -> StoryState | None:
@@ -325,13 +324,13 @@ class Store:
         members = [r[0] for r in self.conn.execute(
             "SELECT sa.article FROM story_articles sa JOIN articles a ON a.id = sa.article WHERE sa.story=? "
             "ORDER BY a.published, a.id", (story,))]
-        return StoryState(story, members, Counter(json.loads(row[0])))
+        return StoryState.from_json(story, members, row[0])
 
     def save_stories(self, stories: Iterable[tuple[int, StoryState]], assigned: dict[str, str]) -> None:
         """Write the given (position, story) profiles and the new memberships in one transaction."""
         with self.write():
             for n, st in stories:
-                self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, json.dumps(st.profile)))
+                self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, st.to_json()))
             self.conn.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", assigned.items())
 
     def story_of(self, article_id: str) -> str | None:

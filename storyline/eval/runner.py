@@ -22,6 +22,7 @@ from .crossdoc import (
 from .facts import eval_facts
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
+from .stories import eval_stories
 from .timeline import read_timelines, score_timelines
 from .timeml import read_timeml
 from .timex_score import TimexScore
@@ -232,6 +233,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "ask": lambda data, limit: __import__("storyline.eval.askset", fromlist=["eval_ask"]).eval_ask(data, limit),
     "polnear": eval_polnear,
     "facts": eval_facts,
+    "stories": eval_stories,
 }
 
 

@@ -1,51 +1,85 @@
 """Stories: articles about the same developing story, grouped online.
 
-Single-pass clustering in publication order (the classic topic-detection-and-tracking approach,
-Allan et al. 1998): an article joins the story whose entity profile it overlaps most, if the
-overlap passes a threshold, else it starts a new story. Adding articles later runs the same step
-from the existing stories, so nothing already assigned moves.
+Single-pass clustering in publication order, the classic approach of topic detection and tracking
+(Allan, Papka & Lavrenko 1998, "On-line new event detection and tracking"): an article joins the
+story whose centroid it is most similar to, if the similarity passes a threshold, else it starts a
+new story. Adding articles later runs the same step from the stored stories, so nothing already
+assigned moves, and ingest (``StoryIndex`` in pipeline.py) and the dossier (``cluster_stories``) run
+this one algorithm.
+
+- Similarity is the cosine of content words and named entities weighted by IDF. The IDF counts
+  stories, not articles: a name in many stories (Trump, Obama, the police) weighs little, a name
+  or word found in one story weighs much, whatever the collection's size.
+- Time (after Allan et al.'s time window): the similarity needed to join a story rises with the
+  logarithm of the days it has been quiet, from ``THRESHOLD`` on the day of its latest article to
+  at most ``CONTINUING`` (reached after about 150 days). A story told day after day or week after
+  week keeps growing; a story years old takes an article only when it is the same continuing thing
+  told again, not one that merely shares a cast. An undated article needs ``UNDATED`` to join a
+  dated story.
+- Blocking: an inverted index from term to stories; an article is scored only against the stories
+  that share its rarest terms, so assignment stays near-linear in the collection.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from ..model import ArticleAnalysis, Entity, Event, Story
+from ..pubdate import published_date
 from .entities import name_key
 
-THRESHOLD = 0.3
+THRESHOLD = 0.2  # cosine to join a story on the day of its latest article
+CONTINUING = 0.45  # the most any story asks: a story quiet for months takes only the same thing again
+UNDATED = 0.45  # cosine for an undated article to join a dated story
+SLOPE = 0.05  # the bar rises with the logarithm of the quiet days: +0.035 after one, +0.12 after ten
+ENTITY_WEIGHT = 1.0  # an entity key counts like this many words
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "EVENT", "LOC", "PRODUCT", "WORK_OF_ART", "LAW"}
+MAX_TERMS = 400  # a story's profile keeps its strongest terms; enough to recognise it
+MAX_POSTINGS = 50  # a term in more stories than this does not make them candidates
+MAX_CANDIDATES = 40  # stories scored in full per article, the ones sharing most rare terms
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
 
 
-def _length(profile: Counter[str]) -> float:
-    return math.sqrt(sum(v * v for v in profile.values()))
+def _stem(w: str) -> str:
+    """Plural and third-person -s only ("bombings" -> "bombing", "says" -> "say"): cheap, and it
+    never joins words of different meaning, while "bombed" and "bombing" stay two terms."""
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
 
 
-@dataclass
-class StoryState:
-    id: str
-    articles: list[str] = field(default_factory=list)
-    profile: Counter[str] = field(default_factory=Counter)
-    norm: float = field(init=False, default=0.0)  # length of the profile vector, kept with it
-
-    def __post_init__(self) -> None:
-        self.norm = _length(self.profile)
-
-    def add(self, article: str, profile: Counter[str]) -> None:
-        self.articles.append(article)
-        self.profile.update(profile)
-        self.norm = _length(self.profile)
+def content_terms(text: str) -> list[str]:
+    """Lower-cased content words of a text (no stop words, no numbers, no one- or two-letter words)."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group(0).lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if len(w) < 3 or w in STOP_WORDS:
+            continue
+        out.append(_stem(w))
+    return out
 
 
-def article_profile(an: ArticleAnalysis) -> Counter[str]:
-    """Counts of the people and organisations an article names, by name key. It needs nothing but
-    the article itself, so a story can be chosen for a new article without resolving the
-    collection again; a lone surname counts for the full name it shortens in the same article."""
+def article_profile(an: ArticleAnalysis) -> dict[str, float]:
+    """An article as a unit vector of sublinear term frequencies: its content words, and the names it
+    mentions as ``@name key`` (a lone surname counts for the full name it shortens in the article).
+    IDF is applied at comparison time, so the profile needs nothing but the article itself."""
+    tf: Counter[str] = Counter(content_terms(an.article.text))
     full: dict[str, str] = {}
-    prof: Counter[str] = Counter()
+    names: Counter[str] = Counter()
     for m in an.mentions:
-        if m.kind != "name" or m.label not in {"PERSON", "ORG"}:
+        if m.kind != "name" or m.label not in ENTITY_LABELS:
             continue
         key = name_key(m.text)
         if not key:
@@ -53,13 +87,69 @@ def article_profile(an: ArticleAnalysis) -> Counter[str]:
         words = key.split()
         if len(words) > 1:
             full.setdefault(words[-1], key)
-        prof[full.get(key, key)] += 1
-    return prof
+        names["@" + full.get(key, key)] += 1
+    vec = {t: 1 + math.log(c) for t, c in tf.items()}
+    vec.update({t: ENTITY_WEIGHT * (1 + math.log(c)) for t, c in names.items()})
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+@dataclass
+class StoryState:
+    id: str
+    articles: list[str] = field(default_factory=list)
+    profile: Counter[str] = field(default_factory=Counter)  # sum of its articles' profiles
+    first: str | None = None  # ISO date of its earliest and latest dated article
+    last: str | None = None
+    norm: float = field(default=0.0, compare=False, repr=False)  # cached by StoryIndex.story_norm
+    norm_at: int | None = field(default=None, compare=False, repr=False)  # story count it was computed at
+
+    def add(self, article: str, profile: dict[str, float], published: str | None = None) -> None:
+        self.articles.append(article)
+        self.profile.update(profile)
+        self.norm_at = None
+        if len(self.profile) > 2 * MAX_TERMS:
+            self.profile = Counter(dict(self.profile.most_common(MAX_TERMS)))
+        day = published[:10] if published else None
+        if day:
+            self.first = min(self.first or day, day)
+            self.last = max(self.last or day, day)
+
+    def gap(self, published: str | None) -> int | None:
+        """Days between a date and this story's span: 0 inside it, None when the article is undated
+        and the story is not (no evidence either way), 0 when the story has no dates."""
+        day = published_date(published)
+        if self.first is None or self.last is None:
+            return 0
+        if day is None:
+            return None
+        lo, hi = dt.date.fromisoformat(self.first), dt.date.fromisoformat(self.last)
+        return max(0, (lo - day).days, (day - hi).days)
+
+    def to_json(self) -> str:
+        return json.dumps({"terms": self.profile, "first": self.first, "last": self.last})
+
+    @classmethod
+    def from_json(cls, sid: str, articles: list[str], text: str) -> StoryState:
+        data = json.loads(text)
+        if "terms" not in data:  # a profile stored before dates were kept: name counts only
+            return cls(sid, articles, Counter({"@" + k: float(v) for k, v in data.items()}))
+        return cls(sid, articles, Counter(data["terms"]), data.get("first"), data.get("last"))
+
+
+def required(gap: int | None) -> float:
+    """The similarity an article needs to join a story ``gap`` days away from it: a story told
+    day after day stays easy to join, one that has gone quiet needs a closer match, and so does
+    a dated story for an undated article (``UNDATED``), which nothing places near it."""
+    if gap is None:
+        return UNDATED
+    return min(CONTINUING, THRESHOLD + SLOPE * math.log1p(gap))
 
 
 class StoryIndex:
-    """Stories with an inverted index from name key to story, so a new article is compared only
-    with the stories that share a name with it (blocking), not with every story."""
+    """Stories with an inverted index from term to story, so a new article is compared only with the
+    stories that share its rare terms (blocking), not with every story. The index doubles as the
+    story frequency of each term, from which IDF is computed."""
 
     def __init__(self, stories: list[StoryState] | None = None) -> None:
         self.stories: list[StoryState] = []
@@ -76,82 +166,129 @@ class StoryIndex:
             self._by_key.setdefault(k, set()).add(n)
         return n
 
-    # a name in more stories than this (an outlet, a regulator) still counts in the cosine but does not
-    # make every story a candidate: the block stays small as the collection grows
-    MAX_POSTINGS = 50
+    def idf(self, term: str) -> float:
+        # smoothed as in scikit-learn: a term in every story still counts a little
+        return math.log((len(self.stories) + 1) / (len(self._by_key.get(term, ())) + 1)) + 1
 
-    def assign(self, article: str, profile: Counter[str]) -> StoryState:
-        na = _length(profile)
+    def weigh(self, profile: dict[str, float]) -> tuple[dict[str, float], float]:
+        """An article's terms weighted by IDF twice (once for the article, once for the story it
+        meets in the dot product), and the length of its TF-IDF vector."""
+        idf = {t: self.idf(t) for t in profile}
+        twice = {t: v * idf[t] * idf[t] for t, v in profile.items()}
+        return twice, math.sqrt(sum((v * idf[t]) ** 2 for t, v in profile.items()))
+
+    def story_norm(self, st: StoryState) -> float:
+        """Length of a story's TF-IDF centroid. It is kept until the story changes or the number of
+        stories (which moves every IDF a little) grows by a tenth: comparing an article with a story
+        then costs the article's length, not the story's."""
+        n = len(self.stories)
+        if st.norm_at is None or n > st.norm_at * 1.1 + 1:
+            st.norm = math.sqrt(sum((v * self.idf(t)) ** 2 for t, v in st.profile.items()))
+            st.norm_at = n
+        return st.norm
+
+    def similarity(self, profile: dict[str, float], st: StoryState,
+                   weighed: tuple[dict[str, float], float] | None = None) -> float:
+        twice, na = weighed or self.weigh(profile)
+        ns = self.story_norm(st)
+        if not na or not ns:
+            return 0.0
+        terms = st.profile
+        return sum(v * terms[t] for t, v in twice.items() if t in terms) / (na * ns)
+
+    def candidates(self, profile: dict[str, float]) -> list[int]:
+        """Stories sharing the article's rare terms, most shared IDF first."""
+        shared: Counter[int] = Counter()
+        posted = [(t, self._by_key[t]) for t in profile if t in self._by_key]
+        rare = [(t, p) for t, p in posted if len(p) <= MAX_POSTINGS]
+        if not rare:
+            rare = sorted(posted, key=lambda tp: len(tp[1]))[:3]
+        for t, p in rare:
+            w = profile[t] * self.idf(t)
+            for n in p:
+                shared[n] += w
+        return [n for n, _ in shared.most_common(MAX_CANDIDATES)]
+
+    def best(self, profile: dict[str, float], published: str | None = None) -> tuple[int | None, float]:
+        """The story this article would join, and its similarity (None: a new story)."""
         best, score = None, 0.0
-        postings = [self._by_key.get(k, set()) for k in profile]
-        rare = [p for p in postings if len(p) <= self.MAX_POSTINGS] or [min(postings, key=len, default=set())]
-        for n in sorted({i for p in rare for i in p}):
+        weighed = self.weigh(profile)
+        for n in self.candidates(profile):
             st = self.stories[n]
-            dot = sum(v * st.profile[k] for k, v in profile.items())
-            sc = dot / (na * st.norm) if na and st.norm else 0.0
-            if sc > score:
+            sc = self.similarity(profile, st, weighed)
+            need = required(st.gap(published))
+            if sc >= need and sc > score:
                 best, score = n, sc
-        if best is None or score < THRESHOLD:
+        return best, score
+
+    def assign(self, article: str, profile: dict[str, float], published: str | None = None) -> StoryState:
+        best, _ = self.best(profile, published)
+        if best is None:
             best = self._register(StoryState(id=f"s{len(self.stories)}"))
         st = self.stories[best]
-        st.add(article, profile)
+        st.add(article, profile, published)
         for k in profile:
             self._by_key.setdefault(k, set()).add(best)
         return st
 
 
+def in_order(analyses: list[ArticleAnalysis]) -> list[ArticleAnalysis]:
+    """Publication order; undated articles last (a stream meets them with no date to place them)."""
+    return sorted(analyses, key=lambda a: (a.article.published is None, a.article.published or "", a.article.id))
+
+
+def assign_all(analyses: list[ArticleAnalysis], existing: list[StoryState] | None = None) -> StoryIndex:
+    index = StoryIndex(existing)
+    for an in in_order(analyses):
+        index.assign(an.article.id, article_profile(an), an.article.published)
+    return index
+
+
 def cluster_stories(
-    analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str], entities: list[Entity],
-    events: list[Event], existing: list[StoryState] | None = None,
+    analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str] | None = None,
+    entities: list[Entity] | None = None, events: list[Event] | None = None,
+    existing: list[StoryState] | None = None,
 ) -> list[Story]:
-    names = {name_key(alias): e.name for e in entities for alias in [e.name, *e.aliases]}
-    stories = StoryIndex(existing)
-    for an in sorted(analyses, key=lambda a: (a.article.published or "", a.article.id)):
-        stories.assign(an.article.id, article_profile(an))
-    events_of = events_by_article(events)
-    return [story_record(s, names, events_of) for s in stories.stories]
+    """The stories of these articles, by the same online step ingest runs."""
+    stories = assign_all(analyses, existing)
+    by_id = {an.article.id: an for an in analyses}
+    return [story_record(s, stories, by_id) for s in stories.stories if s.articles]
 
 
-def stored_story_records(
-    states: list[StoryState], analyses: list[ArticleAnalysis], entities: list[Entity], events: list[Event],
-) -> list[Story]:
+def stored_story_records(states: list[StoryState], analyses: list[ArticleAnalysis]) -> list[Story]:
     """The stories as the database holds them (ids and members assigned once, on ingest), limited to
-    the articles at hand; articles no stored story holds yet are clustered after them."""
-    names = {name_key(alias): e.name for e in entities for alias in [e.name, *e.aliases]}
+    the articles at hand; articles no stored story holds yet are placed after them."""
     present = {an.article.id for an in analyses}
     kept: list[StoryState] = []
     placed: set[str] = set()
     for st in states:
         members = [a for a in st.articles if a in present]
         if members:
-            kept.append(StoryState(st.id, members, Counter(st.profile)))
+            kept.append(StoryState(st.id, members, Counter(st.profile), st.first, st.last))
             placed.update(members)
     index = StoryIndex(kept)
-    for an in sorted(analyses, key=lambda a: (a.article.published or "", a.article.id)):
+    for an in in_order(analyses):
         if an.article.id not in placed:
-            index.assign(an.article.id, article_profile(an))
-    events_of = events_by_article(events)
-    return [story_record(s, names, events_of) for s in index.stories]
+            index.assign(an.article.id, article_profile(an), an.article.published)
+    by_id = {an.article.id: an for an in analyses}
+    return [story_record(s, index, by_id) for s in index.stories if s.articles]
 
 
-def story_record(s: StoryState, names: dict[str, str], events_of: dict[str, list[Event]]) -> Story:
-    """A story's title is the summary of its most reported event, else its two most named actors."""
-    central: Counter[str] = Counter()
-    by_id: dict[str, Event] = {}
-    for a in s.articles:
-        for ev in events_of.get(a, []):
-            central[ev.id] += 1
-            by_id[ev.id] = ev
-    top = [names[k] for k, _ in s.profile.most_common(2) if k in names]
-    title = " and ".join(top) or "Untitled story"
-    if central:
-        title = by_id[central.most_common(1)[0][0]].summary or title
-    return Story(id=s.id, title=title, articles=s.articles)
+def story_record(s: StoryState, index: StoryIndex, by_id: dict[str, ArticleAnalysis]) -> Story:
+    """A story's title is the headline of its most central article (the one closest to the story's
+    centroid; the earliest on a tie): a news line from the text, not a label."""
+    members = [by_id[a] for a in s.articles if a in by_id]
+    if not members:
+        return Story(id=s.id, title="Untitled story", articles=s.articles)
+    central = min(members, key=lambda an: (-round(index.similarity(article_profile(an), s), 6),
+                                           an.article.published or "9999", an.article.id))
+    return Story(id=s.id, title=headline(central), articles=s.articles)
 
 
-def events_by_article(events: list[Event]) -> dict[str, list[Event]]:
-    out: dict[str, list[Event]] = {}
-    for ev in events:
-        for a in dict.fromkeys(ev.articles):
-            out.setdefault(a, []).append(ev)
-    return out
+def headline(an: ArticleAnalysis) -> str:
+    title = " ".join(an.article.title.split())
+    if title:
+        return title
+    first = an.article.text[an.sentences[0].start : an.sentences[0].end] if an.sentences else an.article.text
+    first = " ".join(first.split())
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "..."
