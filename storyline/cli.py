@@ -195,14 +195,6 @@ def dates(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
            [[r["id"], r["text"], r["type"], r["value"], r["published"], r["note"]] for r in rows])
 
 
-def main() -> None:  # pragma: no cover
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 class EvalFmt(StrEnum):
     table = "table"
     json = "json"
@@ -360,3 +352,12 @@ def export_cmd(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     err.print(f"wrote {path}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+# last, so that `python -m storyline.cli` sees every command defined above
+if __name__ == "__main__":  # pragma: no cover
+    main()
