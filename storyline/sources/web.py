@@ -1,0 +1,157 @@
+"""Feeds, sitemaps, URL lists and URLs to articles.
+
+A feed item becomes an article with the item's URL, title, date and outlet (the item wins over
+what the page says). Its text is the feed's own full content when the feed carries the article
+(``content:encoded``, Atom ``content``), else the page, fetched politely through ``fetch.Fetcher``.
+``offline`` fetches nothing and names what it had to leave out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..ingest import Item, _metadata, decode, html_articles, make_articles
+from ..model import IngestProblem
+from .feeds import Feed, FeedError, FeedItem, html_to_text, looks_like_feed, parse_feed
+from .fetch import Fetcher, FetchError, is_url
+
+# Feed content shorter than this is a teaser, not the article: the page is fetched instead.
+FULL_CONTENT_CHARS = 600
+MAX_SITEMAP_DEPTH = 2  # a sitemap index of sitemaps, no deeper
+
+
+def sniff_listing(path: Path) -> bool:
+    """A .txt file that is really a feed, or a list of URLs (every non-blank, non-# line one URL)."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if looks_like_feed(head):
+        return True
+    lines = [ln.strip() for ln in head.decode("utf-8", errors="replace").splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    return bool(lines) and all(is_url(ln) and " " not in ln for ln in lines)
+
+
+def host_of(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def read_listing(path: Path, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool) -> Iterator[Item]:
+    """A feed or sitemap file, or a file of URLs (one a line, # comments)."""
+    data = path.read_bytes()
+    if looks_like_feed(data) or path.suffix.lower() in {".rss", ".atom", ".xml", ".rdf"}:
+        try:
+            feed = parse_feed(data)
+        except FeedError as exc:
+            yield IngestProblem(str(path), str(exc))
+            return
+        yield from feed_articles(feed, str(path), defaults, fetcher, offline)
+        return
+    text, problem = decode(data, str(path))
+    if text is None:
+        if problem:
+            yield problem
+        return
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not is_url(line):
+            yield IngestProblem(str(path), f"not an http(s) URL: {line[:80]!r}", lineno)
+            continue
+        yield from read_url(line, defaults, fetcher, offline)
+
+
+def read_url(url: str, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool,
+             wins: dict[str, object] | None = None, depth: int = 0) -> Iterator[Item]:
+    """A URL: a feed or sitemap (its items are read), or an article page."""
+    if offline:
+        yield IngestProblem(url, "not fetched (offline)", severity="warning")
+        return
+    fetcher = fetcher or default_fetcher()
+    try:
+        resp = fetcher.get(url)
+    except FetchError as exc:
+        yield IngestProblem(url, str(exc).removeprefix(url + ": "))
+        return
+    if looks_like_feed(resp.body):
+        try:
+            feed = parse_feed(resp.body, resp.url)
+        except FeedError as exc:
+            yield IngestProblem(url, str(exc))
+            return
+        if depth >= MAX_SITEMAP_DEPTH:
+            yield IngestProblem(url, "sitemap nested too deep; not read", severity="warning")
+            return
+        yield from feed_articles(feed, url, defaults, fetcher, offline, depth + 1)
+        return
+    yield from page_articles(resp.body, resp.charset, resp.url, url, defaults, wins)
+
+
+def page_articles(body: bytes, charset: str | None, final_url: str, where: str, defaults: dict[str, str],
+                  wins: dict[str, object] | None = None) -> Iterator[Item]:
+    if charset:
+        try:
+            html: str | None = body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            html = body.decode("utf-8", errors="replace")
+    else:
+        html, problem = decode(body, where)
+        if html is None:
+            if problem:
+                yield problem
+            return
+    wins = {"url": final_url, **(wins or {})}
+    if not (wins.get("source") or defaults.get("source")):
+        defaults = {**defaults, "source": host_of(final_url)}  # only when the page names no site either
+    yield from html_articles(html, where, defaults, wins, url=final_url)
+
+
+def item_meta(item: FeedItem) -> dict[str, object]:
+    return {"url": item.url, "title": item.title, "published": item.published, "source": item.source}
+
+
+def feed_articles(feed: Feed, where: str, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool,
+                  depth: int = 0) -> Iterator[Item]:
+    if feed.kind == "sitemapindex":
+        for item in feed.items:
+            if depth >= MAX_SITEMAP_DEPTH:
+                yield IngestProblem(item.url, "sitemap nested too deep; not read", severity="warning")
+                continue
+            yield from read_url(item.url, defaults, fetcher, offline, depth=depth + 1)
+        return
+    if not feed.items:
+        yield IngestProblem(where, f"{feed.kind} has no items", severity="warning")
+    for item in feed.items:
+        yield from item_articles(item, defaults, fetcher, offline)
+
+
+def item_articles(item: FeedItem, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool) -> Iterator[Item]:
+    """One feed item: the feed's own full text if it carries it, else the fetched page."""
+    full = html_to_text(item.content or item.summary)
+    if len(full) >= FULL_CONTENT_CHARS or (offline and full):
+        meta_raw = {**defaults, **{k: v for k, v in item_meta(item).items() if v not in (None, "")}}
+        meta_raw.setdefault("source", host_of(item.url))
+        meta, problems = _metadata(meta_raw, item.url, None)
+        yield from problems
+        if offline and len(full) < FULL_CONTENT_CHARS:
+            yield IngestProblem(item.url, f"only the feed's {len(full)}-character summary read (offline)",
+                                severity="warning")
+        yield from make_articles(full, meta, item.url)
+        return
+    if offline:
+        yield IngestProblem(item.url, "feed item has no text and pages are not fetched (offline)", severity="warning")
+        return
+    yield from read_url(item.url, defaults, fetcher, offline, wins=item_meta(item))
+
+
+_DEFAULT: list[Fetcher] = []
+
+
+def default_fetcher() -> Fetcher:
+    """One polite fetcher per process, so the per-host delay and robots.txt hold across inputs."""
+    if not _DEFAULT:
+        _DEFAULT.append(Fetcher())
+    return _DEFAULT[0]
