@@ -236,7 +236,9 @@ def html_articles(html: str, where: str, defaults: dict[str, str], wins: dict[st
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, favor_recall=True
+        html, url=url, with_metadata=True, include_comments=False, favor_recall=True,
+        # dates from the page's markup only: a year guessed from the body text is worse than none
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not body.strip():

@@ -29,7 +29,6 @@ def read_warc(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
                 if record.rec_type not in ("response", "resource"):
                     continue
                 uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                where = f"{path}@{records.get_record_offset()}"
                 if record.rec_type == "response":
                     if record.http_headers is None:
                         continue
@@ -42,6 +41,7 @@ def read_warc(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
                 if not ctype.lower().startswith(HTML_TYPES):
                     continue
                 body = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
+                where = f"{path}@{records.get_record_offset()}"  # after the read: asking earlier loses the body
                 if len(body) > MAX_ARTICLE_BYTES:
                     yield IngestProblem(where, f"{uri}: page over the {MAX_ARTICLE_BYTES:,}-byte limit; not read")
                     continue

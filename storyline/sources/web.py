@@ -131,18 +131,16 @@ def feed_articles(feed: Feed, where: str, defaults: dict[str, str], fetcher: Fet
 def item_articles(item: FeedItem, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool) -> Iterator[Item]:
     """One feed item: the feed's own full text if it carries it, else the fetched page."""
     full = html_to_text(item.content or item.summary)
-    if len(full) >= FULL_CONTENT_CHARS or (offline and full):
+    if len(full) >= FULL_CONTENT_CHARS:
         meta_raw = {**defaults, **{k: v for k, v in item_meta(item).items() if v not in (None, "")}}
         meta_raw.setdefault("source", host_of(item.url))
         meta, problems = _metadata(meta_raw, item.url, None)
         yield from problems
-        if offline and len(full) < FULL_CONTENT_CHARS:
-            yield IngestProblem(item.url, f"only the feed's {len(full)}-character summary read (offline)",
-                                severity="warning")
         yield from make_articles(full, meta, item.url)
         return
-    if offline:
-        yield IngestProblem(item.url, "feed item has no text and pages are not fetched (offline)", severity="warning")
+    if offline:  # a teaser is not the article: better nothing than a stub in the stories
+        what = f"only a {len(full)}-character summary" if full else "no text"
+        yield IngestProblem(item.url, f"feed item has {what}; its page is not fetched (offline)", severity="warning")
         return
     yield from read_url(item.url, defaults, fetcher, offline, wins=item_meta(item))
 
