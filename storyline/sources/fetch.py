@@ -43,6 +43,10 @@ class FetchError(RuntimeError):
     """A URL that could not be fetched; the message is one line and names the URL."""
 
 
+class Disallowed(FetchError):
+    """robots.txt asks storyline not to fetch this URL: a site's wish, not a failure."""
+
+
 @dataclass
 class Validators:
     etag: str | None = None
@@ -128,7 +132,7 @@ class Fetcher:
         if not is_url(url):
             raise FetchError(f"{url}: only http and https URLs are fetched")
         if not self.allowed(url):
-            raise FetchError(f"{url}: disallowed by robots.txt; not fetched")
+            raise Disallowed(f"{url}: disallowed by robots.txt; not fetched")
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag

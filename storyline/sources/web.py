@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..ingest import Item, _metadata, decode, html_articles, make_articles
 from ..model import IngestProblem
 from .feeds import Feed, FeedError, FeedItem, html_to_text, looks_like_feed, parse_feed
-from .fetch import Fetcher, FetchError, is_url
+from .fetch import Disallowed, Fetcher, FetchError, is_url
 
 # Feed content shorter than this is a teaser, not the article: the page is fetched instead.
 FULL_CONTENT_CHARS = 600
@@ -74,7 +74,8 @@ def read_url(url: str, defaults: dict[str, str], fetcher: Fetcher | None, offlin
     try:
         resp = fetcher.get(url)
     except FetchError as exc:
-        yield IngestProblem(url, str(exc).removeprefix(url + ": "))
+        severity = "warning" if isinstance(exc, Disallowed) else "error"
+        yield IngestProblem(url, str(exc).removeprefix(url + ": "), severity=severity)
         return
     if looks_like_feed(resp.body):
         try:

@@ -64,9 +64,10 @@ def test_pieces_point_into_the_full_text():
 
 
 def _timed(text: str, size: int = 10_000) -> float:
-    t0 = time.perf_counter()
+    """CPU seconds, not wall time: eight engineers share two cores here."""
+    t0 = time.process_time()
     analyze_long(Article(id="t", text=text, published="2025-10-20"), size=size)
-    return time.perf_counter() - t0
+    return time.process_time() - t0
 
 
 def test_cost_is_linear_in_length():
@@ -79,12 +80,27 @@ def test_cost_is_linear_in_length():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["one line of 1 MB", "750 KB of paragraphs"])
-def test_huge_articles_finish_within_a_bound(kind):
+def test_huge_articles_finish_within_a_bound(kind, tmp_path):
+    """The whole path, file to analysis: CPU time and memory stay bounded (measured figures are
+    in docs/notes/sources.md)."""
+    import resource
+
+    from storyline.extract import analyze_articles
+    from storyline.ingest import read_articles
+
     para = _sample_text()
     if kind.startswith("one line"):
-        text = (para.replace("\n", " ") + " ") * (1_000_000 // len(para) + 1)
-        text = text[:1_000_000]
+        text = ((para.replace("\n", " ") + " ") * (1_000_000 // len(para) + 1))[:1_000_000]
     else:
         text = (para + "\n\n") * (750_000 // len(para) + 1)
-    took = _timed(text)
-    assert took < 900, took
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    analyze_article(Article(id="w", text=para[:2000]))  # the model loads outside the timing
+    t0 = time.process_time()
+    arts = [a for a in read_articles([path]) if isinstance(a, Article)]
+    an = analyze_articles(arts)[0]
+    took = time.process_time() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{kind}: {len(text):,} chars, {took:.0f} s CPU, peak RSS {peak_mb:.0f} MB, {len(an.sentences)} sentences")
+    assert an.sentences[-1].end > len(text) * 0.99
+    assert took < 300 and peak_mb < 2500, (took, peak_mb)
