@@ -96,6 +96,7 @@ def _atom_content(el: etree._Element | None) -> str:
 def parse_feed(data: bytes, base_url: str = "") -> Feed:
     """A feed or sitemap from its bytes; ``FeedError`` with a one-line reason for anything else."""
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    data = gunzip(data)
     try:
         root = etree.fromstring(data.lstrip(), parser)
     except etree.XMLSyntaxError as exc:
@@ -108,7 +109,7 @@ def parse_feed(data: bytes, base_url: str = "") -> Feed:
     if kind == "feed":
         return _atom(root, base_url)
     if kind in ("urlset", "sitemapindex"):
-        return _sitemap(root, kind, base_url)
+        return _sitemap(root, "sitemap" if kind == "urlset" else kind, base_url)
     raise FeedError(f"XML root <{kind}> is not an RSS/Atom feed or a sitemap")
 
 
@@ -190,9 +191,37 @@ def _sitemap(root: etree._Element, kind: str, base: str) -> Feed:
     return feed
 
 
+def gunzip(data: bytes, limit: int = 50_000_000) -> bytes:
+    """Sitemaps are often served gzipped (``sitemap.xml.gz``); anything else passes unchanged.
+    Decompression stops at ``limit`` bytes, so a small bomb cannot fill the memory."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    import zlib
+
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit)
+    except zlib.error as exc:
+        raise FeedError(f"broken gzip data ({exc})") from None
+    if d.unconsumed_tail:
+        raise FeedError(f"gzip data unpacks to more than {limit:,} bytes; not read")
+    return out
+
+
 def looks_like_feed(data: bytes) -> bool:
     """A cheap sniff of the first bytes: XML whose root is a feed or sitemap element."""
+    if data.startswith(b"\x1f\x8b"):
+        data = _gunzip_head(data)
     head = data[:2048].lstrip().lower()
     if not head.startswith(b"<"):
         return False
     return any(t in head for t in (b"<rss", b"<feed", b"<rdf:rdf", b"<urlset", b"<sitemapindex"))
+
+
+def _gunzip_head(data: bytes) -> bytes:
+    import zlib
+
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)
+    except zlib.error:
+        return b""

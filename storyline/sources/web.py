@@ -19,7 +19,7 @@ from .fetch import Disallowed, Fetcher, FetchError, is_url
 
 # Feed content shorter than this is a teaser, not the article: the page is fetched instead.
 FULL_CONTENT_CHARS = 600
-MAX_SITEMAP_DEPTH = 2  # a sitemap index of sitemaps, no deeper
+MAX_SITEMAP_DEPTH = 1  # a sitemap index of sitemaps, no deeper
 
 
 def sniff_listing(path: Path) -> bool:
@@ -83,10 +83,10 @@ def read_url(url: str, defaults: dict[str, str], fetcher: Fetcher | None, offlin
         except FeedError as exc:
             yield IngestProblem(url, str(exc))
             return
-        if depth >= MAX_SITEMAP_DEPTH:
+        if depth > MAX_SITEMAP_DEPTH:
             yield IngestProblem(url, "sitemap nested too deep; not read", severity="warning")
             return
-        yield from feed_articles(feed, url, defaults, fetcher, offline, depth + 1)
+        yield from feed_articles(feed, url, defaults, fetcher, offline, depth)
         return
     yield from page_articles(resp.body, resp.charset, resp.url, url, defaults, wins)
 
@@ -118,9 +118,6 @@ def feed_articles(feed: Feed, where: str, defaults: dict[str, str], fetcher: Fet
                   depth: int = 0) -> Iterator[Item]:
     if feed.kind == "sitemapindex":
         for item in feed.items:
-            if depth >= MAX_SITEMAP_DEPTH:
-                yield IngestProblem(item.url, "sitemap nested too deep; not read", severity="warning")
-                continue
             yield from read_url(item.url, defaults, fetcher, offline, depth=depth + 1)
         return
     if not feed.items:

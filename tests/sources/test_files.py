@@ -5,6 +5,8 @@ import io
 import json
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -146,3 +148,34 @@ def test_reprints_are_stored_and_old_ids_still_match(tmp_path):
     assert (res.added, res.skipped) == (1, 1)
     d = pipeline.dossier_from_db(db)
     assert len(d.analyses) == 2 and any(w.copies for w in d.wire)  # the reprint counts as a wire copy
+
+
+@given(st.binary(max_size=600) | st.text(alphabet="<>/?=\" rssfeditmlnkurlsetRSS&;!-[]CDAT", max_size=300).map(str.encode))
+@settings(max_examples=300, deadline=None)
+def test_feed_parser_never_crashes(data):
+    from storyline.sources.feeds import FeedError, parse_feed
+
+    try:
+        feed = parse_feed(data, "http://127.0.0.1/")
+    except FeedError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert feed.kind in {"rss", "atom", "sitemap", "sitemapindex"}
+    assert all(item.url for item in feed.items)
+
+
+def test_rss1_and_atom_xhtml_items():
+    from storyline.sources.feeds import html_to_text, parse_feed
+
+    rdf = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           b'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>C</title>'
+           b'<link>http://n.example/</link></channel><item rdf:about="http://n.example/1"><title>One</title>'
+           b"<link>http://n.example/1</link><dc:date>2025-10-02</dc:date></item></rdf:RDF>")
+    feed = parse_feed(rdf)
+    assert [(i.url, i.title, i.published) for i in feed.items] == [("http://n.example/1", "One", "2025-10-02")]
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>X</title><link href="/x"/>'
+            b'<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Para one.</p><p>Two &amp; more.</p></div>'
+            b"</content></entry></feed>")
+    item = parse_feed(atom, "http://a.example/feed").items[0]
+    assert item.url == "http://a.example/x"
+    assert html_to_text(item.content) == "Para one.\n\nTwo & more."

@@ -136,3 +136,32 @@ def test_python_m_storyline_runs_every_command():
     assert out.returncode == 0
     for cmd in ("ingest", "watch", "eval", "serve", "merge", "split", "not-same", "set-date", "why", "export"):
         assert cmd in out.stdout
+
+
+def test_sitemap_index_of_gzipped_sitemaps(site, tmp_path):
+    import gzip
+
+    inner = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+             f"<url><loc>{site.base}/news/a1</loc><news:news><news:publication><news:name>The Ledger</news:name>"
+             "</news:publication><news:publication_date>2025-10-02</news:publication_date>"
+             "<news:title>Orbital bids for Vexa</news:title></news:news></url></urlset>")
+    site.put("/news-sitemap.xml.gz", gzip.compress(inner.encode()), "application/x-gzip")
+    site.put("/sitemap-index.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f"<sitemap><loc>{site.base}/news-sitemap.xml.gz</loc></sitemap></sitemapindex>", "application/xml")
+    items = list(pipeline.read_articles([site.base + "/sitemap-index.xml"], fetcher=Fetcher(delay=0)))
+    arts = [i for i in items if isinstance(i, Article)]
+    assert len(arts) == 1, items
+    a = arts[0]
+    assert (a.title, a.source, a.published) == ("Orbital bids for Vexa", "The Ledger", "2025-10-02")
+
+
+def test_last_modified_alone_gives_a_304(site):
+    from storyline.sources.fetch import Validators
+
+    site.put("/feed.xml", feed_of(site, ["/news/a1"]), "application/rss+xml", '"v9"')
+    f = Fetcher(delay=0)
+    first = f.get(site.base + "/feed.xml")
+    assert first.validators.last_modified
+    again = f.get(site.base + "/feed.xml", Validators(last_modified=first.validators.last_modified))
+    assert again.not_modified and again.body == b""
