@@ -26,7 +26,10 @@ from .model import Article, IngestProblem
 from .pubdate import DateError, parse_published
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .sources.fetch import Fetcher
+    from .sources.web import Reach
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -284,10 +287,13 @@ def read_jsonl_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
             yield from from_record(record, str(path), defaults, lineno)
 
 
-def read_file(path: Path, defaults: dict[str, str] | None = None, fetcher: Fetcher | None = None,
-              offline: bool = False) -> Iterator[Item]:
+def read_file(path: Path, defaults: dict[str, str] | None = None, reach: Reach | None = None) -> Iterator[Item]:
     """Articles (or problems) from one file, never raising for bad content."""
     defaults = defaults or {}
+    if reach is None:
+        from .sources.web import Reach
+
+        reach = Reach()
     suffix = suffix_of(path.name)
     try:
         if suffix in JSONL_SUFFIXES:
@@ -315,12 +321,12 @@ def read_file(path: Path, defaults: dict[str, str] | None = None, fetcher: Fetch
         elif suffix in FEED_SUFFIXES or suffix in URL_LIST_SUFFIXES:
             from .sources.web import read_listing
 
-            yield from read_listing(path, defaults, fetcher, offline)
+            yield from read_listing(path, defaults, reach)
         elif suffix in TEXT_SUFFIXES or suffix == "":
             from .sources.web import read_listing, sniff_listing
 
             if sniff_listing(path):  # a feed saved as .txt, or a plain list of URLs
-                yield from read_listing(path, defaults, fetcher, offline)
+                yield from read_listing(path, defaults, reach)
             else:
                 yield from read_text_file(path, defaults)
         else:
@@ -391,13 +397,18 @@ def read_articles(
     source: str | None = None,
     fetcher: Fetcher | None = None,
     offline: bool = False,
+    known_url: Callable[[str], bool] | None = None,
 ) -> Iterator[Item]:
     """Stream articles and problems from files, folders, feeds, archives and URLs.
 
     ``published`` and ``source`` fill in what an input does not say itself. Duplicates within one
     run are reported as warnings and yielded once. URLs (given, or in a feed, sitemap or URL list)
-    are fetched with ``fetcher`` (a polite default one is made when needed); ``offline`` refuses them.
+    are fetched with ``fetcher`` (a polite default one is made when needed); ``offline`` refuses them;
+    pages whose URL ``known_url`` says is stored are not fetched again.
     """
+    from .sources.web import Reach, read_url
+
+    reach = Reach(fetcher, offline, known_url)
     defaults: dict[str, str] = {}
     if published:
         defaults["published"] = published
@@ -409,11 +420,9 @@ def read_articles(
             yield item
             continue
         if isinstance(item, str):
-            from .sources.web import read_url
-
-            arts: Iterable[Item] = read_url(item, defaults, fetcher, offline)
+            arts: Iterable[Item] = read_url(item, defaults, reach)
         else:
-            arts = read_file(item, defaults, fetcher, offline)
+            arts = read_file(item, defaults, reach)
         for art in arts:
             if isinstance(art, Article):
                 if art.id in seen:

@@ -76,7 +76,8 @@ def ingest(
         known = store.known_ids()
         dates = {a: b for kind, a, b in store.overrides() if kind == "set-date" and b}
         if items is None:
-            items = read_articles(paths, published=published, source=source, fetcher=fetcher, offline=offline)
+            items = read_articles(paths, published=published, source=source, fetcher=fetcher, offline=offline,
+                                  known_url=_known_url(store, result))
         batches = _batches(items, batch_size, result, known, report, dates, _legacy_check(store, known))
         stories = StoryIndex(store.story_states())
         if engine is None:
@@ -89,6 +90,23 @@ def ingest(
         touched.update(dict.fromkeys(assign_stories(store)))
         result.touched = list(touched)
     return result
+
+
+def _known_url(store: Store, result: IngestResult) -> Callable[[str], bool]:
+    """Whether a page is stored already, so a feed or URL list read again fetches only what is new."""
+    urls: set[str] = set()
+    loaded = False
+
+    def known(url: str) -> bool:
+        nonlocal loaded
+        if not loaded:  # once, and only when an input names URLs (articles.url has no index)
+            urls.update(r[0] for r in store.conn.execute("SELECT url FROM articles WHERE url != ''"))
+            loaded = True
+        hit = url in urls
+        result.skipped += hit
+        return hit
+
+    return known
 
 
 def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:

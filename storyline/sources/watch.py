@@ -17,7 +17,7 @@ from pathlib import Path
 from ..model import Article, IngestProblem
 from .feeds import FeedError, parse_feed
 from .fetch import Fetcher, FetchError, Validators, is_url
-from .web import item_articles
+from .web import Reach, item_articles
 
 Report = Callable[[IngestProblem], None]
 
@@ -42,13 +42,17 @@ class FetchState:
         row = self.conn.execute("SELECT etag, last_modified FROM fetch_state WHERE url=?", (url,)).fetchone()
         return Validators(row[0], row[1]) if row else None
 
-    def seen(self, url: str) -> bool:
-        if self.conn.execute("SELECT 1 FROM fetch_state WHERE url=? AND kind='page'", (url,)).fetchone():
+    def seen(self, url: str, stored: set[str] | None = None) -> bool:
+        """Fetched before by `watch`, or (``stored``) the URL of an article already in the database."""
+        if stored is not None and url in stored:
             return True
-        try:  # an article stored by an earlier `ingest` of the same page
-            return self.conn.execute("SELECT 1 FROM articles WHERE url=?", (url,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM fetch_state WHERE url=? AND kind='page'", (url,)).fetchone() is not None
+
+    def stored_urls(self) -> set[str]:
+        try:
+            return {r[0] for r in self.conn.execute("SELECT url FROM articles WHERE url != ''")}
         except sqlite3.OperationalError:
-            return False  # no articles table yet
+            return set()  # no articles table yet
 
     def save(self, url: str, kind: str, status: int, validators: Validators | None = None) -> None:
         v = validators or Validators()
@@ -81,6 +85,7 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
             report(p)
 
     items: list[Article | IngestProblem] = []
+    stored: set[str] | None = None  # URLs of stored articles, read once a feed has changed
     for feed_url in feeds:
         try:
             if is_url(feed_url):
@@ -96,11 +101,13 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
             problem(IngestProblem(feed_url, str(exc).removeprefix(feed_url + ": ")))
             continue
         res.feeds_changed += 1
+        if stored is None:
+            stored = state.stored_urls()
         for item in feed.items:
-            if state.seen(item.url):
+            if state.seen(item.url, stored):
                 continue
             res.new_items += 1
-            got = list(item_articles(item, {}, fetcher, offline=False))
+            got = list(item_articles(item, {}, Reach(fetcher)))
             ok = any(isinstance(g, Article) for g in got)
             state.save(item.url, "page", 200 if ok else 0)
             items.extend(got)

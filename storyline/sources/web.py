@@ -8,7 +8,8 @@ what the page says). Its text is the feed's own full content when the feed carri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +21,21 @@ from .fetch import Disallowed, Fetcher, FetchError, is_url
 # Feed content shorter than this is a teaser, not the article: the page is fetched instead.
 FULL_CONTENT_CHARS = 600
 MAX_SITEMAP_DEPTH = 1  # a sitemap index of sitemaps, no deeper
+
+
+@dataclass
+class Reach:
+    """How far reading may go: the fetcher (a polite default one when None), whether to fetch at
+    all, and the URLs already stored (their pages are not fetched again)."""
+
+    fetcher: Fetcher | None = None
+    offline: bool = False
+    known_url: Callable[[str], bool] | None = None
+
+    def get_fetcher(self) -> Fetcher:
+        if self.fetcher is None:
+            self.fetcher = default_fetcher()
+        return self.fetcher
 
 
 def sniff_listing(path: Path) -> bool:
@@ -38,7 +54,7 @@ def host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def read_listing(path: Path, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool) -> Iterator[Item]:
+def read_listing(path: Path, defaults: dict[str, str], reach: Reach) -> Iterator[Item]:
     """A feed or sitemap file, or a file of URLs (one a line, # comments)."""
     data = path.read_bytes()
     if looks_like_feed(data) or path.suffix.lower() in {".rss", ".atom", ".xml", ".rdf"}:
@@ -47,7 +63,7 @@ def read_listing(path: Path, defaults: dict[str, str], fetcher: Fetcher | None, 
         except FeedError as exc:
             yield IngestProblem(str(path), str(exc))
             return
-        yield from feed_articles(feed, str(path), defaults, fetcher, offline)
+        yield from feed_articles(feed, str(path), defaults, reach)
         return
     text, problem = decode(data, str(path))
     if text is None:
@@ -61,18 +77,19 @@ def read_listing(path: Path, defaults: dict[str, str], fetcher: Fetcher | None, 
         if not is_url(line):
             yield IngestProblem(str(path), f"not an http(s) URL: {line[:80]!r}", lineno)
             continue
-        yield from read_url(line, defaults, fetcher, offline)
+        if reach.known_url and reach.known_url(line):
+            continue
+        yield from read_url(line, defaults, reach)
 
 
-def read_url(url: str, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool,
+def read_url(url: str, defaults: dict[str, str], reach: Reach,
              wins: dict[str, object] | None = None, depth: int = 0) -> Iterator[Item]:
     """A URL: a feed or sitemap (its items are read), or an article page."""
-    if offline:
+    if reach.offline:
         yield IngestProblem(url, "not fetched (offline)", severity="warning")
         return
-    fetcher = fetcher or default_fetcher()
     try:
-        resp = fetcher.get(url)
+        resp = reach.get_fetcher().get(url)
     except FetchError as exc:
         severity = "warning" if isinstance(exc, Disallowed) else "error"
         yield IngestProblem(url, str(exc).removeprefix(url + ": "), severity=severity)
@@ -86,7 +103,7 @@ def read_url(url: str, defaults: dict[str, str], fetcher: Fetcher | None, offlin
         if depth > MAX_SITEMAP_DEPTH:
             yield IngestProblem(url, "sitemap nested too deep; not read", severity="warning")
             return
-        yield from feed_articles(feed, url, defaults, fetcher, offline, depth)
+        yield from feed_articles(feed, url, defaults, reach, depth)
         return
     yield from page_articles(resp.body, resp.charset, resp.url, url, defaults, wins)
 
@@ -114,19 +131,20 @@ def item_meta(item: FeedItem) -> dict[str, object]:
     return {"url": item.url, "title": item.title, "published": item.published, "source": item.source}
 
 
-def feed_articles(feed: Feed, where: str, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool,
-                  depth: int = 0) -> Iterator[Item]:
+def feed_articles(feed: Feed, where: str, defaults: dict[str, str], reach: Reach, depth: int = 0) -> Iterator[Item]:
     if feed.kind == "sitemapindex":
         for item in feed.items:
-            yield from read_url(item.url, defaults, fetcher, offline, depth=depth + 1)
+            yield from read_url(item.url, defaults, reach, depth=depth + 1)
         return
     if not feed.items:
         yield IngestProblem(where, f"{feed.kind} has no items", severity="warning")
     for item in feed.items:
-        yield from item_articles(item, defaults, fetcher, offline)
+        if reach.known_url and reach.known_url(item.url):
+            continue  # stored already: its page is not fetched again
+        yield from item_articles(item, defaults, reach)
 
 
-def item_articles(item: FeedItem, defaults: dict[str, str], fetcher: Fetcher | None, offline: bool) -> Iterator[Item]:
+def item_articles(item: FeedItem, defaults: dict[str, str], reach: Reach) -> Iterator[Item]:
     """One feed item: the feed's own full text if it carries it, else the fetched page."""
     full = html_to_text(item.content or item.summary)
     if len(full) >= FULL_CONTENT_CHARS:
@@ -136,11 +154,11 @@ def item_articles(item: FeedItem, defaults: dict[str, str], fetcher: Fetcher | N
         yield from problems
         yield from make_articles(full, meta, item.url)
         return
-    if offline:  # a teaser is not the article: better nothing than a stub in the stories
+    if reach.offline:  # a teaser is not the article: better nothing than a stub in the stories
         what = f"only a {len(full)}-character summary" if full else "no text"
         yield IngestProblem(item.url, f"feed item has {what}; its page is not fetched (offline)", severity="warning")
         return
-    yield from read_url(item.url, defaults, fetcher, offline, wins=item_meta(item))
+    yield from read_url(item.url, defaults, reach, wins=item_meta(item))
 
 
 _DEFAULT: list[Fetcher] = []

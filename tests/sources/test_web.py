@@ -92,6 +92,11 @@ def test_ingest_a_feed_url_a_sitemap_and_a_url_list(site, tmp_path):
     with Store(db, readonly=True) as store:
         got = {r["url"]: r["published"] for r in store.rows("SELECT url, published FROM articles")}
     assert got[site.base + "/news/a2"] == "2025-10-06"
+    # read again: the feed is fetched, the stored pages are not
+    pages = site.hits["/news/a1"] + site.hits["/news/a2"] + site.hits["/news/a3"]
+    again = pipeline.ingest([site.base + "/feed.xml", site.base + "/sitemap.xml", str(urls)], db)
+    assert (again.added, again.skipped) == (0, 3)
+    assert site.hits["/news/a1"] + site.hits["/news/a2"] + site.hits["/news/a3"] == pages
 
 
 def test_offline_fetches_nothing(site, tmp_path):
