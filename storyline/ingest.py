@@ -325,7 +325,8 @@ def read_file(path: Path, defaults: dict[str, str] | None = None, reach: Reach |
         elif suffix in TEXT_SUFFIXES or suffix == "":
             from .sources.web import read_listing, sniff_listing
 
-            if sniff_listing(path):  # a feed saved as .txt, or a plain list of URLs
+            # a feed saved as text, or (.txt only, not Markdown notes) a plain list of URLs
+            if sniff_listing(path, urls=suffix in {".txt", ""}):
                 yield from read_listing(path, defaults, reach)
             else:
                 yield from read_text_file(path, defaults)
@@ -383,7 +384,12 @@ def _walk(top: Path) -> Iterator[Path | IngestProblem]:
                 if entry.is_dir():
                     subdirs.append(path)
                 elif entry.is_file():
-                    yield path
+                    suffix = suffix_of(entry.name)
+                    if suffix in SUFFIXES:
+                        yield path
+                    else:  # named, never skipped silently; a file named on the command line is tried anyway
+                        why = UNSUPPORTED.get(suffix) or f"unsupported file type ({suffix or 'no suffix'})"
+                        yield IngestProblem(str(path), f"skipped: {why}", severity="warning")
                 elif entry.is_symlink():
                     yield IngestProblem(str(path), "broken symlink; skipped", severity="warning")
             except OSError as exc:

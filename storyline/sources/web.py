@@ -38,12 +38,15 @@ class Reach:
         return self.fetcher
 
 
-def sniff_listing(path: Path) -> bool:
-    """A .txt file that is really a feed, or a list of URLs (every non-blank, non-# line one URL)."""
+def sniff_listing(path: Path, urls: bool = True) -> bool:
+    """A text file that is really a feed, or (``urls``) a list of URLs: every non-blank, non-#
+    line one URL."""
     with path.open("rb") as fh:
         head = fh.read(65536)
     if looks_like_feed(head):
         return True
+    if not urls:
+        return False
     lines = [ln.strip() for ln in head.decode("utf-8", errors="replace").splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     return bool(lines) and all(is_url(ln) and " " not in ln for ln in lines)

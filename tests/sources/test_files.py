@@ -115,11 +115,17 @@ def test_unsupported_files_are_named_with_the_reason(tmp_path):
     (tmp_path / "memo.docx").write_bytes(b"PK\x03\x04...")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
-    arts, probs = split(read_articles([tmp_path]))
-    assert len(arts) == 1
+    (tmp_path / "NOTES").write_text("a file without a suffix")
+    (tmp_path / "link.md").write_text("https://x.example/a\n")  # a Markdown note, not a URL list: nothing fetched
+    arts, probs = split(read_articles([tmp_path], offline=False))
+    assert sorted(a.path.rsplit("/", 1)[-1] for a in arts) == ["a.md", "link.md"]
     msgs = {p.path.rsplit("/", 1)[-1]: p.message for p in probs}
-    assert set(msgs) == {"report.pdf", "memo.docx", "photo.jpg"}
+    assert set(msgs) == {"report.pdf", "memo.docx", "photo.jpg", "NOTES"}
     assert "PDF" in msgs["report.pdf"] and "Word" in msgs["memo.docx"] and ".jpg" in msgs["photo.jpg"]
+    assert "no suffix" in msgs["NOTES"]
+    # named on the command line, a file is tried whatever its suffix
+    arts, probs = split(read_articles([tmp_path / "NOTES"]))
+    assert [a.text for a in arts] == ["a file without a suffix"]
 
 
 def test_identity_is_text_and_outlet(tmp_path):
