@@ -86,6 +86,8 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
 
     items: list[Article | IngestProblem] = []
     stored: set[str] | None = None  # URLs of stored articles, read once a feed has changed
+    pages: dict[str, int] = {}  # fetched in this poll -> 200 when it gave an article, else 0
+    feeds_read: list[tuple[str, int, Validators]] = []
     for feed_url in feeds:
         try:
             if is_url(feed_url):
@@ -94,6 +96,7 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
                     res.feeds_unchanged += 1
                     continue
                 body, base = resp.body, resp.url
+                feeds_read.append((feed_url, resp.status, resp.validators))
             else:
                 body, base = Path(feed_url).read_bytes(), ""
             feed = parse_feed(body, base)
@@ -104,18 +107,23 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
         if stored is None:
             stored = state.stored_urls()
         for item in feed.items:
-            if state.seen(item.url, stored):
+            if item.url in pages or state.seen(item.url, stored):
                 continue
             res.new_items += 1
             got = list(item_articles(item, {}, Reach(fetcher)))
-            ok = any(isinstance(g, Article) for g in got)
-            state.save(item.url, "page", 200 if ok else 0)
+            pages[item.url] = 200 if any(isinstance(g, Article) for g in got) else 0
             items.extend(got)
-        if is_url(feed_url):  # validators saved only once the items are read: a crash re-reads them
-            state.save(feed_url, "feed", resp.status, resp.validators)
     if items:
-        result = pipeline.ingest([], db, items=items, report=problem)
-        res.added = result.added
+        try:
+            res.added = pipeline.ingest([], db, items=items, report=problem).added
+        except sqlite3.Error as exc:  # e.g. locked past the timeout: nothing is marked, the next poll retries
+            problem(IngestProblem(str(db), f"could not store this poll's articles ({exc}); retried next poll"))
+            return res
+    # remembered only once stored: a crash or a failed write before this re-reads the items next time
+    for url, status in pages.items():
+        state.save(url, "page", status)
+    for url, status, validators in feeds_read:
+        state.save(url, "feed", status, validators)
     return res
 
 

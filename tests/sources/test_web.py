@@ -170,3 +170,25 @@ def test_last_modified_alone_gives_a_304(site):
     assert first.validators.last_modified
     again = f.get(site.base + "/feed.xml", Validators(last_modified=first.validators.last_modified))
     assert again.not_modified and again.body == b""
+
+
+def test_a_failed_write_is_retried_next_poll(site, tmp_path, monkeypatch):
+    import sqlite3
+
+    site.put("/feed.xml", feed_of(site, ["/news/a1"]), "application/rss+xml", '"v1"')
+    real = pipeline.ingest
+    calls = []
+
+    def locked_once(*a, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(pipeline, "ingest", locked_once)
+    problems: list[IngestProblem] = []
+    out = watch([site.base + "/feed.xml"], tmp_path / "r.db", interval=0, max_polls=2,
+                fetcher=Fetcher(delay=0), report=problems.append, sleep=lambda s: None)
+    assert [r.added for r in out] == [0, 1]
+    assert any("locked" in p.message and "retried" in p.message for p in problems)
+    assert site.hits["/feed.xml"] == 2 and site.not_modified == 0  # validators were not kept after the failure
