@@ -173,10 +173,14 @@ class Fetcher:
         if length and length.isdigit() and int(length) > self.max_bytes:
             raise FetchError(f"{url}: {int(length):,} bytes, over the {self.max_bytes:,}-byte limit; not fetched")
         chunks, total = [], 0
+        # the socket timeout bounds each read; this bounds a server that drips bytes forever
+        deadline = time.monotonic() + self.timeout * 3
         while True:
             chunk = fh.read(65536)  # type: ignore[attr-defined]
             if not chunk:
                 break
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url}: still sending after {self.timeout * 3:g} s; not fetched")
             total += len(chunk)
             if total > self.max_bytes:
                 raise FetchError(f"{url}: over the {self.max_bytes:,}-byte limit; not fetched")
