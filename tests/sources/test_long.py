@@ -104,3 +104,21 @@ def test_huge_articles_finish_within_a_bound(kind, tmp_path):
     print(f"{kind}: {len(text):,} chars, {took:.0f} s CPU, peak RSS {peak_mb:.0f} MB, {len(an.sentences)} sentences")
     assert an.sentences[-1].end > len(text) * 0.99
     assert took < 300 and peak_mb < 2500, (took, peak_mb)
+
+
+def test_text_past_the_hard_limit_is_cut_with_a_warning(tmp_path, monkeypatch):
+    import importlib
+
+    from storyline.ingest import read_articles
+    from storyline.model import IngestProblem
+
+    # the module, not the `storyline.ingest` function the package exports under the same name
+    monkeypatch.setattr(importlib.import_module("storyline.ingest"), "MAX_ARTICLE_CHARS", 1000)
+    path = tmp_path / "live-blog.txt"
+    path.write_text(("Update: the court adjourned until Monday. " * 8 + "\n\n") * 10, encoding="utf-8")
+    items = list(read_articles([path]))
+    arts = [i for i in items if isinstance(i, Article)]
+    warns = [i for i in items if isinstance(i, IngestProblem)]
+    assert len(arts) == 1 and len(arts[0].text) <= 1000 and arts[0].text.endswith("Monday.")
+    assert len(warns) == 1 and warns[0].severity == "warning" and "live-blog.txt" in str(warns[0])
+    assert "limit" in warns[0].message and "\n" not in str(warns[0])
