@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 demo: $(STAMP)
 	mkdir -p $(OUT)
-	rm -f $(OUT)/storyline.db
+	rm -f $(OUT)/storyline.db $(OUT)/storyline.db-wal $(OUT)/storyline.db-shm
 	$(BIN)/storyline ingest samples/corpus --db $(OUT)/storyline.db
 	$(BIN)/storyline dossier --db $(OUT)/storyline.db --format md -o $(OUT)/dossier.md
 	$(BIN)/storyline dossier --db $(OUT)/storyline.db --format html -o $(OUT)/dossier.html

@@ -61,17 +61,19 @@ def _engine(engine: str, workers: int, scheduler: str | None) -> Engine:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt .md .html .jsonl).")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or URLs: .txt .md .html .jsonl, news-please .json, "
+                                                    ".warc(.gz), RSS/Atom feeds and sitemaps, URL lists (.urls or .txt).")],
     db: DbOpt = Path(DEFAULT_DB),
     published: Annotated[str | None, typer.Option(help="Publication date for files that lack one.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet for files that lack one.")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Fetch nothing: feed items without full text and URLs are reported, not read.")] = False,
     workers: WorkersOpt = 1, engine: EngineOpt = "local", scheduler: SchedulerOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Read articles into the database; what is already there is skipped."""
     with _progress(quiet, "ingesting") as tick, _engine(engine, workers, scheduler) as eng:
         result = pipeline.ingest(paths, db, published=published, source=source, engine=eng,
-                                 report=_report, progress=tick)
+                                 report=_report, progress=tick, offline=offline)
     if not quiet:
         err.print(f"{result.added} article(s) added, {result.skipped} already in {db}, "
                   f"{len(result.errors)} file(s) or line(s) could not be read")
@@ -193,14 +195,6 @@ def dates(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
                       "JOIN articles a ON a.id = t.article ORDER BY t.article, t.start LIMIT ?", (limit,))
     _table("Dates", ["id", "text", "type", "value", "published", "note"],
            [[r["id"], r["text"], r["type"], r["value"], r["published"], r["note"]] for r in rows])
-
-
-def main() -> None:  # pragma: no cover
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
 
 
 class EvalFmt(StrEnum):
@@ -474,3 +468,37 @@ def search(
         err.print("no sentence matches", highlight=False)
         raise typer.Exit(1)
     _hit_lines(hits)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed or sitemap URLs (or files) to poll.")],
+    db: DbOpt = Path(DEFAULT_DB),
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between polls.")] = 300.0,
+    once: Annotated[bool, typer.Option("--once", help="Poll once and stop.")] = False,
+    max_polls: Annotated[int | None, typer.Option("--max-polls", help="Stop after N polls.")] = None,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds between two requests to one host.")] = 1.0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Poll feeds; fetch new items' pages (robots.txt honoured, conditional GET) and ingest them."""
+    from .sources.fetch import Fetcher
+    from .sources.watch import watch as run_watch
+
+    def said(r) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
+            err.print(f"poll {r.poll}: {r.feeds_changed} feed(s) changed, {r.feeds_unchanged} unchanged, "
+                      f"{r.new_items} new item(s), {r.added} article(s) added", highlight=False)
+
+    try:
+        run_watch(feeds, db, interval, 1 if once else max_polls, Fetcher(delay=delay), _report, said)
+    except KeyboardInterrupt:
+        err.print("stopped")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+# last, so that `python -m storyline.cli` sees every command defined above
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -6,15 +6,19 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dossier import build_dossier
 from .engine import Engine
 from .extract import analyze_article
-from .ingest import read_articles
+from .ingest import legacy_id, read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord
 from .pubdate import parse_published
 from .resolve.stories import StoryIndex, StoryState, article_profile, in_order
 from .store import Store
+
+if TYPE_CHECKING:
+    from .sources.fetch import Fetcher
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
 
@@ -35,7 +39,8 @@ class IngestResult:
 
 
 def _batches(items: Iterable[Article | IngestProblem], size: int, result: IngestResult,
-             known: set[str], report: Report | None, dates: dict[str, str] | None = None) -> Iterator[list[Article]]:
+             known: set[str], report: Report | None, dates: dict[str, str] | None = None,
+             legacy: Callable[[Article], bool] | None = None) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for item in items:
         if isinstance(item, IngestProblem):
@@ -43,7 +48,7 @@ def _batches(items: Iterable[Article | IngestProblem], size: int, result: Ingest
             if report:
                 report(item)
             continue
-        if item.id in known:
+        if item.id in known or (legacy is not None and legacy(item)):
             result.skipped += 1
             continue
         known.add(item.id)
@@ -61,14 +66,19 @@ def ingest(
     paths: Iterable[str | Path], db: str | Path = "storyline.db", *, published: str | None = None,
     source: str | None = None, engine: Engine | None = None, batch_size: int = BATCH,
     report: Report | None = None, progress: Progress | None = None,
+    items: Iterable[Article | IngestProblem] | None = None, fetcher: Fetcher | None = None,
+    offline: bool = False,
 ) -> IngestResult:
-    """Read, analyse and store articles; what is already stored is skipped, so a re-run resumes."""
+    """Read, analyse and store articles; what is already stored is skipped, so a re-run resumes.
+    ``items`` (articles already read, e.g. by ``storyline watch``) replace reading ``paths``."""
     result = IngestResult()
     with Store(db) as store:
         known = store.known_ids()
         dates = {a: b for kind, a, b in store.overrides() if kind == "set-date" and b}
-        items = read_articles(paths, published=published, source=source)
-        batches = _batches(items, batch_size, result, known, report, dates)
+        if items is None:
+            items = read_articles(paths, published=published, source=source, fetcher=fetcher, offline=offline,
+                                  known_url=_known_url(store, result))
+        batches = _batches(items, batch_size, result, known, report, dates, _legacy_check(store, known))
         stories = LiveStories(store)
         if engine is None:
             with Engine() as own:
@@ -80,6 +90,40 @@ def ingest(
         touched.update(dict.fromkeys(assign_stories(store)))
         result.touched = list(touched)
     return result
+
+
+def _known_url(store: Store, result: IngestResult) -> Callable[[str], bool]:
+    """Whether a page is stored already, so a feed or URL list read again fetches only what is new."""
+    urls: set[str] = set()
+    loaded = False
+
+    def known(url: str) -> bool:
+        nonlocal loaded
+        if not loaded:  # once, and only when an input names URLs (articles.url has no index)
+            urls.update(r[0] for r in store.conn.execute("SELECT url FROM articles WHERE url != ''"))
+            loaded = True
+        hit = url in urls
+        result.skipped += hit
+        return hit
+
+    return known
+
+
+def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:
+    """Whether an article is stored under the id it had before ids counted the outlet (a database
+    made then): the same text, stored with the same outlet."""
+    from .ingest import outlet_key
+
+    def stored(art: Article) -> bool:
+        if not art.source:
+            return False  # its id is already the text-only hash
+        old = legacy_id(art)
+        if old not in known:
+            return False
+        row = store.conn.execute("SELECT source FROM articles WHERE id=?", (old,)).fetchone()
+        return row is not None and outlet_key(row[0] or "") == outlet_key(art.source)
+
+    return stored
 
 
 class LiveStories:
