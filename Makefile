@@ -1,17 +1,21 @@
-# Two entry points: `make demo` and `make test`. Each builds .venv from the pinned lock file.
+# Two entry points: `make demo` and `make test`. Each builds .venv from the hashed lock file
+# (wheels only: nothing is compiled for the base install). `make lock` regenerates the locks.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test lint eval bench serve clean browser axe
+.PHONY: demo test lint eval bench serve clean browser axe lock
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --only-binary=:all: -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	scripts/lock.sh
 
 demo: $(STAMP)
 	mkdir -p $(OUT)
@@ -52,7 +56,7 @@ $(ALEPH): $(STAMP) requirements-aleph.lock
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libicu-dev pkg-config g++; \
 	fi
-	$(BIN)/pip install --quiet -c requirements.lock -c requirements-aleph.lock -e '.[dev,aleph]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-aleph.lock
 	touch $(ALEPH)
 
 test: $(STAMP) $(ALEPH) $(CHROMIUM) axe

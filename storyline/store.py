@@ -208,8 +208,8 @@ class Store:
                 self.conn.execute(
                     "INSERT INTO articles(id, title, source, url, published, path, external_id, text, "
                     "ingested_at, number) VALUES (?,?,?,?,?,?,?,?,?, "
-                    "coalesce(?, (SELECT coalesce(max(number), 0) + 1 FROM articles)))",
-                    (a.id, a.title, a.source, a.url, a.published, a.path, a.external_id, a.text, now, a.number),
+                    "(SELECT coalesce(max(number), 0) + 1 FROM articles))",
+                    (a.id, a.title, a.source, a.url, a.published, a.path, a.external_id, a.text, now),
                 )
                 self.conn.execute(
                     "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
@@ -227,8 +227,9 @@ class Store:
             number = self.number_of(aid)
             self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
             self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
-            an.article.number = number  # the article keeps its citation number
             self.add([an])
+            if number is not None:  # the article keeps its citation number
+                self.conn.execute("UPDATE articles SET number=? WHERE id=?", (number, aid))
             if story is not None:
                 self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
             if override is not None:
