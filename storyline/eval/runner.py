@@ -11,7 +11,8 @@ from ..dossier import build_dossier
 from ..extract import analyze_articles
 from ..model import Article, Dossier
 from .cat import read_cat, sentences_by_doc
-from .crossdoc import gold_mention_events, predicted_entities, predicted_events, score_crossdoc
+from .crossdoc import gold_mention_events, predicted_events, score_crossdoc
+from .entity_rows import entity_rows, entity_scores
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
 from .timeline import read_timelines, score_timelines
@@ -101,10 +102,10 @@ def eval_meantime(data: Path, limit: int | None = None) -> Report:
     score = TimexScore()
     for doc in docs:
         score.add(doc.id, doc.text, doc.times, [t for t in by_id[doc.id].times if in_scored(doc, t.start)])
-    ent = score_crossdoc(docs, predicted_entities(d), "entities")
+    ent = entity_scores(docs, d)
     ev = score_crossdoc(docs, predicted_events(d), "events")
     rows = _timex_rows(score, {})
-    rows += _coref_rows("entity coreference (cross-doc, predicted mentions)", ent, "no verified figure")
+    rows += entity_rows(ent, "no verified figure")
     rows += _coref_rows("event coreference (cross-doc, predicted mentions)", ev, "no verified figure")
     return Report("meantime-en", len(docs), time.perf_counter() - t0, rows,
                   {"timex": score.table(), "entities": ent, "events": ev}, score.errors)
@@ -127,10 +128,10 @@ def eval_ecbplus(data: Path, limit: int | None = None) -> Report:
         doc.scored = scored.get(doc.id, set())
         docs.append(doc)
     d = _dossier(docs)
-    ent = score_crossdoc(docs, predicted_entities(d), "entities")
+    ent = entity_scores(docs, d)
     ev = score_crossdoc(docs, predicted_events(d), "events")
     gold_ev = score_crossdoc(docs, gold_mention_events(docs, d), "events")
-    rows = _coref_rows("entity coreference (cross-doc, predicted mentions)", ent, "≈ 10 points under events (unverified)")
+    rows = entity_rows(ent, "≈ 10 points under events (unverified)")
     rows += _coref_rows("event coreference (cross-doc, predicted mentions)", ev)
     rows += [Row("event coreference (cross-doc, gold mentions)", m, gold_ev[k]["f1"], best) for k, m, best in (
         ("muc", "MUC F1", ""), ("b3", "B³ F1", ""), ("ceafe", "CEAF-e F1", ""),
