@@ -39,7 +39,7 @@ def _code_hash() -> str:
     return h.hexdigest()[:12]
 
 
-def load_analyses(n: int, cache: Path, chunk: int = 500) -> list:
+def load_analyses(n: int, cache: Path, chunk: int = 500, parse_only: bool = False) -> list:
     from spacy.tokens import DocBin
 
     from storyline.extract import analyze_doc
@@ -51,8 +51,8 @@ def load_analyses(n: int, cache: Path, chunk: int = 500) -> list:
     corpus = cache / f"realistic-{n}.jsonl"
     if not corpus.exists():
         subprocess.run([sys.executable, str(TOOL), str(n), str(corpus)], check=True)
-    pickled = cache / f"realistic-{n}-{_code_hash()}.pickle"
-    if pickled.exists():
+    pickled = cache / f"realistic-{n}-{CODE}.pickle"
+    if pickled.exists() and not parse_only:
         return pickle.loads(pickled.read_bytes())
     articles = [a for a in read_articles([corpus]) if isinstance(a, Article)]
     nlp = get_nlp()
@@ -66,10 +66,16 @@ def load_analyses(n: int, cache: Path, chunk: int = 500) -> list:
         else:
             docs = list(nlp.pipe((a.text for a in part), batch_size=64))
             DocBin(docs=docs).to_disk(path)
-        analyses += [analyze_doc(a, d) for a, d in zip(part, docs, strict=True)]
-        print(f"extracted {len(analyses)} of {len(articles)}", file=sys.stderr, flush=True)
-    pickled.write_bytes(pickle.dumps(analyses))
+        if not parse_only:
+            analyses += [analyze_doc(a, d) for a, d in zip(part, docs, strict=True)]
+        print(f"done {i + len(part)} of {len(articles)}", file=sys.stderr, flush=True)
+    if not parse_only:
+        pickled.write_bytes(pickle.dumps(analyses))
     return analyses
+
+
+# the extractors as they are when the run starts (they may change while a long parse runs)
+CODE = _code_hash()
 
 
 def _best(fn, repeat: int) -> float:
@@ -89,8 +95,12 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/entities-cache"))
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--no-dossier", action="store_true", help="time resolve_entities only")
+    ap.add_argument("--parse-only", action="store_true", help="only fill the parse cache")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    if args.parse_only:
+        load_analyses(max(args.sizes), args.cache, parse_only=True)
+        return
 
     from storyline.dossier import build_dossier
     from storyline.resolve.entities import resolve_entities
