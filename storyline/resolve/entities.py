@@ -60,6 +60,9 @@ PERSONISH = {"PERSON"}
 ORGISH = {"ORG", "NORP", "FAC"}
 PLACEISH = {"GPE", "LOC"}
 MAX_CANDIDATES = 5
+# a bare surname in an article without a full name goes to the person who holds this share of the
+# articles where the surname does come with one full name
+DOMINANT = 0.75
 
 
 def name_key(text: str) -> str:
@@ -217,6 +220,22 @@ def _split_by_article(g: Group, articles: set[str]) -> Group:
     return part
 
 
+def _join_headline_forms(groups: dict[str, Group]) -> None:
+    """Rule 1b: "WILLIAMS" and "MAURICE CHEEKS" (headlines, datelines) are the names written
+    normally elsewhere in the collection."""
+    for g in groups.values():
+        letters = [ch for ch in g.key if ch.isalpha()]
+        if len(letters) >= 5 and g.key.isupper():
+            twin = groups.get(g.key.title())
+            if twin is not None and twin is not g:
+                # moved, not linked: the surname rules below may split the twin by article
+                twin.mentions += g.mentions
+                twin.labels.update(g.labels)
+                twin.articles |= g.articles
+                twin.evidence.append(f"the same name in capitals: {g.key!r} -> {twin.key!r}")
+                g.mentions, g.articles = [], set()
+
+
 def _join_people(groups: dict[str, Group], types: dict[str, str]) -> list[Group]:
     """Rule 2: a surname or first name joins its full name. Returns the groups split off a name
     shared by several people (one per person, with that person's articles)."""
@@ -229,6 +248,13 @@ def _join_people(groups: dict[str, Group], types: dict[str, str]) -> list[Group]
                 everywhere[w].append(g)
                 for art in g.articles:
                     local[(art, w)].append(g)
+    # "Comedian Ellen DeGeneres", "Hire Maurice Cheeks": a word the tagger took into a known
+    # full name, at its start
+    for g in groups.values():
+        if len(g.words) > 2 and types[g.key] in PERSONISH:
+            rest = groups.get(" ".join(g.words[1:]))
+            if rest is not None and types[rest.key] in PERSONISH:
+                _join(g, rest, "a known full name after a leading word")
     # "Regina M. Benjamin" is "Regina Benjamin": the same first and last name around initials
     for full in everywhere.values():
         plain = {(c.words[0], c.words[-1]): c for c in full if len(c.words) == 2}
@@ -268,6 +294,13 @@ def _join_people(groups: dict[str, Group], types: dict[str, str]) -> list[Group]
             split_off.append(part)
             _join(part, targets[rid], "surname in the same article as one full name only")
         if g.mentions and g.parent is None:
+            named = sum(len(arts) for arts in by_target.values())
+            top = max(by_target, key=lambda rid: len(by_target[rid]), default=None)
+            if top is not None and named >= 3 and len(by_target[top]) >= DOMINANT * named:
+                # the word alone, where one person holds nearly every article that names one
+                _join(g, targets[top], f"surname alone; {targets[top].key!r} in "
+                                       f"{len(by_target[top])} of {named} articles naming one")
+                continue
             # the doubt, ranked: the full name seen with this word in most of its articles first
             seen = {m.article for m in g.mentions} | {a for arts in by_target.values() for a in arts}
             share = [(c, len(c.articles & seen) / max(1, len(seen))) for c in roots.values()]
@@ -279,11 +312,13 @@ def _join_organisations(groups: dict[str, Group], types: dict[str, str],
                         descriptor_votes: dict[str, Counter[str]]) -> None:
     """Rule 3: an organisation's short name joins its longer name when the rest is a suffix."""
     prefixes: dict[tuple[str, ...], list[Group]] = defaultdict(list)
+    suffixes: dict[tuple[str, ...], list[Group]] = defaultdict(list)
     papers: dict[str, list[Group]] = defaultdict(list)
     for g in groups.values():
         if len(g.words) > 1 and types[g.key] not in PERSONISH:
             for k in range(1, len(g.words)):
                 prefixes[tuple(g.words[:k])].append(g)
+                suffixes[tuple(g.words[k:])].append(g)
             if g.words[-1].lower() in NEWSPAPER_HEADS:
                 papers[g.words[-1]].append(g)
     for g in groups.values():
@@ -305,10 +340,21 @@ def _join_organisations(groups: dict[str, Group], types: dict[str, str],
                 extends.append((cand, 0.3))
         if extends:
             _suggest(g, extends, f"a longer name extends {g.key!r} with other words")
+        # "Chargers" ~ "San Diego Chargers", "Navy" ~ "Indian Navy": the name with its place in front
+        local = {id(c.root()): c for c in suffixes.get(tuple(words), [])
+                 if _is_place(" ".join(c.words[: len(c.words) - len(words)]), groups, types)}
+        if len(local) == 1:
+            _join(g, next(iter(local.values())), "the name with its place in front")
         if len(words) == 1 and words[0].lower() in NEWSPAPER_HEADS:
             found = papers.get(words[0], [])
             if len(found) == 1:
                 _join(g, found[0], "newspaper short form")
+
+
+def _is_place(text: str, groups: dict[str, Group], types: dict[str, str]) -> bool:
+    """A country, or a name the collection calls a place or a nationality ("San Diego", "Indian")."""
+    key = name_key(text)
+    return bool(key) and (country(key) is not None or types.get(key) in PLACEISH | {"NORP"})
 
 
 def _join_countries(groups: dict[str, Group], types: dict[str, str]) -> None:
@@ -362,6 +408,7 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
     """Cluster mentions into entities. Returns the entities and a map (article, start) -> entity id."""
     groups, descriptor_votes, defined = _collect(analyses)
     types = {k: _vote(g.labels) for k, g in groups.items()}
+    _join_headline_forms(groups)
     split_off = _join_people(groups, types)
     _join_organisations(groups, types, descriptor_votes)
     _join_countries(groups, types)
