@@ -43,11 +43,11 @@ ORG_SUFFIXES = {"inc", "corp", "corporation", "ltd", "llc", "plc", "group", "co"
 # the last word of a name that is a place, a shop, an event or a programme, never a person
 # ("iTunes Music Store", "Moscone Center"); the small model calls many of these PERSON
 NOT_PERSON_HEADS = {"store", "shop", "center", "centre", "market", "school", "university", "college",
-                    "hospital", "church", "museum", "airport", "station", "park", "street", "avenue",
-                    "road", "bridge", "hall", "stadium", "arena", "festival", "conference", "awards",
-                    "prize", "foundation", "institute", "fund", "program", "programme", "project",
-                    "service", "services", "records", "music", "studios", "league", "cup", "games",
-                    "house", "tower", "building", "plaza", "square", "mall", "hotel", "island", "river"}
+                    "hospital", "museum", "airport", "station", "avenue", "road", "stadium", "arena",
+                    "festival", "conference", "awards", "prize", "foundation", "institute", "fund",
+                    "program", "programme", "project", "service", "services", "records", "music",
+                    "studios", "league", "games", "building", "plaza", "mall", "hotel"}
+# (not "Park", "Hall", "House", "Street", "Bridge", "Hill": they are surnames as often)
 # place abbreviations news uses that are no country ("DC", "NYC")
 PLACE_ABBREVIATIONS = {"DC", "NYC", "LA", "SF", "EU", "USSR", "GDR", "UAE"}
 # "General Motors Corporation (GM)", "the Fundamentalist Church of ... Saints (FLDS)"
@@ -134,7 +134,7 @@ def _label(ent: Span, descriptors: list[Span], after_the: bool) -> tuple[str, st
         return "PRODUCT", "product"
     if label == "PERSON":
         # "the Beatles", "the Music Store": a person's name takes no article
-        if after_the or lower[-1] in NOT_PERSON_HEADS:
+        if after_the or (len(lower) > 1 and lower[-1] in NOT_PERSON_HEADS):
             return ("ORG", "") if lower[-1] in NOT_PERSON_HEADS else ("", "")
     if label in {"GPE", "LOC"} and len(words) == 1 and words[0].replace(".", "").isupper() \
             and len(words[0].replace(".", "")) <= 3 and country(words[0]) is None \
