@@ -46,6 +46,8 @@ def test_acronym_defined_in_one_article_joins_everywhere(news):
 
 def test_country_aliases_join(news):
     assert same(news, "U.S.", "United States", "America", "US")
+    [us] = owner(news, "America")
+    assert us.name == "United States" and us.type == "GPE"
 
 
 def test_longer_different_bodies_stay_apart(news):

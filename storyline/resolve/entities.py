@@ -433,6 +433,9 @@ def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dic
         # the fullest proper name: most words, then most mentions
         best = max(members, key=lambda g: (len(g.words), len(g.mentions)))
         etype = _vote(labels)
+        # a country goes by its usual name ("United States", not "United States of America")
+        usual = country(best.key) if etype in PLACEISH else None
+        best = next((g for g in members if g.key == usual), best)
         eid = _entity_id(best.key, used_ids)
         mentions = sorted(
             (EntityMention(m.article, m.start, m.end, m.text, "name") for g in members for m in g.mentions),
