@@ -11,8 +11,9 @@ FLOORS = [
                          ("time", "type F1"): 0.82, ("time", "value F1"): 0.78}),
     ("quotes", None, {("quotes", "quote F1"): 0.88, ("quotes", "speaker accuracy"): 0.70,
                       ("quotes", "overall (mean of R, P, speaker)"): 0.82}),
-    ("meantime", 12, {("time", "value F1"): 0.81, ("entity", "CoNLL F1"): 0.37, ("entity", "mention F1"): 0.60}),
-    ("ecbplus", 10, {("entity coreference", "CoNLL F1"): 0.30,
+    ("meantime", 12, {("time", "value F1"): 0.81, ("entity", "CoNLL F1"): 0.37, ("entity", "mention F1"): 0.60,
+                      ("named-entity", "CoNLL F1"): 0.58}),
+    ("ecbplus", 10, {("entity coreference", "CoNLL F1"): 0.30, ("named-entity", "CoNLL F1"): 0.46,
                      ("event coreference (cross-doc, gold", "CoNLL F1"): 0.68}),
     ("semeval2015", 12, {("timelines", "entry F1"): 0.11}),
 ]
