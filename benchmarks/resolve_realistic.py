@@ -17,6 +17,7 @@ events, timeline, stories), in CPU seconds, best of ``--repeat`` runs, and the g
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import math
@@ -83,6 +84,7 @@ def _best(fn, repeat: int) -> float:
     wall time would measure the neighbours."""
     times = []
     for _ in range(repeat):
+        gc.collect()  # each run starts from the same heap, not from the garbage of the last one
         t = time.process_time()
         fn()
         times.append(time.process_time() - t)

@@ -205,19 +205,29 @@ def _collect(analyses: list[ArticleAnalysis]) -> tuple[dict[str, Group], dict[st
     return groups, descriptor_votes, defined
 
 
-def _split_by_article(g: Group, articles: set[str]) -> Group:
-    """The mentions of ``g`` in ``articles`` as a group of their own (same key)."""
-    part = Group(g.key)
-    part.mentions = [m for m in g.mentions if m.article in articles]
-    g.mentions = [m for m in g.mentions if m.article not in articles]
-    for m in part.mentions:
+def _split_by_article(g: Group, parts: dict[int, set[str]]) -> dict[int, Group]:
+    """The mentions of ``g`` in each set of articles as groups of their own (same key), in one
+    pass over the mentions: a surname shared by hundreds of people is split in linear time."""
+    owner = {art: rid for rid, arts in parts.items() for art in arts}
+    out: dict[int, Group] = {}
+    kept: list[Mention] = []
+    for m in g.mentions:
+        rid = owner.get(m.article)
+        if rid is None:
+            kept.append(m)
+            continue
+        part = out.get(rid)
+        if part is None:
+            part = out[rid] = Group(g.key)
+            part.articles = set(parts[rid])
+        part.mentions.append(m)
         w = 3 if m.cue else 1
         part.labels[m.label] += w
         g.labels[m.label] -= w
+    g.mentions = kept
     g.labels = +g.labels  # drop the counts that fell to zero
-    part.articles = set(articles)
-    g.articles -= articles
-    return part
+    g.articles -= set(owner)
+    return out
 
 
 def _join_headline_forms(groups: dict[str, Group]) -> None:
@@ -286,11 +296,10 @@ def _join_people(groups: dict[str, Group], types: dict[str, str]) -> list[Group]
                 (rid, target), = here.items()
                 by_target[rid].add(art)
                 targets[rid] = target
-        for rid, arts in by_target.items():
-            if arts == g.articles:
-                _join(g, targets[rid], "surname in the same article as one full name only")
-                break
-            part = _split_by_article(g, arts)
+        if len(by_target) == 1 and next(iter(by_target.values())) == g.articles:
+            _join(g, targets[next(iter(by_target))], "surname in the same article as one full name only")
+            continue
+        for rid, part in _split_by_article(g, by_target).items():
             split_off.append(part)
             _join(part, targets[rid], "surname in the same article as one full name only")
         if g.mentions and g.parent is None:
