@@ -28,6 +28,7 @@ lookup touches only names that can match, however often a surname or an acronym 
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -415,6 +416,19 @@ def _join_acronyms(groups: dict[str, Group], types: dict[str, str], defined: dic
 
 def resolve_entities(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dict[tuple[str, int], str]]:
     """Cluster mentions into entities. Returns the entities and a map (article, start) -> entity id."""
+    # What is allocated here lives on (groups, entities, mentions) and holds no reference cycle, so
+    # the cyclic collector would only re-scan a growing heap. Profiled on the realistic collection
+    # without it, 2k -> 8k articles took 3.6x the time (linear); with it, 4.6x to 6.2x.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _resolve(analyses)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _resolve(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dict[tuple[str, int], str]]:
     groups, descriptor_votes, defined = _collect(analyses)
     types = {k: _vote(g.labels) for k, g in groups.items()}
     _join_headline_forms(groups)
