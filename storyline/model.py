@@ -77,8 +77,13 @@ class Mention:
     sentence: int = 0
     # For descriptors bound to a name in the same article ("Lina Park, Vexa's chief executive")
     # and for pronouns resolved within the article: the offsets of the name they point to.
+    # For a name the text defines as another's alias ("General Motors Corporation (GM)"): the GM
+    # mention points to the long name.
     ref_start: int | None = None
     ref_end: int | None = None
+    # the textual cue that fixed the label ("title": "Mr. Altman", "suffix": "Vexa Inc.", "role":
+    # an appositive role, "product": "iPhone 4"), which outweighs a bare NER label in the vote
+    cue: str = ""
 
 
 @dataclass

@@ -98,7 +98,8 @@ def read_cat(path: str | Path, topic: str = "") -> GoldDoc:
                 doc.dct = t.value[:10]
             doc.times.append(t)
             continue
-        gm = GoldMention(doc_id, mid, tag, start, end, sent, cluster.get(mid, f"{doc_id}#{mid}"), etype.get(mid, ""))
+        gm = GoldMention(doc_id, mid, tag, start, end, sent, cluster.get(mid, f"{doc_id}#{mid}"), etype.get(mid, ""),
+                         attrib.get("syntactic_type", ""))
         if tag.startswith(ENTITY_TAGS):
             doc.entities.append(gm)
         elif tag.startswith(EVENT_TAGS):

@@ -26,6 +26,7 @@ class GoldMention:
     sentence: int
     cluster: str
     type: str = ""  # entity type where the corpus gives one (PER, ORG, LOC, PRO, FIN, MIX)
+    syntactic: str = ""  # MEANTIME's syntactic_type (NAM, NOM, PRO, ...); "" where the corpus has none
 
 
 @dataclass

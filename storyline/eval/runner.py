@@ -15,10 +15,10 @@ from .crossdoc import (
     gold_mention_events,
     gold_mention_fusion,
     parse_docs,
-    predicted_entities,
     predicted_events,
     score_crossdoc,
 )
+from .entity_rows import entity_rows, entity_scores
 from .facts import eval_facts
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
@@ -111,10 +111,10 @@ def eval_meantime(data: Path, limit: int | None = None) -> Report:
     score = TimexScore()
     for doc in docs:
         score.add(doc.id, doc.text, doc.times, [t for t in by_id[doc.id].times if in_scored(doc, t.start)])
-    ent = score_crossdoc(docs, predicted_entities(d), "entities")
+    ent = entity_scores(docs, d)
     ev = score_crossdoc(docs, predicted_events(d), "events")
     rows = _timex_rows(score, {}, tuned_on=True)  # two normalizer fixes came from MEANTIME's errors
-    rows += _coref_rows("entity coreference (cross-doc, predicted mentions)", ent, "no verified figure")
+    rows += entity_rows(ent, "no verified figure")
     rows += _coref_rows("event coreference (cross-doc, predicted mentions)", ev, "no verified figure")
     return Report("meantime-en", len(docs), time.perf_counter() - t0, rows,
                   {"timex": score.table(), "entities": ent, "events": ev}, score.errors)
@@ -138,12 +138,12 @@ def eval_ecbplus(data: Path, limit: int | None = None, topics: tuple[str, ...] =
         doc.scored = scored.get(doc.id, set())
         docs.append(doc)
     d = _dossier(docs)
-    ent = score_crossdoc(docs, predicted_entities(d), "entities")
+    ent = entity_scores(docs, d)
     ev = score_crossdoc(docs, predicted_events(d), "events")
     parsed = parse_docs(docs)
     gold_ev = score_crossdoc(docs, gold_mention_events(docs, d, parsed), "events")
     fused_ev = score_crossdoc(docs, gold_mention_fusion(docs, d, parsed), "events")
-    rows = _coref_rows("entity coreference (cross-doc, predicted mentions)", ent, "≈ 10 points under events (unverified)")
+    rows = entity_rows(ent, "≈ 10 points under events (unverified)")
     rows += _coref_rows("event coreference (cross-doc, predicted mentions)", ev)
     best_gold = "79.21 Barhom et al. 2019 / 74.81 Bugert et al. 2021 (predicted doc clusters)"
     for task, s in (("event coreference (cross-doc, gold mentions): same-lemma baseline", gold_ev),

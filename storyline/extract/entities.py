@@ -16,8 +16,11 @@ in spirit, without the full salience weights): no coreference model works offlin
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
+from ..countries import country
 from ..model import Mention
 from .spans import (
     ORG_ROLES,
@@ -37,6 +40,18 @@ ORG_SUFFIXES = {"inc", "corp", "corporation", "ltd", "llc", "plc", "group", "co"
                 "holdings", "bank", "ag", "sa", "gmbh", "partners", "capital", "ventures", "labs",
                 "technologies", "systems", "airlines", "motors", "university", "ministry", "agency",
                 "commission", "court", "times", "post", "journal", "news", "reuters", "association"}
+# the last word of a name that is a place, a shop, an event or a programme, never a person
+# ("iTunes Music Store", "Moscone Center"); the small model calls many of these PERSON
+NOT_PERSON_HEADS = {"store", "shop", "center", "centre", "market", "school", "university", "college",
+                    "hospital", "museum", "airport", "station", "avenue", "road", "stadium", "arena",
+                    "festival", "conference", "awards", "prize", "foundation", "institute", "fund",
+                    "program", "programme", "project", "service", "services", "records", "music",
+                    "studios", "league", "games", "building", "plaza", "mall", "hotel"}
+# (not "Park", "Hall", "House", "Street", "Bridge", "Hill": they are surnames as often)
+# place abbreviations news uses that are no country ("DC", "NYC")
+PLACE_ABBREVIATIONS = {"DC", "NYC", "LA", "SF", "EU", "USSR", "GDR", "UAE"}
+# "General Motors Corporation (GM)", "the Fundamentalist Church of ... Saints (FLDS)"
+DEFINED = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
 
 
 def _trim(ent: Span) -> Span:
@@ -47,6 +62,11 @@ def _trim(ent: Span) -> Span:
         end -= 1
     if end - start > 1 and doc[start].lower_ == "the":
         start += 1
+    # "Dr. Sanjay Gupta" is Sanjay Gupta; the title stays a cue just before the name
+    while ent.label_ == "PERSON" and end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+        start += 1
+        if end - start > 1 and doc[start].text == ".":
+            start += 1
     return Span(doc, start, end, label=ent.label_)
 
 
@@ -85,21 +105,45 @@ def _descriptor_for(name: Span) -> list[Span]:
     return out
 
 
-def _label(ent: Span, descriptors: list[Span]) -> str:
+def _product_like(words: list[str]) -> bool:
+    """"iPhone 4", "A380", "iPod", "Windows 7": a model number or a lower-case initial capital."""
+    return any(any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w) for w in words) \
+        or any(len(w) > 2 and w[0].islower() and w[1].isupper() for w in words) \
+        or (len(words) > 1 and words[-1].isdigit())
+
+
+def _label(ent: Span, descriptors: list[Span], after_the: bool) -> tuple[str, str]:
+    """The mention's label and the cue that fixed it ("" where only the NER label speaks)."""
     label = ent.label_
-    first = ent.doc[ent.start - 1] if ent.start > 0 else None
-    words = [t.lower_.rstrip(".") for t in ent]
-    if first is not None and first.lower_.rstrip(".") in TITLES:
-        return "PERSON"
-    if words and words[-1] in ORG_SUFFIXES and label != "PERSON":
-        return "ORG"
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    words = [t.text for t in ent]
+    lower = [w.lower().rstrip(".") for w in words]
+    if before is not None and before.lower_.rstrip(".") in TITLES:
+        return "PERSON", "title"
+    if lower and lower[-1] in ORG_SUFFIXES and label != "PERSON":
+        return "ORG", "suffix"
+    if after is not None and after.lower_.rstrip(".") in {"inc", "corp", "ltd", "llc", "plc", "co", "gmbh"}:
+        return "ORG", "suffix"
     for d in descriptors:
         kind = _role_head(d)
         if kind:
-            return kind
+            return kind, "role"
+    if _product_like(words) and label in {"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", ""}:
+        return "PRODUCT", "product"
+    if label == "PERSON":
+        # "the Beatles", "the Music Store": a person's name takes no article
+        if after_the or (len(lower) > 1 and lower[-1] in NOT_PERSON_HEADS):
+            return ("ORG", "") if lower[-1] in NOT_PERSON_HEADS else ("", "")
+    if label in {"GPE", "LOC"} and len(words) == 1 and words[0].replace(".", "").isupper() \
+            and len(words[0].replace(".", "")) <= 3 and country(words[0]) is None \
+            and words[0].replace(".", "") not in PLACE_ABBREVIATIONS:
+        # "AI research": capitals the model mistakes for a place; let the collection decide
+        return "", ""
     if label in WEAK_LABELS:
-        return ""
-    return label
+        return "", ""
+    return label, ""
 
 
 def _pronoun_target(
@@ -142,14 +186,19 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
         if ent.label_ not in KEEP_LABELS:
             continue
         span = _trim(ent)
-        if not span or not any(t.is_alpha for t in span):
+        # "U.S." has no alphabetic token, but letters
+        if not span or not any(ch.isalpha() for ch in span.text):
+            continue
+        if span.label_ == "NORP" and len(span) == 1 and span.root.pos_ == "ADJ":
+            # "European airframer Airbus": a nationality adjective modifies, it names no one
             continue
         descriptors = _descriptor_for(span)
-        label = _label(span, descriptors)
+        after_the = ent[0].lower_ == "the" or (span.start > 0 and doc[span.start - 1].lower_ == "the")
+        label, cue = _label(span, descriptors, after_the)
         text = strip_possessive(span.text)
         mentions.append(
             Mention(article_id, span.start_char, span.start_char + len(text), text, label, "name",
-                    sent_of[span.start])
+                    sent_of[span.start], cue=cue)
         )
         for d in descriptors:
             mentions.append(
@@ -171,6 +220,7 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
             Mention(article_id, chunk.start_char, chunk.end_char, chunk.text, kind, "descriptor",
                     sent_of[chunk.start])
         )
+    _defined_aliases(doc, article_id, sent_of, mentions)
     mentions.sort(key=lambda m: (m.start, m.end))
     names = [m for m in mentions if m.kind == "name"]
     # the small model often tags a lone surname as GPE or ORG ("Henderson said"); after the full
@@ -218,3 +268,45 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
             )
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """Whether the acronym's letters appear in order in the name, the first at a word's start
+    (Schwartz & Hearst 2003): "GM" in "General Motors Corporation", "FLDS" in "Fundamentalist
+    Church of Jesus Christ of Latter-Day Saints", not "GM" in "Ford"."""
+    letters = [ch.lower() for ch in acronym if ch.isalnum()]
+    text = name.lower()
+    if not letters or not text or letters[0] != text[0]:
+        return False
+    pos = 0
+    for ch in letters:
+        pos = text.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _defined_aliases(doc: Doc, article_id: str, sent_of: dict[int, int], mentions: list[Mention]) -> None:
+    """A name followed by an acronym in brackets defines that acronym: the acronym's mention (made
+    here when NER missed it) points to the long name."""
+    names = {m.start: m for m in mentions if m.kind == "name"}
+    for m in [m for m in mentions if m.kind == "name" and len(m.text.split()) > 1]:
+        hit = DEFINED.match(doc.text, m.end)
+        if hit is None:
+            continue
+        acr = hit.group(1).rstrip(".")
+        if acr.lower() == m.text.lower() or sum(ch.isupper() for ch in acr) < 2 or not _spells(acr, m.text):
+            continue
+        start = hit.start(1)
+        alias = names.get(start)
+        if alias is None:
+            tok = doc.char_span(start, start + len(acr), alignment_mode="expand")
+            if tok is None:
+                continue
+            alias = Mention(article_id, start, start + len(acr), acr, m.label, "name", sent_of[tok.start])
+            mentions.append(alias)
+            names[start] = alias
+        alias.ref_start, alias.ref_end = m.start, m.end
+        if m.label:
+            alias.label = m.label
