@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..model import Article, ArticleAnalysis, Entity, Quote
 from .metrics import PRF
+from .records import read_docs_jsonl
 
 MARKS = "\"“”«»„"
 
@@ -48,14 +49,7 @@ class Predicted:
 
 def read_polnear(folder: str | Path) -> tuple[list[Article], list[GoldAttribution]]:
     folder = Path(folder)
-    articles = []
-    with open(folder / "docs.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                d = json.loads(line)
-                articles.append(Article(id=d["id"], text=d["text"], title=d.get("title", ""),
-                                        source=d.get("source", ""), published=d.get("published") or None,
-                                        path=str(folder / "docs.jsonl")))
+    articles = read_docs_jsonl(folder)
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     golds = [GoldAttribution(q["doc"], q["start"], q["end"], [tuple(f) for f in q.get("fragments") or [(q["start"], q["end"])]],
                              bool(q["direct"]), q.get("speaker"), q.get("speaker_kind") or "none",

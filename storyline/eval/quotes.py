@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model import Article, ArticleAnalysis, Entity, Quote
 from .metrics import PRF, norm_name
-from .records import GoldQuote
+from .records import GoldQuote, read_docs_jsonl
 
 
 def _chars(text: str, a: int, b: int) -> int:
@@ -91,13 +91,7 @@ def score_quotes(golds: list[GoldQuote], analyses: list[ArticleAnalysis], entiti
 def read_quote_corpus(folder: str | Path) -> tuple[list[Article], list[GoldQuote]]:
     """quotes-meantime-dev: ``docs.jsonl`` articles and ``gold.json`` quotes."""
     folder = Path(folder)
-    articles = []
-    with open(folder / "docs.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                d = json.loads(line)
-                articles.append(Article(id=d["id"], text=d["text"], title=d.get("title", ""),
-                                        published=d.get("published"), path=str(folder / "docs.jsonl")))
+    articles = read_docs_jsonl(folder)
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     golds = [GoldQuote(q["doc"], q["start"], q["end"], q["speaker"], list(q.get("speaker_aliases", [])),
                        bool(q.get("direct", True))) for q in gold["quotes"]]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Article
 
 
 @dataclass
@@ -81,3 +85,18 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     details: dict = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+
+
+def read_docs_jsonl(folder: str | Path) -> list[Article]:
+    """The ``docs.jsonl`` the prepared corpora share: one article a line (id, text, title, source,
+    published), each remembered as read from that file."""
+    path = Path(folder) / "docs.jsonl"
+    articles = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                articles.append(Article(id=d["id"], text=d["text"], title=d.get("title", ""),
+                                        source=d.get("source", ""), published=d.get("published") or None,
+                                        path=str(path)))
+    return articles
