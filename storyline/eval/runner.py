@@ -10,6 +10,7 @@ from pathlib import Path
 from ..dossier import build_dossier
 from ..extract import analyze_articles
 from ..model import Article, Dossier
+from .askset import eval_ask
 from .cat import read_cat, sentences_by_doc
 from .crossdoc import (
     gold_mention_events,
@@ -230,7 +231,7 @@ CORPORA: dict[str, Callable[[Path, int | None], Report]] = {
     "ecbplus": eval_ecbplus,
     "quotes": eval_quotes,
     "semeval2015": eval_semeval2015,
-    "ask": lambda data, limit: __import__("storyline.eval.askset", fromlist=["eval_ask"]).eval_ask(data, limit),
+    "ask": eval_ask,
     "polnear": eval_polnear,
     "facts": eval_facts,
     "stories": eval_stories,
