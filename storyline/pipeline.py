@@ -100,7 +100,7 @@ def _known_url(store: Store, result: IngestResult) -> Callable[[str], bool]:
     def known(url: str) -> bool:
         nonlocal loaded
         if not loaded:  # once, and only when an input names URLs (articles.url has no index)
-            urls.update(r[0] for r in store.conn.execute("SELECT url FROM articles WHERE url != ''"))
+            urls.update(store.stored_urls())
             loaded = True
         hit = url in urls
         result.skipped += hit
@@ -120,8 +120,8 @@ def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:
         old = legacy_id(art)
         if old not in known:
             return False
-        row = store.conn.execute("SELECT source FROM articles WHERE id=?", (old,)).fetchone()
-        return row is not None and outlet_key(row[0] or "") == outlet_key(art.source)
+        stored_source = store.source_of(old)
+        return stored_source is not None and outlet_key(stored_source) == outlet_key(art.source)
 
     return stored
 

@@ -346,6 +346,14 @@ class Store:
                                 "analyses.article WHERE article=?", (article_id,)).fetchone()
         return _numbered(row[0], row[1]) if row else None
 
+    def stored_urls(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT url FROM articles WHERE url != ''")}
+
+    def source_of(self, article_id: str) -> str | None:
+        """The outlet an article was stored with ("" when none), None when it is not stored."""
+        row = self.conn.execute("SELECT source FROM articles WHERE id=?", (article_id,)).fetchone()
+        return (row[0] or "") if row else None
+
     def number_of(self, article_id: str) -> int | None:
         row = self.conn.execute("SELECT number FROM articles WHERE id=?", (article_id,)).fetchone()
         return int(row[0]) if row and row[0] is not None else None
