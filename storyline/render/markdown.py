@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from ..model import Dossier
 from .cite import Citer
+from .speakers import quotes_by_speaker
 from .summary import summarize_stories
 
 
@@ -41,15 +40,10 @@ def render_markdown(d: Dossier) -> str:
         lines.append(f"- **{e.name}** ({e.type}, {len(e.mentions)} mentions"
                      + (f"; {'; '.join(extra)}" if extra else "") + f") {cite(first.article, first.start)}")
     lines += ["", "## Quotes by speaker", ""]
-    by_speaker: dict[str, list] = defaultdict(list)
-    names = {e.id: e.name for e in d.entities}
-    for q in d.quotes:
-        who = names.get(q.speaker or "", None) or q.speaker_name or q.speaker_text or "Unattributed"
-        by_speaker[who].append(q)
     # a quote several outlets report is listed once, with every source
     group_of = {qid: g for g in d.quote_groups for qid in g.quotes}
     quote_at = {q.id: q for q in d.quotes}
-    for who, qs in sorted(by_speaker.items(), key=lambda kv: -len(kv[1])):
+    for who, qs in quotes_by_speaker(d):
         lines.append(f"### {who}")
         for q in qs:
             g = group_of.get(q.id)

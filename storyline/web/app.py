@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections import defaultdict
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -32,9 +31,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import pipeline
 from ..ask import answer
 from ..dossier import build_dossier
-from ..model import Dossier, Quote
+from ..model import Dossier
 from ..pubdate import DateError
 from ..render.cite import Citer
+from ..render.speakers import quotes_by_speaker
 from ..render.summary import StorySummary, summarize_stories
 from ..search import SearchError
 from ..search import search as search_sentences
@@ -217,10 +217,6 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         s = story_or_404(snap, story_id)
         arts = set(s.story.articles)
         names = {e.id: e.name for e in d.entities}
-        by_speaker: dict[str, list[Quote]] = defaultdict(list)
-        for q in d.quotes:
-            if q.article in arts:
-                by_speaker[names.get(q.speaker or "") or q.speaker_name or q.speaker_text or "Unattributed"].append(q)
         timeline = [t for t in d.timeline if arts & set(t.articles)]
         events = {e.id: e for e in d.events}
         discrepancies = [x for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]
@@ -230,7 +226,7 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         articles = [an.article for an in d.analyses if an.article.id in arts]
         return page("story.html", request=request, d=d, s=s, link=citer_link(snap), links=cite_links(snap),
                     timeline=timeline, events=events, layout=views.timeline_layout(timeline, events, names, citer_link(snap)),
-                    entities=entities, quotes_by_speaker=sorted(by_speaker.items(), key=lambda kv: -len(kv[1])),
+                    entities=entities, quotes_by_speaker=quotes_by_speaker(d, arts),
                     discrepancies=discrepancies, sources={a.article.id: a.article for a in d.analyses},
                     articles=articles, outlets=sorted({a.source for a in articles if a.source}))
 
