@@ -204,6 +204,8 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                     return True  # the 2004 toll and this year's; a value with no year may be either
                 if a.place and b.place and a.place != b.place:
                     return True  # the toll in one province and across the region
+                if not _close(a, b):
+                    return True  # every two values of a group are versions of one figure, not a chain
                 if a.article == b.article and not compatible(a, b):
                     # an article does not contradict itself: its two figures for one measure are
                     # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
