@@ -279,6 +279,10 @@ def _part_of_a_total(num: Token) -> bool:
     return False
 
 
+# units smaller than the area a story covers: a figure "in X district" is that part's figure
+_SUBUNITS = {"district", "regency", "village", "county", "subdistrict", "town", "neighbourhood", "neighborhood"}
+
+
 def place_of(num: Token) -> str:
     """Where the clause puts the value ("killed 10 in Baghdad", "in 13 countries"), if a place."""
     noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
@@ -290,9 +294,13 @@ def place_of(num: Token) -> str:
             for o in c.children:
                 if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "LOC"}:
                     return o.text.lower()
-                if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "district", "state", "asia", "ocean"}:
+                if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "state", "asia", "ocean"}:
                     comp = [x.text.lower() for x in o.children if x.ent_type_ in {"GPE", "LOC"} or x.dep_ == "poss"]
                     return comp[0].removesuffix("'s") if comp else o.lemma_.lower()
+                if o.dep_ == "pobj" and o.lemma_.lower() in _SUBUNITS:
+                    # "in Central Aceh district": a part of the area the story covers, not its name
+                    comp = [x.text.lower() for x in o.children if x.dep_ in {"compound", "poss", "amod"}]
+                    return " ".join([*comp, o.lemma_.lower()])
     return ""
 
 

@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ..extract.facts import _SUBUNITS as SUBUNITS
 from ..extract.spans import ORG_ROLES, PERSON_ROLES
 from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact, Span
 
@@ -202,8 +203,9 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                     return True  # a quake's toll and a tsunami's; the first quake and another
                 if a.period and b.period and a.period != b.period:
                     return True  # the 2004 toll and this year's; a value with no year may be either
-                if a.place and b.place and a.place != b.place:
-                    return True  # the toll in one province and across the region
+                if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
+                    # the toll in one province and across the region; one district's and the whole toll
+                    return True
                 if not _close(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
                 if a.article == b.article and not compatible(a, b):
@@ -222,6 +224,10 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
         parent[rj] = ri
         members[ri] += members.pop(rj)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _part(place: str) -> bool:
+    return place.rsplit(" ", 1)[-1] in SUBUNITS
 
 
 def _same_cause(a: str, b: str) -> bool:

@@ -177,3 +177,8 @@ def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
     fs = [f for f in facts("Seven AK-47s, three other automatic rifles and 13 loaded magazines were seized.")
           if f.kind == "count"]
     assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle"), (13, "magazine")]
+
+
+def test_a_district_is_the_place_of_its_figure():
+    [f] = [x for x in facts("In neighbouring Central Aceh district, 10 people were killed.") if x.value == 10]
+    assert f.place.endswith("district") and "aceh" in f.place

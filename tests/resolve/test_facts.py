@@ -101,3 +101,24 @@ def test_the_first_quake_and_another_are_two_facts():
     assert run([first, other]) == []
     other.agent = "quake"  # unordered: may be either
     assert len(run([first, other])) == 1
+
+
+def test_a_district_figure_is_not_the_whole_toll():
+    # "In neighbouring Central Aceh district, 10 people were killed" vs "Five people died" (the whole
+    # quake's toll): a part and the total, not two versions of one figure
+    district = fact("a", "10", 10)
+    district.place = "central aceh district"
+    assert run([district, fact("b", "Five", 5)]) == []
+    # two outlets giving the same district's toll still meet
+    other = fact("c", "12", 12)
+    other.place = "central aceh district"
+    [d] = run([district, other])
+    assert {v.value for v in d.values} == {"10", "12"}
+
+
+def test_every_two_values_of_a_group_are_close():
+    # 8 is close to 12 and 12 to 28, but 8 and 28 are not versions of one figure: no chain 8-12-28
+    fs = [fact("a", "8", 8), fact("b", "12", 12), fact("c", "28", 28)]
+    for d in run(fs):
+        values = {v.value for v in d.values}
+        assert not {"8", "28"} <= values
