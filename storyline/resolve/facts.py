@@ -287,8 +287,26 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
     speakers = [set().union(*(_who(f.asserted_by) for f in g if f.asserted_by != "outlet")) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
         return "conflict"  # one source gave both figures
-    # a figure only a quoted party gives, against the outlet's own or another party's: a claim
+    # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
+    # when every figure has the outlet or several parties behind it, the reports themselves conflict
+    if all(len(s) > 1 or any(f.asserted_by == "outlet" for f in g) for s, g in zip(_parties(values), values.values())):
+        return "conflict"
     return "claim"
+
+
+def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
+    """The distinct quoted parties behind each value (one speaker named two ways counts once)."""
+    out = []
+    for g in values.values():
+        keys: list[set[str]] = []
+        for f in g:
+            if f.asserted_by == "outlet":
+                continue
+            k = _who(f.asserted_by)
+            if not any(k & seen for seen in keys):
+                keys.append(k)
+        out.append({min(k) for k in keys if k})
+    return out
 
 
 def _median(dates: list[str]) -> str:
