@@ -208,7 +208,7 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                     return True
                 if not _close(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
-                if a.article == b.article and not compatible(a, b):
+                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b):
                     # an article does not contradict itself: its two figures for one measure are
                     # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
                     return True
@@ -224,6 +224,15 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
         parent[rj] = ri
         members[ri] += members.pop(rj)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _two_parties(a: Fact, b: Fact) -> bool:
+    """Two figures one article attributes to two different parties ("no casualties, aid workers
+    said" and "12 killed, the commissioner said"): the article reports a dispute, it does not
+    contradict itself."""
+    if "outlet" in {a.asserted_by, b.asserted_by} or not a.asserted_by or not b.asserted_by:
+        return False
+    return not (_who(a.asserted_by) & _who(b.asserted_by))
 
 
 def _part(place: str) -> bool:

@@ -122,3 +122,13 @@ def test_every_two_values_of_a_group_are_close():
     for d in run(fs):
         values = {v.value for v in d.values}
         assert not {"8", "28"} <= values
+
+
+def test_one_article_reporting_two_parties_figures_is_a_dispute_not_two_things():
+    # "aid workers said no one was killed" and "the commissioner said 12 were killed" in one article
+    fs = [fact("a", "no", 0, by="five aid workers in the Yida camp", start=10),
+          fact("a", "12", 12, by="Miabek Lang", start=90), fact("b", "no", 0, start=5)]
+    [d] = run(fs)
+    assert {v.value for v in d.values} == {"0", "12"} and d.verdict == "claim"
+    # the outlet's own two figures stay two things ("quakes of 7.6 and 7.4")
+    assert run([fact("a", "7", 7, start=1), fact("a", "12", 12, start=50), fact("b", "12", 12)]) == []
