@@ -171,6 +171,10 @@ def _close(a: Fact, b: Fact) -> bool:
         return False
     if a.kind == "quantity" and a.unit == "magnitude":
         return abs(x - y) <= 0.25
+    if a.kind == "quantity" and a.unit == "km" and min(x, y) > 0:
+        # outlets' versions of one distance differ by a rounding or a conversion (20 vs 26 miles,
+        # 1,150 vs 1,500 km); 75 and 135 km are two epicentres' distances
+        return max(x, y) / min(x, y) <= 1.4
     if a.kind == "money":
         # a price or a revenue moves in steps (a raised bid is a new figure); outlets round it
         return is_rounding(a, b)

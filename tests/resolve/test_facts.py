@@ -132,3 +132,12 @@ def test_one_article_reporting_two_parties_figures_is_a_dispute_not_two_things()
     assert {v.value for v in d.values} == {"0", "12"} and d.verdict == "claim"
     # the outlet's own two figures stay two things ("quakes of 7.6 and 7.4")
     assert run([fact("a", "7", 7, start=1), fact("a", "12", 12, start=50), fact("b", "12", 12)]) == []
+
+
+def test_two_epicentres_distances_are_not_one_distance():
+    km = {"measure": "distance|manokwari", "kind": "quantity", "unit": "km"}
+    # 75 km (the Wednesday quake) and about 135 km (the first quake) from one city: two facts
+    assert run([fact("a", "75 kilometers", 75.0, **km), fact("b", "about 135 kilometers", 135.0, qualifier="about", **km)]) == []
+    # 20 and 26 miles north of one city: outlets disagreeing on one distance
+    [d] = run([fact("a", "about 20 miles", 32.2, qualifier="about", **km), fact("b", "about 26 miles", 41.8, qualifier="about", **km)])
+    assert d.kind == "quantity"
