@@ -302,7 +302,7 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
         return "conflict"  # one source gave both figures
     # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
     # when every figure has the outlet or several parties behind it, the reports themselves conflict
-    if all(len(s) > 1 or any(f.asserted_by == "outlet" for f in g) for s, g in zip(_parties(values), values.values())):
+    if all(len(s) > 1 or any(f.asserted_by == "outlet" for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
         return "conflict"
     return "claim"
 
