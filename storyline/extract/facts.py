@@ -268,6 +268,11 @@ def _part_of_a_total(num: Token) -> bool:
     for t in (*noun.children, *num.children):
         if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
             return True
+    counts = sorted(c.i for c in noun.children if c.dep_ == "nummod")
+    if num.dep_ == "nummod" and len(counts) > 1 and any(
+            t.lower_ in {"and", "or"} for t in noun.doc[counts[0] : counts[-1]]):
+        return True  # "12 Somali and 11 Yemeni pirates": two counts of one noun break a group down
+
     def person(t: Token) -> bool:
         return t.lemma_.lower() in _PERSON_NOUNS or t.ent_type_ == "NORP"
 

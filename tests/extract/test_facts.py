@@ -182,3 +182,10 @@ def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
 def test_a_district_is_the_place_of_its_figure():
     [f] = [x for x in facts("In neighbouring Central Aceh district, 10 people were killed.") if x.value == 10]
     assert f.place.endswith("district") and "aceh" in f.place
+
+
+def test_two_counts_of_one_noun_are_a_breakdown_but_a_model_number_is_not():
+    fs = facts("Marine commandos boarded the boat to nab 12 Somali and 11 Yemeni pirates.")
+    assert not [f for f in fs if f.kind == "count" and f.value in (11, 12)]
+    f = one("The navy seized six AK 47 rifles from the boat.", "count")
+    assert f.value == 6
