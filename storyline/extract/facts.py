@@ -683,10 +683,15 @@ def _clause(tok: Token) -> Token:
 def _period(tok: Token) -> str | None:
     """The year a value's own clause pins it to ("killed 168,000 in 2004"), if it names one."""
     clause = _clause(tok)
+    clauses = [clause]
+    if clause.tag_ in {"VBG", "VBN"} and clause.dep_ in {"advcl", "acl", "relcl", "appos", "xcomp"} \
+            and not any(c.dep_ in {"aux", "auxpass"} for c in clause.children) and clause.head != clause:
+        # a participle clause has no time of its own: "... occurred on Oct. 10, 2002, killing three"
+        clauses.append(_clause(clause.head))
     for t in tok.sent:
         if t.i == tok.i:
             continue  # a year is not its own period
-        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) == clause:
+        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) in clauses:
             return t.text
     return None
 

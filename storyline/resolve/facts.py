@@ -186,8 +186,11 @@ def _close(a: Fact, b: Fact) -> bool:
     return hi / lo <= 1.85
 
 
-def _groups(facts: list[Fact]) -> list[list[Fact]]:
-    """Single-link clusters of close values, never joining two values of one sentence."""
+def _groups(facts: list[Fact], now: int | None = None) -> list[list[Fact]]:
+    """Clusters of close values, never joining two values of one sentence.
+
+    ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
+    quake's toll in a 2009 story) is background and never joins a value with no year."""
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -207,6 +210,9 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                     return True  # a quake's toll and a tsunami's; the first quake and another
                 if a.period and b.period and a.period != b.period:
                     return True  # the 2004 toll and this year's; a value with no year may be either
+                if now is not None and bool(a.period) != bool(b.period) \
+                        and int(str(a.period or b.period)[:4]) < now:
+                    return True  # ... unless the year is past: then the other is this story's figure
                 if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
                     # the toll in one province and across the region; one district's and the whole toll
                     return True
@@ -366,10 +372,11 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
         unit = f.unit if f.kind in {"money", "quantity"} else ""
         blocks[(f.kind, _key(f), unit or "")].append(f)
     out: list[Discrepancy] = []
+    now = _story_year([f for m in blocks.values() for f in m], published, texts)
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members):
+        for group in _groups(members, now):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
@@ -390,6 +397,18 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                 verdict=_verdict(values, published, texts), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
+
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _story_year(facts: list[Fact], published: dict[str, str], texts: dict[str, str]) -> int | None:
+    """The year a story is told in: its latest publication year, else the latest year its texts name."""
+    arts = {f.article for f in facts}
+    years = [int(published[a][:4]) for a in arts if published.get(a, "")[:4].isdigit()]
+    if not years:
+        years = [int(y) for a in arts for y in _YEAR.findall(texts.get(a, ""))]
+    return max(years) if years else None
 
 
 def _describe(kind: str, measure: str) -> str:

@@ -189,3 +189,8 @@ def test_two_counts_of_one_noun_are_a_breakdown_but_a_model_number_is_not():
     assert not [f for f in fs if f.kind == "count" and f.value in (11, 12)]
     f = one("The navy seized six AK 47 rifles from the boat.", "count")
     assert f.value == 6
+
+
+def test_a_participle_clause_takes_the_year_of_the_clause_it_hangs_on():
+    f = one("The latest quakes in Manokwari occurred on Oct. 10, 2002, killing three people.", "count")
+    assert f.value == 3 and f.period == "2002"

@@ -141,3 +141,14 @@ def test_two_epicentres_distances_are_not_one_distance():
     # 20 and 26 miles north of one city: outlets disagreeing on one distance
     [d] = run([fact("a", "about 20 miles", 32.2, qualifier="about", **km), fact("b", "about 26 miles", 41.8, qualifier="about", **km)])
     assert d.kind == "quantity"
+
+
+def test_an_earlier_years_figure_is_background_in_a_later_story():
+    # "The latest quakes occurred on Oct. 10, 2002, ..., killing three people" in a 2009 story: the 2002
+    # toll is not a version of this quake's toll of one
+    fs = [fact("a", "one", 1), fact("b", "at least one", 1, qualifier="at_least"), fact("c", "three", 3, period="2002")]
+    assert run(fs, {"a": "2009-01-05", "b": "2009-01-05", "c": "2009-01-06"}) == []
+    # a year that is the story's own does not set a figure apart
+    fs = [fact("a", "one", 1), fact("c", "three", 3, period="2009")]
+    [d] = run(fs, {"a": "2009-01-05", "c": "2009-01-06"})
+    assert {v.value for v in d.values} == {"1", "3"}
