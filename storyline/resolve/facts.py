@@ -139,13 +139,22 @@ def _seconds(value: str) -> float | None:
     return n * {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400, "DE": 3650 * 86400}.get(u, 1)
 
 
+def _minutes_apart(a: str, b: str) -> float:
+    """Minutes between two clock times ("XXXX-XX-XXT09:27"); unknown when either has no clock."""
+    ma, mb = re.search(r"T(\d\d):(\d\d)", a), re.search(r"T(\d\d):(\d\d)", b)
+    if not ma or not mb:
+        return math.inf
+    d = abs(int(ma.group(1)) * 60 + int(ma.group(2)) - int(mb.group(1)) * 60 - int(mb.group(2)))
+    return min(d, 24 * 60 - d)
+
+
 def _clock_rounding(a: str, b: str) -> bool:
     """9:27 and "about 9:30": clock times a few minutes apart, one of them on a round quarter."""
     ma, mb = re.search(r"T(\d\d):(\d\d)", a), re.search(r"T(\d\d):(\d\d)", b)
     if not ma or not mb or a[-1:] != b[-1:] and not (a[-1:].isdigit() and b[-1:].isdigit()):
         return False
     ta, tb = int(ma.group(1)) * 60 + int(ma.group(2)), int(mb.group(1)) * 60 + int(mb.group(2))
-    return abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
+    return ta == tb or abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
 
 
 def _close(a: Fact, b: Fact) -> bool:
@@ -164,7 +173,8 @@ def _close(a: Fact, b: Fact) -> bool:
             # two dates of one event differ by days, not years; clock times only in one zone
             va, vb = str(a.value), str(b.value)
             if "T" in va or "T" in vb:
-                return va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
+                same_zone = va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
+                return same_zone and _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
             if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
                 return abs(int(va) - int(vb)) <= 2  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)

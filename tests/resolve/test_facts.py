@@ -152,3 +152,14 @@ def test_an_earlier_years_figure_is_background_in_a_later_story():
     fs = [fact("a", "one", 1), fact("c", "three", 3, period="2009")]
     [d] = run(fs, {"a": "2009-01-05", "c": "2009-01-06"})
     assert {v.value for v in d.values} == {"1", "3"}
+
+
+def test_clock_times_hours_apart_are_two_moments_and_minutes_apart_one():
+    t = {"measure": "time|happen", "kind": "date"}
+    # 7:48 a.m. (the Wednesday quake) and 4:43 a.m. (the first quake): two events of one story
+    assert run([fact("a", "7:48 a.m.", "XXXX-XX-XXT07:48", **t), fact("b", "4:43 a.m.", "XXXX-XX-XXT04:43", **t)]) == []
+    # "about 9:30 a.m." and "9:27 a.m." twice, once "approximately 9:27": outlets rounding one time
+    [d] = run([fact("a", "about 9:30 a.m.", "XXXX-XX-XXT09:30", qualifier="about", **t),
+               fact("b", "9:27 a.m.", "XXXX-XX-XXT09:27", **t),
+               fact("c", "approximately 9:27 a.m.", "XXXX-XX-XXT09:27", qualifier="about", **t)])
+    assert d.verdict == "rounding"
