@@ -440,6 +440,13 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             agent=agent if agent is not None else agent_of(tok) if kind == "count" else "",
             place=place_of(tok) if kind == "count" else ""))
 
+    # "a magnitude-5.2 quake": the tokenizer keeps the number inside one token with the word
+    for tok in doc:
+        m = re.fullmatch(r"(?i)magnitude-(\d\.\d{1,2})", tok.text)
+        if m:
+            add(tok.idx + m.start(1), tok.idx + m.end(1), "quantity", "magnitude|", float(m.group(1)), tok,
+                unit="magnitude", noun="magnitude", agent=_described(tok.head if tok.head != tok else tok))
+
     # money and percentages come from the amount extractor, which normalizes them
     for a in amounts:
         if a.kind not in {"money", "percent"} or a.value is None:

@@ -196,11 +196,15 @@ def _close(a: Fact, b: Fact) -> bool:
     return hi / lo <= 1.85
 
 
-def _groups(facts: list[Fact], now: int | None = None) -> list[list[Fact]]:
+def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
+            ) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
-    quake's toll in a 2009 story) is background and never joins a value with no year."""
+    quake's toll in a 2009 story) is background and never joins a value with no year.
+    ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
+    a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
+    mags = magnitude or {}
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -223,6 +227,9 @@ def _groups(facts: list[Fact], now: int | None = None) -> list[list[Fact]]:
                 if now is not None and bool(a.period) != bool(b.period) \
                         and int(str(a.period or b.period)[:4]) < now:
                     return True  # ... unless the year is past: then the other is this story's figure
+                ma, mb = mags.get((a.article, a.sentence)), mags.get((b.article, b.sentence))
+                if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
+                    return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
                 if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
                     # the toll in one province and across the region; one district's and the whole toll
                     return True
@@ -367,6 +374,7 @@ def _sentence(text: str, pos: int) -> str:
 def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: dict[str, str],
                      first_id: int = 0, about: str = "") -> list[Discrepancy]:
     """The discrepancies among the facts of one story."""
+    facts = list(facts)
     blocks: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
     for f in facts:
         if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
@@ -383,10 +391,11 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
         blocks[(f.kind, _key(f), unit or "")].append(f)
     out: list[Discrepancy] = []
     now = _story_year([f for m in blocks.values() for f in m], published, texts)
+    magnitude = _sentence_magnitudes(facts)
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now):
+        for group in _groups(members, now, magnitude):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
@@ -407,6 +416,16 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                 verdict=_verdict(values, published, texts), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
+
+
+def _sentence_magnitudes(facts: list[Fact]) -> dict[tuple[str, int], float]:
+    """The magnitude each sentence names, where it names exactly one."""
+    seen: dict[tuple[str, int], set[float]] = defaultdict(set)
+    for f in facts:
+        v = _num(f)
+        if f.unit == "magnitude" and v is not None:
+            seen[(f.article, f.sentence)].add(v)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")

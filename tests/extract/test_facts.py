@@ -194,3 +194,8 @@ def test_two_counts_of_one_noun_are_a_breakdown_but_a_model_number_is_not():
 def test_a_participle_clause_takes_the_year_of_the_clause_it_hangs_on():
     f = one("The latest quakes in Manokwari occurred on Oct. 10, 2002, killing three people.", "count")
     assert f.value == 3 and f.period == "2002"
+
+
+def test_a_magnitude_written_in_one_token_with_its_word():
+    f = one("Iran's state television says a magnitude-5.2 quake has injured three people.", "quantity")
+    assert f.value == 5.2 and f.text == "5.2" and f.unit == "magnitude"

@@ -163,3 +163,15 @@ def test_clock_times_hours_apart_are_two_moments_and_minutes_apart_one():
                fact("b", "9:27 a.m.", "XXXX-XX-XXT09:27", **t),
                fact("c", "approximately 9:27 a.m.", "XXXX-XX-XXT09:27", qualifier="about", **t)])
     assert d.verdict == "rounding"
+
+
+def test_tolls_told_with_two_different_magnitudes_are_two_quakes():
+    # "a 5.6 magnitude earthquake ... injuring five" vs "a magnitude-5.2 quake has injured three"
+    mag = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude"}
+    fs = [fact("a", "5.6", 5.6, sentence=1, start=1, **mag), fact("a", "five", 5, measure="people|injure", sentence=1, start=40),
+          fact("b", "5.2", 5.2, sentence=0, start=1, **mag), fact("b", "three", 3, measure="people|injure", sentence=0, start=40)]
+    assert [d for d in run(fs) if d.kind == "count"] == []
+    # 5.9 and 6.1 for one quake (two agencies) do not set its tolls apart
+    fs[2] = fact("b", "6.1", 6.1, sentence=0, start=1, **mag)
+    fs[0] = fact("a", "5.9", 5.9, sentence=1, start=1, **mag)
+    assert [d for d in run(fs) if d.kind == "count"]
