@@ -268,6 +268,11 @@ def _part_of_a_total(num: Token) -> bool:
     for t in (*noun.children, *num.children):
         if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
             return True
+    counts = sorted(c.i for c in noun.children if c.dep_ == "nummod")
+    if num.dep_ == "nummod" and len(counts) > 1 and any(
+            t.lower_ in {"and", "or"} for t in noun.doc[counts[0] : counts[-1]]):
+        return True  # "12 Somali and 11 Yemeni pirates": two counts of one noun break a group down
+
     def person(t: Token) -> bool:
         return t.lemma_.lower() in _PERSON_NOUNS or t.ent_type_ == "NORP"
 
@@ -277,6 +282,10 @@ def _part_of_a_total(num: Token) -> bool:
         if any(person(k) and k.lemma_.lower() != noun.lemma_.lower() for k in kin):
             return True
     return False
+
+
+# units smaller than the area a story covers: a figure "in X district" is that part's figure
+_SUBUNITS = {"district", "regency", "village", "county", "subdistrict", "town", "neighbourhood", "neighborhood"}
 
 
 def place_of(num: Token) -> str:
@@ -290,9 +299,13 @@ def place_of(num: Token) -> str:
             for o in c.children:
                 if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "LOC"}:
                     return o.text.lower()
-                if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "district", "state", "asia", "ocean"}:
+                if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "state", "asia", "ocean"}:
                     comp = [x.text.lower() for x in o.children if x.ent_type_ in {"GPE", "LOC"} or x.dep_ == "poss"]
                     return comp[0].removesuffix("'s") if comp else o.lemma_.lower()
+                if o.dep_ == "pobj" and o.lemma_.lower() in _SUBUNITS:
+                    # "in Central Aceh district": a part of the area the story covers, not its name
+                    comp = [x.text.lower() for x in o.children if x.dep_ in {"compound", "poss", "amod"}]
+                    return " ".join([*comp, o.lemma_.lower()])
     return ""
 
 
@@ -426,6 +439,13 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
             value_max=value_max, noun=noun, predicate=pred, negated=negated,
             agent=agent if agent is not None else agent_of(tok) if kind == "count" else "",
             place=place_of(tok) if kind == "count" else ""))
+
+    # "a magnitude-5.2 quake": the tokenizer keeps the number inside one token with the word
+    for tok in doc:
+        m = re.fullmatch(r"(?i)magnitude-(\d\.\d{1,2})", tok.text)
+        if m:
+            add(tok.idx + m.start(1), tok.idx + m.end(1), "quantity", "magnitude|", float(m.group(1)), tok,
+                unit="magnitude", noun="magnitude", agent=_described(tok.head if tok.head != tok else tok))
 
     # money and percentages come from the amount extractor, which normalizes them
     for a in amounts:
@@ -670,10 +690,15 @@ def _clause(tok: Token) -> Token:
 def _period(tok: Token) -> str | None:
     """The year a value's own clause pins it to ("killed 168,000 in 2004"), if it names one."""
     clause = _clause(tok)
+    clauses = [clause]
+    if clause.tag_ in {"VBG", "VBN"} and clause.dep_ in {"advcl", "acl", "relcl", "appos", "xcomp"} \
+            and not any(c.dep_ in {"aux", "auxpass"} for c in clause.children) and clause.head != clause:
+        # a participle clause has no time of its own: "... occurred on Oct. 10, 2002, killing three"
+        clauses.append(_clause(clause.head))
     for t in tok.sent:
         if t.i == tok.i:
             continue  # a year is not its own period
-        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) == clause:
+        if re.fullmatch(r"(19|20)\d\d", t.text) and t.ent_type_ == "DATE" and _clause(t) in clauses:
             return t.text
     return None
 

@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ..extract.facts import _SUBUNITS as SUBUNITS
 from ..extract.spans import ORG_ROLES, PERSON_ROLES
 from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact, Span
 
@@ -138,13 +139,22 @@ def _seconds(value: str) -> float | None:
     return n * {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400, "DE": 3650 * 86400}.get(u, 1)
 
 
+def _minutes_apart(a: str, b: str) -> float:
+    """Minutes between two clock times ("XXXX-XX-XXT09:27"); unknown when either has no clock."""
+    ma, mb = re.search(r"T(\d\d):(\d\d)", a), re.search(r"T(\d\d):(\d\d)", b)
+    if not ma or not mb:
+        return math.inf
+    d = abs(int(ma.group(1)) * 60 + int(ma.group(2)) - int(mb.group(1)) * 60 - int(mb.group(2)))
+    return min(d, 24 * 60 - d)
+
+
 def _clock_rounding(a: str, b: str) -> bool:
     """9:27 and "about 9:30": clock times a few minutes apart, one of them on a round quarter."""
     ma, mb = re.search(r"T(\d\d):(\d\d)", a), re.search(r"T(\d\d):(\d\d)", b)
     if not ma or not mb or a[-1:] != b[-1:] and not (a[-1:].isdigit() and b[-1:].isdigit()):
         return False
     ta, tb = int(ma.group(1)) * 60 + int(ma.group(2)), int(mb.group(1)) * 60 + int(mb.group(2))
-    return abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
+    return ta == tb or abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
 
 
 def _close(a: Fact, b: Fact) -> bool:
@@ -163,13 +173,18 @@ def _close(a: Fact, b: Fact) -> bool:
             # two dates of one event differ by days, not years; clock times only in one zone
             va, vb = str(a.value), str(b.value)
             if "T" in va or "T" in vb:
-                return va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
+                same_zone = va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
+                return same_zone and _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
             if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
                 return abs(int(va) - int(vb)) <= 2  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)
         return False
     if a.kind == "quantity" and a.unit == "magnitude":
         return abs(x - y) <= 0.25
+    if a.kind == "quantity" and a.unit == "km" and min(x, y) > 0:
+        # outlets' versions of one distance differ by a rounding or a conversion (20 vs 26 miles,
+        # 1,150 vs 1,500 km); 75 and 135 km are two epicentres' distances
+        return max(x, y) / min(x, y) <= 1.4
     if a.kind == "money":
         # a price or a revenue moves in steps (a raised bid is a new figure); outlets round it
         return is_rounding(a, b)
@@ -181,8 +196,15 @@ def _close(a: Fact, b: Fact) -> bool:
     return hi / lo <= 1.85
 
 
-def _groups(facts: list[Fact]) -> list[list[Fact]]:
-    """Single-link clusters of close values, never joining two values of one sentence."""
+def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
+            ) -> list[list[Fact]]:
+    """Clusters of close values, never joining two values of one sentence.
+
+    ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
+    quake's toll in a 2009 story) is background and never joins a value with no year.
+    ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
+    a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
+    mags = magnitude or {}
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -202,9 +224,18 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
                     return True  # a quake's toll and a tsunami's; the first quake and another
                 if a.period and b.period and a.period != b.period:
                     return True  # the 2004 toll and this year's; a value with no year may be either
-                if a.place and b.place and a.place != b.place:
-                    return True  # the toll in one province and across the region
-                if a.article == b.article and not compatible(a, b):
+                if now is not None and bool(a.period) != bool(b.period) \
+                        and int(str(a.period or b.period)[:4]) < now:
+                    return True  # ... unless the year is past: then the other is this story's figure
+                ma, mb = mags.get((a.article, a.sentence)), mags.get((b.article, b.sentence))
+                if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
+                    return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
+                if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
+                    # the toll in one province and across the region; one district's and the whole toll
+                    return True
+                if not _close(a, b):
+                    return True  # every two values of a group are versions of one figure, not a chain
+                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b):
                     # an article does not contradict itself: its two figures for one measure are
                     # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
                     return True
@@ -220,6 +251,19 @@ def _groups(facts: list[Fact]) -> list[list[Fact]]:
         parent[rj] = ri
         members[ri] += members.pop(rj)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _two_parties(a: Fact, b: Fact) -> bool:
+    """Two figures one article attributes to two different parties ("no casualties, aid workers
+    said" and "12 killed, the commissioner said"): the article reports a dispute, it does not
+    contradict itself."""
+    if "outlet" in {a.asserted_by, b.asserted_by} or not a.asserted_by or not b.asserted_by:
+        return False
+    return not (_who(a.asserted_by) & _who(b.asserted_by))
+
+
+def _part(place: str) -> bool:
+    return place.rsplit(" ", 1)[-1] in SUBUNITS
 
 
 def _same_cause(a: str, b: str) -> bool:
@@ -279,8 +323,26 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
     speakers = [set().union(*(_who(f.asserted_by) for f in g if f.asserted_by != "outlet")) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
         return "conflict"  # one source gave both figures
-    # a figure only a quoted party gives, against the outlet's own or another party's: a claim
+    # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
+    # when every figure has the outlet or several parties behind it, the reports themselves conflict
+    if all(len(s) > 1 or any(f.asserted_by == "outlet" for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
+        return "conflict"
     return "claim"
+
+
+def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
+    """The distinct quoted parties behind each value (one speaker named two ways counts once)."""
+    out = []
+    for g in values.values():
+        keys: list[set[str]] = []
+        for f in g:
+            if f.asserted_by == "outlet":
+                continue
+            k = _who(f.asserted_by)
+            if not any(k & seen for seen in keys):
+                keys.append(k)
+        out.append({min(k) for k in keys if k})
+    return out
 
 
 def _median(dates: list[str]) -> str:
@@ -312,6 +374,7 @@ def _sentence(text: str, pos: int) -> str:
 def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: dict[str, str],
                      first_id: int = 0, about: str = "") -> list[Discrepancy]:
     """The discrepancies among the facts of one story."""
+    facts = list(facts)
     blocks: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
     for f in facts:
         if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
@@ -327,10 +390,12 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
         unit = f.unit if f.kind in {"money", "quantity"} else ""
         blocks[(f.kind, _key(f), unit or "")].append(f)
     out: list[Discrepancy] = []
+    now = _story_year([f for m in blocks.values() for f in m], published, texts)
+    magnitude = _sentence_magnitudes(facts)
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members):
+        for group in _groups(members, now, magnitude):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
@@ -351,6 +416,28 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                 verdict=_verdict(values, published, texts), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
+
+
+def _sentence_magnitudes(facts: list[Fact]) -> dict[tuple[str, int], float]:
+    """The magnitude each sentence names, where it names exactly one."""
+    seen: dict[tuple[str, int], set[float]] = defaultdict(set)
+    for f in facts:
+        v = _num(f)
+        if f.unit == "magnitude" and v is not None:
+            seen[(f.article, f.sentence)].add(v)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _story_year(facts: list[Fact], published: dict[str, str], texts: dict[str, str]) -> int | None:
+    """The year a story is told in: its latest publication year, else the latest year its texts name."""
+    arts = {f.article for f in facts}
+    years = [int(published[a][:4]) for a in arts if published.get(a, "")[:4].isdigit()]
+    if not years:
+        years = [int(y) for a in arts for y in _YEAR.findall(texts.get(a, ""))]
+    return max(years) if years else None
 
 
 def _describe(kind: str, measure: str) -> str:

@@ -41,8 +41,8 @@ def test_scoring_rule():
     assert s["lookalike_rate"] == 0.25
 
 
-# today on this subset (27 documents, 5 stories): P 0.56, R 0.70, F1 0.62, verdicts 0.67, look-alikes 0.11
-FLOORS = {"F1": 0.55, "recall": 0.62, "verdict accuracy": 0.5, "statements found (value span overlaps)": 0.85}
+# today on this subset (27 documents, 5 stories): P 0.71, R 0.80, F1 0.75, verdicts 0.76, look-alikes 0.04
+FLOORS = {"F1": 0.64, "recall": 0.68, "verdict accuracy": 0.72, "statements found (value span overlaps)": 0.85}
 
 
 def test_facts_ecbplus_dev_subset_stays_above_floors():
@@ -53,4 +53,4 @@ def test_facts_ecbplus_dev_subset_stays_above_floors():
     scores = {r.metric: r.score for r in report.rows}
     for metric, floor in FLOORS.items():
         assert scores[metric] >= floor, f"facts {metric}: {scores[metric]:.3f} < floor {floor}"
-    assert scores["look-alike pairs joined (share of predictions)"] <= 0.15
+    assert scores["look-alike pairs joined (share of predictions)"] <= 0.12

@@ -177,3 +177,25 @@ def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
     fs = [f for f in facts("Seven AK-47s, three other automatic rifles and 13 loaded magazines were seized.")
           if f.kind == "count"]
     assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle"), (13, "magazine")]
+
+
+def test_a_district_is_the_place_of_its_figure():
+    [f] = [x for x in facts("In neighbouring Central Aceh district, 10 people were killed.") if x.value == 10]
+    assert f.place.endswith("district") and "aceh" in f.place
+
+
+def test_two_counts_of_one_noun_are_a_breakdown_but_a_model_number_is_not():
+    fs = facts("Marine commandos boarded the boat to nab 12 Somali and 11 Yemeni pirates.")
+    assert not [f for f in fs if f.kind == "count" and f.value in (11, 12)]
+    f = one("The navy seized six AK 47 rifles from the boat.", "count")
+    assert f.value == 6
+
+
+def test_a_participle_clause_takes_the_year_of_the_clause_it_hangs_on():
+    f = one("The latest quakes in Manokwari occurred on Oct. 10, 2002, killing three people.", "count")
+    assert f.value == 3 and f.period == "2002"
+
+
+def test_a_magnitude_written_in_one_token_with_its_word():
+    f = one("Iran's state television says a magnitude-5.2 quake has injured three people.", "quantity")
+    assert f.value == 5.2 and f.text == "5.2" and f.unit == "magnitude"

@@ -101,3 +101,77 @@ def test_the_first_quake_and_another_are_two_facts():
     assert run([first, other]) == []
     other.agent = "quake"  # unordered: may be either
     assert len(run([first, other])) == 1
+
+
+def test_a_district_figure_is_not_the_whole_toll():
+    # "In neighbouring Central Aceh district, 10 people were killed" vs "Five people died" (the whole
+    # quake's toll): a part and the total, not two versions of one figure
+    district = fact("a", "10", 10)
+    district.place = "central aceh district"
+    assert run([district, fact("b", "Five", 5)]) == []
+    # two outlets giving the same district's toll still meet
+    other = fact("c", "12", 12)
+    other.place = "central aceh district"
+    [d] = run([district, other])
+    assert {v.value for v in d.values} == {"10", "12"}
+
+
+def test_every_two_values_of_a_group_are_close():
+    # 8 is close to 12 and 12 to 28, but 8 and 28 are not versions of one figure: no chain 8-12-28
+    fs = [fact("a", "8", 8), fact("b", "12", 12), fact("c", "28", 28)]
+    for d in run(fs):
+        values = {v.value for v in d.values}
+        assert not {"8", "28"} <= values
+
+
+def test_one_article_reporting_two_parties_figures_is_a_dispute_not_two_things():
+    # "aid workers said no one was killed" and "the commissioner said 12 were killed" in one article
+    fs = [fact("a", "no", 0, by="five aid workers in the Yida camp", start=10),
+          fact("a", "12", 12, by="Miabek Lang", start=90), fact("b", "no", 0, start=5)]
+    [d] = run(fs)
+    assert {v.value for v in d.values} == {"0", "12"} and d.verdict == "claim"
+    # the outlet's own two figures stay two things ("quakes of 7.6 and 7.4")
+    assert run([fact("a", "7", 7, start=1), fact("a", "12", 12, start=50), fact("b", "12", 12)]) == []
+
+
+def test_two_epicentres_distances_are_not_one_distance():
+    km = {"measure": "distance|manokwari", "kind": "quantity", "unit": "km"}
+    # 75 km (the Wednesday quake) and about 135 km (the first quake) from one city: two facts
+    assert run([fact("a", "75 kilometers", 75.0, **km), fact("b", "about 135 kilometers", 135.0, qualifier="about", **km)]) == []
+    # 20 and 26 miles north of one city: outlets disagreeing on one distance
+    [d] = run([fact("a", "about 20 miles", 32.2, qualifier="about", **km), fact("b", "about 26 miles", 41.8, qualifier="about", **km)])
+    assert d.kind == "quantity"
+
+
+def test_an_earlier_years_figure_is_background_in_a_later_story():
+    # "The latest quakes occurred on Oct. 10, 2002, ..., killing three people" in a 2009 story: the 2002
+    # toll is not a version of this quake's toll of one
+    fs = [fact("a", "one", 1), fact("b", "at least one", 1, qualifier="at_least"), fact("c", "three", 3, period="2002")]
+    assert run(fs, {"a": "2009-01-05", "b": "2009-01-05", "c": "2009-01-06"}) == []
+    # a year that is the story's own does not set a figure apart
+    fs = [fact("a", "one", 1), fact("c", "three", 3, period="2009")]
+    [d] = run(fs, {"a": "2009-01-05", "c": "2009-01-06"})
+    assert {v.value for v in d.values} == {"1", "3"}
+
+
+def test_clock_times_hours_apart_are_two_moments_and_minutes_apart_one():
+    t = {"measure": "time|happen", "kind": "date"}
+    # 7:48 a.m. (the Wednesday quake) and 4:43 a.m. (the first quake): two events of one story
+    assert run([fact("a", "7:48 a.m.", "XXXX-XX-XXT07:48", **t), fact("b", "4:43 a.m.", "XXXX-XX-XXT04:43", **t)]) == []
+    # "about 9:30 a.m." and "9:27 a.m." twice, once "approximately 9:27": outlets rounding one time
+    [d] = run([fact("a", "about 9:30 a.m.", "XXXX-XX-XXT09:30", qualifier="about", **t),
+               fact("b", "9:27 a.m.", "XXXX-XX-XXT09:27", **t),
+               fact("c", "approximately 9:27 a.m.", "XXXX-XX-XXT09:27", qualifier="about", **t)])
+    assert d.verdict == "rounding"
+
+
+def test_tolls_told_with_two_different_magnitudes_are_two_quakes():
+    # "a 5.6 magnitude earthquake ... injuring five" vs "a magnitude-5.2 quake has injured three"
+    mag = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude"}
+    fs = [fact("a", "5.6", 5.6, sentence=1, start=1, **mag), fact("a", "five", 5, measure="people|injure", sentence=1, start=40),
+          fact("b", "5.2", 5.2, sentence=0, start=1, **mag), fact("b", "three", 3, measure="people|injure", sentence=0, start=40)]
+    assert [d for d in run(fs) if d.kind == "count"] == []
+    # 5.9 and 6.1 for one quake (two agencies) do not set its tolls apart
+    fs[2] = fact("b", "6.1", 6.1, sentence=0, start=1, **mag)
+    fs[0] = fact("a", "5.9", 5.9, sentence=1, start=1, **mag)
+    assert [d for d in run(fs) if d.kind == "count"]
