@@ -43,7 +43,7 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
                     q.speaker = next(iter(owners))
     # discrepancies come from the fact layer, not from event fusion: a fused event may join two
     # different figures, and most figures readers compare (tolls, magnitudes) belong to no frame
-    events, _, _ = fuse_events(analyses, index)
+    events, _ = fuse_events(analyses, index)
     wire = wire_groups(analyses)
     _weigh(events, analyses, wire, entities)
     by_id = {e.id: e for e in entities}

@@ -401,6 +401,8 @@ class Dossier:
             arts.append(
                 {
                     "id": art.id,
+                    "input_id": art.external_id,
+                    "number": art.number,  # the citation number: [number:sentence]
                     "title": art.title,
                     "source": art.source,
                     "url": art.url,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .dossier import build_dossier
 from .engine import Engine
 from .extract import analyze_article
-from .ingest import legacy_id, read_articles
+from .ingest import legacy_id, outlet_key, read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord
 from .pubdate import parse_published
 from .resolve.stories import StoryIndex, StoryState, article_profile, in_order
@@ -112,7 +112,6 @@ def _known_url(store: Store, result: IngestResult) -> Callable[[str], bool]:
 def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:
     """Whether an article is stored under the id it had before ids counted the outlet (a database
     made then): the same text, stored with the same outlet."""
-    from .ingest import outlet_key
 
     def stored(art: Article) -> bool:
         if not art.source:
@@ -133,8 +132,8 @@ class LiveStories:
     two writers never hand out the same id or overwrite each other's stories."""
 
     def __init__(self, store: Store) -> None:
+        self.seen = store.data_version()  # first: a commit between the two reads is then re-read
         self.index = StoryIndex(store.story_states())
-        self.seen = store.data_version()
 
     def refresh(self, store: Store) -> StoryIndex:
         if store.data_version() != self.seen:
@@ -160,7 +159,7 @@ def _assign(store: Store, live: LiveStories, analyses: list[ArticleAnalysis]) ->
             changed[index.position[st.id]] = st
         if assigned:
             store.save_stories(changed.items(), assigned)
-    live.committed(store)
+        live.committed(store)  # under the lock: no other writer can commit before ours
     return [st.id for st in changed.values()]
 
 
@@ -254,6 +253,8 @@ def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int
         raise ValueError(f"unknown override {kind!r}")
     if not a.strip() or (b is not None and not b.strip()):
         raise ValueError(f"{kind}: an entity (and a second entity or form) is needed")
+    if kind in {"merge", "not-same"} and b is not None and a.strip() == b.strip():
+        raise ValueError(f"{kind}: {a.strip()!r} is the same entity twice")
     with Store(db) as store:
         return store.add_override(kind, a.strip(), b.strip() if b is not None else None)
 
@@ -273,8 +274,10 @@ def articles_of(db: str | Path, *, outlet: str | None = None, story: str | None 
     """The ids of every article of an outlet, or of a stored story (ids from `storyline stories`)."""
     with Store(db, readonly=True) as store:
         if outlet is not None:
-            ids = [str(r["id"]) for r in store.rows("SELECT id FROM articles WHERE source = ? ORDER BY published, id",
-                                                    (outlet,))]
+            # outlets compare as ingest compares them: "the  ledger" is The Ledger
+            want = outlet_key(outlet)
+            ids = [str(r["id"]) for r in store.rows("SELECT id, source FROM articles ORDER BY published, id")
+                   if outlet_key(str(r["source"] or "")) == want]
             if not ids:
                 raise KeyError(f"no article from outlet {outlet!r} in {db}")
             return ids
@@ -332,7 +335,13 @@ def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
             dated = [x for x in records if x.kind == "set-date" and x.a == o.a]
             still = [x for x in dated if x.undone is None and x.id not in gone]
             # the date before the first correction, unless a correction still in force says otherwise
-            date = still[-1].b if still else dated[0].prev
+            if still:
+                date: str | None = still[-1].b
+            elif dated[0].prev is None:
+                raise ValueError(f"override {o.id} was recorded before storyline kept the date it replaced; "
+                                 "set the right date again instead of undoing it")
+            else:
+                date = dated[0].prev or None  # "" recorded an undated article
             an = store.analysis(o.a)
             if an is not None and an.article.published != date:
                 restored.append(analyze_article(dataclasses.replace(an.article, published=date)))

@@ -120,7 +120,9 @@ def url_date(url: str) -> tuple[dt.date, str] | None:
 
 def numeric_readings(a: str, b: str, year: str) -> set[dt.date]:
     """Both calendar readings (month first, day first) of a numeric date."""
-    y = int(year) + (2000 if len(year) == 2 else 0)
+    y = int(year)
+    if len(year) == 2:  # the POSIX strptime pivot: 69-99 are 1900s, 00-68 are 2000s
+        y += 1900 if y >= 69 else 2000
     return {d for d in (_date(y, a, b), _date(y, b, a)) if d}
 
 

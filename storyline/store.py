@@ -166,6 +166,11 @@ class Store:
         finally:
             self._depth = 0
 
+    @property
+    def _number(self) -> str:
+        # a database opened read-only is never migrated: before schema 5 the rowid is the number
+        return "articles.number" if self.version >= 5 else "articles.rowid"
+
     def data_version(self) -> int:
         """Changes when another connection commits (SQLite's PRAGMA data_version)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -287,7 +292,7 @@ class Store:
 
     def analyses(self) -> Iterator[ArticleAnalysis]:
         for row in self.conn.execute(
-            "SELECT json, articles.number FROM analyses JOIN articles ON articles.id = analyses.article "
+            f"SELECT json, {self._number} FROM analyses JOIN articles ON articles.id = analyses.article "
             "ORDER BY articles.published, articles.id"
         ):
             yield _numbered(row[0], row[1])
@@ -342,7 +347,7 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT article FROM story_articles WHERE story=?", (story,))]
 
     def analysis(self, article_id: str) -> ArticleAnalysis | None:
-        row = self.conn.execute("SELECT json, articles.number FROM analyses JOIN articles ON articles.id = "
+        row = self.conn.execute(f"SELECT json, {self._number} FROM analyses JOIN articles ON articles.id = "
                                 "analyses.article WHERE article=?", (article_id,)).fetchone()
         return _numbered(row[0], row[1]) if row else None
 
@@ -355,7 +360,7 @@ class Store:
         return (row[0] or "") if row else None
 
     def number_of(self, article_id: str) -> int | None:
-        row = self.conn.execute("SELECT number FROM articles WHERE id=?", (article_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {self._number} FROM articles WHERE id=?", (article_id,)).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
     def rows(self, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
@@ -389,7 +394,8 @@ class Store:
         with self.write():
             for an in analyses:
                 self.replace(an)
-                oid = self.add_override("set-date", an.article.id, date, previous.get(an.article.id),
+                # "" records "it was undated"; NULL (overrides older than schema 6) means "not recorded"
+                oid = self.add_override("set-date", an.article.id, date, previous.get(an.article.id) or "",
                                         ids[0] if ids else None, scope)
                 if not ids and len(analyses) > 1:
                     self.conn.execute("UPDATE overrides SET batch=? WHERE id=?", (oid, oid))

@@ -3,6 +3,7 @@ Nothing is lost, no writer fails with "database is locked", and the stored stori
 their members (no writer overwrote another's story under the same id)."""
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from storyline import pipeline
 from storyline.render.cite import Citer
+from storyline.render.html import render_html
+from storyline.render.markdown import render_markdown
 from storyline.resolve.stories import article_profile
 from storyline.store import Store
 from storyline.synth import synthetic_articles
@@ -67,9 +70,16 @@ def test_story_and_citation_ids_agree_across_readers(tmp_path):
     cite_one = Citer(one)
     for art in story.articles:
         assert cite_one(art, 0) == cite_full(art, 0)
-    # the JSON dossier carries the same story ids and article numbers
-    js = full.to_json()
-    assert [s["id"] for s in js["stories"]] == [s.id for s in full.stories]
+    # the JSON dossier carries the stored article numbers, and the rendered dossiers cite by them
+    with Store(db, readonly=True) as store:
+        stored_numbers = {a: store.number_of(a) for a in store.known_ids()}
+    assert {a["id"]: a["number"] for a in full.to_json()["articles"]} == stored_numbers
+    md = render_markdown(one)
+    body, sources = md.split("## Sources")
+    listed = set(re.findall(r"^(\d+)\. ", sources, re.M))
+    assert set(re.findall(r"\[(\d+):", body)) <= listed == {str(stored_numbers[a]) for a in story.articles}
+    page = render_html(one)
+    assert set(re.findall(r'href="#a(\d+)"', page)) <= set(re.findall(r'id="a(\d+)"', page))
 
     # a corrected date re-reads the article but keeps its citation number and its story
     art = story.articles[0]

@@ -77,3 +77,24 @@ def test_cli_db_commands(tmp_path):
     assert r.returncode == 0 and "<h2>Timeline</h2>" in r.stdout
     r = cli("dossier", "--db", str(tmp_path / "missing.db"))
     assert r.returncode == 1
+
+
+def test_old_database_reads_without_migrating(tmp_path):
+    """A reader never migrates (it opens read-only): a schema-4 database still gives its articles,
+    numbered by rowid, and a writer then migrates it keeping those numbers."""
+    from storyline.store import MIGRATIONS, _statements
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as con:
+        for n, script in enumerate(MIGRATIONS[:4], start=1):
+            for statement in _statements(script):
+                con.execute(statement)
+            con.execute(f"PRAGMA user_version={n}")
+        con.execute("INSERT INTO articles(id, title, text, ingested_at) VALUES ('a1', 't', 'Some text.', 'now')")
+        an = {"article": {"id": "a1", "text": "Some text."}}
+        con.execute("INSERT INTO analyses VALUES ('a1', ?)", (json.dumps(an),))
+    with Store(db, readonly=True) as s:
+        assert s.version == 4
+        assert [a.article.number for a in s.analyses()] == [1] and s.number_of("a1") == 1
+    with Store(db) as s:
+        assert s.version >= 5 and s.number_of("a1") == 1

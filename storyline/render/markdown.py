@@ -90,8 +90,8 @@ def render_markdown(d: Dossier) -> str:
     unresolved = [t for t in d.times if t.value is None]
     lines += [f"- “{t.text}”: {t.note} {cite(t.article, t.start)}" for t in unresolved] or ["None."]
     lines += ["", "## Sources", ""]
-    for n, a in enumerate(d.analyses, start=1):
+    for a in d.analyses:
         art = a.article
-        lines.append(f"{n}. {art.title} — {art.source or 'unknown outlet'}, {art.published or 'undated'}"
+        lines.append(f"{cite.number[art.id]}. {art.title} — {art.source or 'unknown outlet'}, {art.published or 'undated'}"
                      + (f" <{art.url}>" if art.url else "") + f" (`{art.id}`)")
     return "\n".join(lines) + "\n"

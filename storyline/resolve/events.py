@@ -1,4 +1,4 @@
-"""Event fusion across articles, and the discrepancies between the outlets' facts.
+"""Event fusion across articles (the discrepancies between outlets come from resolve/facts.py).
 
 Two event mentions are one real-world event when they have the same type, share a participant in
 the same role, their participants do not contradict (who did what to whom: where both name actors,
@@ -16,15 +16,12 @@ article revises the figure and says so), or ``conflict``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import defaultdict
 
 from ..model import (
     Amount,
     ArticleAnalysis,
-    Discrepancy,
-    DiscrepancyValue,
     Event,
     EventMention,
     Span,
@@ -136,27 +133,11 @@ def _decimals(text: str) -> int:
     return len(m.group(1)) if m and m.group(1) else 0
 
 
-def is_rounding(a: Amount, b: Amount) -> bool:
-    """True when one amount is the other rounded to its own written precision."""
-    if a.value is None or b.value is None or a.unit != b.unit:
-        return False
-    if a.value == b.value:
-        return True
-    hi, lo = (a, b) if _decimals(a.text) >= _decimals(b.text) else (b, a)
-    if hi.value is None or lo.value is None:
-        return False
-    scale = 10 ** math.floor(math.log10(abs(lo.value))) if lo.value else 1
-    digits = len(re.sub(r"\D", "", lo.text.split(".")[0])) if lo.text else 1
-    # compare in the unit the rounder wrote in ("43 billion" -> units of 1e9)
-    unit = scale / 10 ** max(0, digits - 1)
-    step = unit / 10 ** _decimals(lo.text)
-    return abs(round(hi.value / step) * step - lo.value) < step * 0.5 and abs(hi.value - lo.value) / max(abs(hi.value), 1) < 0.05
-
-
 def fuse_events(
     analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str]
-) -> tuple[list[Event], list[Discrepancy], dict[str, str]]:
-    """Fuse event mentions; return events, discrepancies and a map event-mention id -> event id."""
+) -> tuple[list[Event], dict[str, str]]:
+    """Fuse event mentions; return events and a map event-mention id -> event id. (Discrepancies
+    between the outlets' figures come from the fact layer, resolve/facts.py.)"""
     mentions: list[EventMention] = [e for an in analyses for e in an.events if not e.negated]
     published = {an.article.id: an.article.published or "" for an in analyses}
     amounts = {x.id: x for an in analyses for x in an.amounts}
@@ -236,7 +217,6 @@ def fuse_events(
         clusters[uf.find(i)].append(i)
 
     events: list[Event] = []
-    discrepancies: list[Discrepancy] = []
     mention_to_event: dict[str, str] = {}
     ordered = sorted(clusters.values(), key=lambda c: min(published[mentions[i].article] for i in c))
     for n, members in enumerate(ordered):
@@ -261,13 +241,7 @@ def fuse_events(
         events.append(ev)
         for m in ms:
             mention_to_event[m.id] = eid
-        d = _amount_discrepancy(ev, amts, published, texts, len(discrepancies))
-        if d:
-            discrepancies.append(d)
-        d = _time_discrepancy(ev, ms, published, len(discrepancies))
-        if d:
-            discrepancies.append(d)
-    return events, discrepancies, mention_to_event
+    return events, mention_to_event
 
 
 def best_headline(ms: list[EventMention], published: dict[str, str]) -> str:
@@ -292,62 +266,3 @@ def _consensus_time(times: list[str]) -> str | None:
     if not times:
         return None
     return max(times, key=lambda t: (sum(1 for x in times if x.startswith(t) or t.startswith(x)), len(t)))
-
-
-def _fmt(a: Amount) -> str:
-    v = a.value or 0
-    return f"{v:,.0f} {a.unit}" if a.unit else f"{v:,.0f}"
-
-
-def _amount_discrepancy(
-    ev: Event, amts: list[Amount], published: dict[str, str], texts: dict[str, str], n: int
-) -> Discrepancy | None:
-    money = [a for a in amts if a.value is not None and a.kind == "money"]
-    values: dict[str, list[Amount]] = defaultdict(list)
-    for a in money:
-        values[_fmt(a)].append(a)
-    if len(values) < 2:
-        return None
-    groups = list(values.values())
-    reps = [g[0] for g in groups]
-    if all(is_rounding(reps[0], r) for r in reps[1:]) and all(
-        is_rounding(x, y) for x in reps for y in reps
-    ):
-        verdict = "rounding"
-    else:
-        by_date = sorted(groups, key=lambda g: max(published[a.article] for a in g))
-        first_end = max(published[a.article] for a in by_date[0])
-        later = [a for g in by_date[1:] for a in g]
-        says_update = any(
-            UPDATE_WORDS.search(texts[a.article][max(0, a.start - 80) : a.end + 40]) for a in later
-        )
-        verdict = "update" if all(published[a.article] > first_end for a in later) and says_update else "conflict"
-    return Discrepancy(
-        id=f"d{n}", event=ev.id, field="amount",
-        values=[
-            DiscrepancyValue(
-                value=k, articles=sorted({a.article for a in g}),
-                mentions=[Span(a.article, a.start, a.end, a.text) for a in g],
-            )
-            for k, g in values.items()
-        ],
-        verdict=verdict,
-    )
-
-
-def _time_discrepancy(ev: Event, ms: list[EventMention], published: dict[str, str], n: int) -> Discrepancy | None:
-    days = defaultdict(list)
-    for m in ms:
-        if m.time and len(m.time) == 10:
-            days[m.time].append(m)
-    if len(days) < 2:
-        return None
-    return Discrepancy(
-        id=f"d{n}", event=ev.id, field="time",
-        values=[
-            DiscrepancyValue(value=k, articles=sorted({m.article for m in g}),
-                             mentions=[Span(m.article, m.start, m.end) for m in g])
-            for k, g in days.items()
-        ],
-        verdict="conflict",
-    )
