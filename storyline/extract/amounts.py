@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from ..model import Amount
+from .spans import doc_text
 
 SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "C$": "CAD",
            "A$": "AUD", "HK$": "HKD", "CHF": "CHF", "₩": "KRW", "R$": "BRL", "S$": "SGD"}
@@ -129,7 +130,7 @@ def _spacy_number(text: str) -> float | None:
 
 
 def extract_amounts(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list[Amount]:
-    text = doc.text
+    text = doc_text(doc)
     found: list[tuple[int, int, Parsed]] = []
     for m in _AMOUNT.finditer(text):
         parsed = parse_amount(m.group(0))

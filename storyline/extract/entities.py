@@ -28,6 +28,7 @@ from .spans import (
     PERSON_ROLES,
     PLURAL_PRONOUNS,
     TITLES,
+    doc_text,
     noun_phrase,
     strip_possessive,
 )
@@ -292,7 +293,7 @@ def _defined_aliases(doc: Doc, article_id: str, sent_of: dict[int, int], mention
     here when NER missed it) points to the long name."""
     names = {m.start: m for m in mentions if m.kind == "name"}
     for m in [m for m in mentions if m.kind == "name" and len(m.text.split()) > 1]:
-        hit = DEFINED.match(doc.text, m.end)
+        hit = DEFINED.match(doc_text(doc), m.end)
         if hit is None:
             continue
         acr = hit.group(1).rstrip(".")

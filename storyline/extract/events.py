@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..model import Amount, EventMention, Mention, Quote, Span, TimeExpr
+from .spans import doc_text
 
 # type -> (CAMEO root, trigger lemmas: verbs and nouns)
 TAXONOMY: dict[str, tuple[str, set[str]]] = {
@@ -63,7 +64,7 @@ def _mention_span(tok: Token, mentions: list[Mention]) -> Span | None:
     if best is None:
         return None
     if best.kind != "name" and best.ref_start is not None and best.ref_end is not None:
-        return Span(best.article, best.ref_start, best.ref_end, doc.text[best.ref_start : best.ref_end])
+        return Span(best.article, best.ref_start, best.ref_end, doc_text(doc)[best.ref_start : best.ref_end])
     if best.kind == "pronoun":
         return None
     return Span(best.article, best.start, best.end, best.text)
@@ -285,7 +286,7 @@ def _subject_text(subj: Token, mentions: list[Mention], skip: set[int]) -> str:
         return span.text if span and span.start != subj.idx else ""
     for m in mentions:
         if m.start <= subj.idx < m.end and m.kind == "descriptor" and m.ref_start is not None and m.ref_end is not None:
-            return subj.doc.text[m.ref_start : m.ref_end]
+            return doc_text(subj.doc)[m.ref_start : m.ref_end]
     toks = _phrase(subj, skip)
     if len(toks) > 8:
         toks = [t for t in toks if t.i <= subj.i]  # "Microsoft's $44.6 billion bid"

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import Amount, Fact, Quote
 from .amounts import QUALIFIERS, SMALL_NUMBERS, qualifier_before
-from .spans import noun_phrase
+from .spans import doc_text, noun_phrase
 
 # the shared predicates outlets' wordings fold into
 PREDICATES = {
@@ -420,7 +420,7 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
 def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list[Quote],
                   sent_of: dict[int, int]) -> list[Fact]:
     """Every comparable value in one article, with its measure, qualifier and who asserts it."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
 

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import Mention, Quote
 from .cues import best_content, noun_source
-from .spans import PRONOUNS
+from .spans import PRONOUNS, doc_text
 from .speakers import Speaker, resolve_pronoun_speakers, speaker_from_token
 
 SPEECH_VERBS = {
@@ -172,7 +172,7 @@ def _inside(tok: Token, start: int, end: int) -> bool:
 def _find_cue(doc: Doc, span: Marked, sent_ranges: list[tuple[int, int]]) -> Token | None:
     """A speech verb outside the quote, in the sentence(s) the quote touches, nearest first."""
     lo = min(s for s, e in sent_ranges if e > span.start - 1 and s <= span.start) if sent_ranges else 0
-    hi = max(e for s, e in sent_ranges if s < span.end + 1 and e >= span.end) if sent_ranges else len(doc.text)
+    hi = max(e for s, e in sent_ranges if s < span.end + 1 and e >= span.end) if sent_ranges else len(doc_text(doc))
     best: tuple[int, Token] | None = None
     for tok in doc.char_span(lo, hi, alignment_mode="expand") or []:
         if _inside(tok, span.start, span.end) or not _is_cue(tok):
@@ -282,7 +282,7 @@ def _trim_content(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def extract_quotes(doc: Doc, article_id: str, mentions: list[Mention]) -> list[Quote]:
-    text = doc.text
+    text = doc_text(doc)
     ranges = _sentence_ranges(doc)
     quotes: list[Quote] = []
     previous: Quote | None = None
@@ -565,7 +565,7 @@ def _indirect(
     direct = [(q.start, q.end) for q in previous_quotes]
     absorbed: set[int] = set()
     out: list[Quote] = []
-    text = doc.text
+    text = doc_text(doc)
     for tok in doc:
         if _overlaps((tok.idx, tok.idx + 1), direct):
             continue

@@ -40,6 +40,15 @@ NP_LEFT_DEPS = {"det", "amod", "compound", "nmod", "poss", "nummod", "quantmod",
                 "advmod", "npadvmod"}
 
 
+def doc_text(doc: Doc) -> str:
+    """The document's text, built once. spaCy joins the tokens again on every ``doc.text``, so a
+    read inside a per-span loop makes extraction grow with the square of the article's length."""
+    text = doc.user_data.get("storyline_text")
+    if text is None:
+        text = doc.user_data["storyline_text"] = doc.text
+    return text
+
+
 def is_pronoun(tok: Token) -> bool:
     return tok.lower_ in PRONOUNS and tok.pos_ == "PRON"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Mention, Quote
-from .spans import ORG_ROLES, PERSON_PRONOUNS, PERSON_ROLES, PRONOUNS, TITLES, noun_phrase
+from .spans import ORG_ROLES, PERSON_PRONOUNS, PERSON_ROLES, PRONOUNS, TITLES, doc_text, noun_phrase
 
 RELATIVE = {"who", "which", "that", "whom", "whose"}
 DOCUMENTS = {"statement", "release", "report", "letter", "memo", "filing", "post", "tweet", "email",
@@ -122,7 +122,7 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
                     inner = speaker_from_token(objs[0], mentions)
                     if inner is not None:
                         phrase = noun_phrase(tok)
-                        return Speaker(doc.text[phrase.start_char : inner.end], phrase.start_char, inner.end,
+                        return Speaker(doc_text(doc)[phrase.start_char : inner.end], phrase.start_char, inner.end,
                                        inner.name or inner.text, inner.name_start or inner.start,
                                        inner.name_end or inner.end)
     if tok.pos_ == "PRON":
@@ -132,7 +132,7 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
             return sp  # "we", "you", "I": kept as written, never a name
         m = _mention_at(mentions, span.start_char, span.end_char)
         if m is not None and m.kind == "pronoun" and m.ref_start is not None and m.ref_end is not None:
-            sp.name, sp.name_start, sp.name_end = doc.text[m.ref_start : m.ref_end], m.ref_start, m.ref_end
+            sp.name, sp.name_start, sp.name_end = doc_text(doc)[m.ref_start : m.ref_end], m.ref_start, m.ref_end
         return sp
     phrase = noun_phrase(tok)
     phrase = _coordinated(tok, phrase)
@@ -170,7 +170,7 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
     if last.ent_type_ == "PERSON" and last.i > tok.i and last.pos_ == "PROPN":
         person = next((e for e in doc.ents if e.start <= last.i < e.end), None)
         if person is not None and person.end - 1 == last.i:
-            sp = Speaker(doc.text[phrase.start_char : person.end_char], phrase.start_char, person.end_char,
+            sp = Speaker(doc_text(doc)[phrase.start_char : person.end_char], phrase.start_char, person.end_char,
                          person.text, person.start_char, person.end_char)
             return sp
     # "the Vexa CEO", "the company": the descriptor stands for the name the entity extractor bound it to
@@ -179,7 +179,7 @@ def speaker_from_token(tok: Token, mentions: list[Mention]) -> Speaker | None:
             m.kind == "descriptor" and phrase.start_char <= m.start < phrase.end_char
         ):
             if m.ref_start is not None and m.ref_end is not None:
-                sp.name, sp.name_start, sp.name_end = doc.text[m.ref_start : m.ref_end], m.ref_start, m.ref_end
+                sp.name, sp.name_start, sp.name_end = doc_text(doc)[m.ref_start : m.ref_end], m.ref_start, m.ref_end
             break
     return sp
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ..model import TimeExpr
+from .spans import doc_text
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -372,7 +373,7 @@ _FUTURE_AUX = {"will", "'ll", "shall", "wo"}
 def tense_of(span: Span) -> str:
     """'future' when the governing verb is future (will, going to, plans to, next), 'past' when it is
     past, else 'present' (no direction: month names then take the nearest occurrence)."""
-    before = span.doc.text[max(0, span.start_char - 7) : span.start_char].lower().split()
+    before = doc_text(span.doc)[max(0, span.start_char - 7) : span.start_char].lower().split()
     if before and before[-1] in {"until", "till", "by"} and span.root.head.tag_ != "VBD":
         return "future"
     head = span.root.head
@@ -404,7 +405,7 @@ def tense_of(span: Span) -> str:
 
 
 def _trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    text = doc.text
+    text = doc_text(doc)
     while True:
         m = _LEAD.match(text[start:end])
         if not m or m.end() >= end - start:
@@ -428,7 +429,7 @@ def _candidates(doc: Doc) -> list[tuple[int, int]]:
     for ent in doc.ents:
         if ent.label_ in {"DATE", "TIME"}:
             candidates.append(_trim_span(doc, ent.start_char, ent.end_char))
-    for m in _EXTRA.finditer(doc.text):
+    for m in _EXTRA.finditer(doc_text(doc)):
         s, e = _trim_span(doc, m.start(), m.end())
         hits = [(cs, ce) for cs, ce in candidates if cs < e and s < ce]
         # a longer rule match ("Friday afternoon") replaces the shorter NER span it contains ("Friday")
@@ -440,7 +441,7 @@ def _candidates(doc: Doc) -> list[tuple[int, int]]:
     # "2009-2010" and "1957-58" are two years, as TimeML annotates them
     out: list[tuple[int, int]] = []
     for s, e in candidates:
-        m = YEAR_RANGE.search(doc.text[s:e])
+        m = YEAR_RANGE.search(doc_text(doc)[s:e])
         if m and m.start() == 0:
             out += [(s, s + 4), (s + m.start(2), e)]
         else:
@@ -452,16 +453,16 @@ def extract_times(doc: Doc, article_id: str, published: dt.date | None, sent_of:
     candidates = _candidates(doc)
     out: list[TimeExpr] = []
     for start, end in sorted(set(candidates)):
-        text = doc.text[start:end]
-        if not text or AGE.search(doc.text[start : end + 5]):
+        text = doc_text(doc)[start:end]
+        if not text or AGE.search(doc_text(doc)[start : end + 5]):
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
         tense = tense_of(span)
-        prev = doc.text[max(0, start - 6) : start]
-        if re.fullmatch(r"\d\d(?:\d\d)?", text) and re.search(r"(?:1[89]|20)\d\d\s*[-–]\s*$", doc.text[max(0, start - 8) : start]):
-            century = doc.text[max(0, start - 8) : start].strip(" -–")[-4:-2]
+        prev = doc_text(doc)[max(0, start - 6) : start]
+        if re.fullmatch(r"\d\d(?:\d\d)?", text) and re.search(r"(?:1[89]|20)\d\d\s*[-–]\s*$", doc_text(doc)[max(0, start - 8) : start]):
+            century = doc_text(doc)[max(0, start - 8) : start].strip(" -–")[-4:-2]
             norm = Norm("DATE", text if len(text) == 4 else century + text)
         elif NOT_TIME.match(text) or (text.lower() == "may" and (span[0].pos_ != "PROPN" or not prev.strip())):
             continue
