@@ -190,3 +190,11 @@ def test_cli_set_date_for_an_outlet_lists_and_undoes(db):
     assert {a.article.id: a.article.published for a in dossier_from_db(db).analyses} == before
     bad = subprocess.run([BIN, "undo", str(last.id), "--db", str(db)], capture_output=True, text=True)
     assert bad.returncode == 1 and "already undone" in bad.stderr
+
+
+def test_an_entity_is_not_merged_with_itself(tmp_path):
+    from storyline import pipeline
+
+    with pytest.raises(ValueError, match="same entity twice"):
+        pipeline.add_override(tmp_path / "s.db", "merge", "e-vexa", " e-vexa ")
+    assert not (tmp_path / "s.db").exists()  # refused before anything was opened

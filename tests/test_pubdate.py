@@ -134,3 +134,10 @@ def test_ingest_into_a_database_keeps_the_inferred_date_and_the_warning(tmp_path
     # "on Tuesday" resolves against the inferred date: the Tuesday before Wednesday 2011-08-10
     d = dossier_from_db(tmp_path / "s.db")
     assert "2011-08-09" in {t.value for t in d.times if t.article == capped["id"]}
+
+
+def test_two_digit_years_pivot_like_strptime():
+    from storyline.pubdate import infer_published
+
+    assert infer_published("Posted 25/12/98\nThe council met on Monday.").value == "1998-12-25"
+    assert infer_published("Posted 25/12/08\nThe council met on Monday.").value == "2008-12-25"
