@@ -198,3 +198,12 @@ def test_an_entity_is_not_merged_with_itself(tmp_path):
     with pytest.raises(ValueError, match="same entity twice"):
         pipeline.add_override(tmp_path / "s.db", "merge", "e-vexa", " e-vexa ")
     assert not (tmp_path / "s.db").exists()  # refused before anything was opened
+
+
+def test_outlet_named_the_way_ingest_compares_outlets(sample_db):
+    from storyline import pipeline
+
+    exact = pipeline.articles_of(sample_db, outlet="The Ledger")
+    assert len(exact) == 3 and pipeline.articles_of(sample_db, outlet="the  ledger") == exact
+    with pytest.raises(KeyError, match="no article from outlet"):
+        pipeline.articles_of(sample_db, outlet="The Ledge")
