@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..dossier import build_dossier
 from ..extract import analyze_articles
@@ -24,6 +25,9 @@ from .entity_rows import entity_rows, entity_scores
 from .facts import eval_facts
 from .quotes import read_quote_corpus, score_quotes
 from .records import GoldDoc, Report, Row, in_scored
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc as SpacyDoc
 from .stories import eval_stories
 from .timeline import read_timelines, score_timelines
 from .timeml import read_timeml
@@ -54,8 +58,8 @@ def _articles(docs: list[GoldDoc]) -> list[Article]:
     return [Article(id=d.id, text=d.text, published=d.dct, title=d.title) for d in docs]
 
 
-def _dossier(docs: list[GoldDoc]) -> Dossier:
-    return build_dossier(analyze_articles(_articles(docs)))
+def _dossier(docs: list[GoldDoc], parsed: list[SpacyDoc] | None = None) -> Dossier:
+    return build_dossier(analyze_articles(_articles(docs), parsed=parsed))
 
 
 def _timex_rows(score: TimexScore, best: dict[str, str], tuned_on: bool = False) -> list[Row]:
@@ -113,12 +117,13 @@ def _meantime_docs(data: Path, limit: int | None, topics: tuple[str, ...] = ("ai
 def eval_meantime(data: Path, limit: int | None = None) -> Report:
     t0 = time.perf_counter()
     docs = _meantime_docs(data, limit)
-    d = _dossier(docs)
+    parsed = parse_docs(docs)  # one parse serves the dossier and the entity scorer
+    d = _dossier(docs, parsed)
     by_id = {an.article.id: an for an in d.analyses}
     score = TimexScore()
     for doc in docs:
         score.add(doc.id, doc.text, doc.times, [t for t in by_id[doc.id].times if in_scored(doc, t.start)])
-    ent = entity_scores(docs, d)
+    ent = entity_scores(docs, d, parsed)
     ev = score_crossdoc(docs, predicted_events(d), "events")
     rows = _timex_rows(score, {}, tuned_on=True)  # two normalizer fixes came from MEANTIME's errors
     rows += _tuned(entity_rows(ent, "no verified figure"))  # the entity rules were tuned on MEANTIME
@@ -144,10 +149,10 @@ def eval_ecbplus(data: Path, limit: int | None = None, topics: tuple[str, ...] =
         doc = read_cat(f, f.parent.name)
         doc.scored = scored.get(doc.id, set())
         docs.append(doc)
-    d = _dossier(docs)
-    ent = entity_scores(docs, d)
+    parsed = parse_docs(docs)  # one parse serves the dossier, the entity scorer and the gold-mention rows
+    d = _dossier(docs, parsed)
+    ent = entity_scores(docs, d, parsed)
     ev = score_crossdoc(docs, predicted_events(d), "events")
-    parsed = parse_docs(docs)
     gold_ev = score_crossdoc(docs, gold_mention_events(docs, d, parsed), "events")
     fused_ev = score_crossdoc(docs, gold_mention_fusion(docs, d, parsed), "events")
     rows = entity_rows(ent, "≈ 10 points under events (unverified)")

@@ -60,12 +60,16 @@ def analyze_article(article: Article) -> ArticleAnalysis:
     return analyze_doc(article, get_nlp()(article.text))
 
 
-def analyze_articles(articles: list[Article], batch_size: int = 32) -> list[ArticleAnalysis]:
+def analyze_articles(articles: list[Article], batch_size: int = 32,
+                     parsed: list[Doc] | None = None) -> list[ArticleAnalysis]:
     """Parse with ``nlp.pipe`` (batched, which is most of the speed) then extract; long articles
-    go through ``analyze_long`` one piece at a time."""
-    nlp = get_nlp()
+    go through ``analyze_long`` one piece at a time. ``parsed``: the parses of ``articles`` when the
+    caller has them already (the evaluation reuses one parse for several scorers)."""
     short = [a for a in articles if len(a.text) <= LONG_CHARS]
-    docs = nlp.pipe((a.text for a in short), batch_size=batch_size)
+    if parsed is not None:
+        docs = iter([p for a, p in zip(articles, parsed, strict=True) if len(a.text) <= LONG_CHARS])
+    else:
+        docs = get_nlp().pipe((a.text for a in short), batch_size=batch_size)
     done = {id(a): analyze_doc(a, d) for a, d in zip(short, docs, strict=True)}
     return [done[id(a)] if id(a) in done else analyze_long(a) for a in articles]
 
