@@ -8,7 +8,7 @@ from .resolve.events import fuse_events
 from .resolve.facts import link_events, resolve_facts
 from .resolve.overrides import Override, apply_overrides
 from .resolve.quote_groups import group_quotes
-from .resolve.stories import StoryState, cluster_stories, stored_story_records
+from .resolve.stories import StoryState, cluster_stories
 from .resolve.timeline import build_timeline
 from .resolve.wire import wire_groups
 
@@ -50,10 +50,7 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
     amounts = {x.id: x for an in analyses for x in an.amounts}
     published = {an.article.id: an.article.published or "" for an in analyses}
     timeline = build_timeline(events, by_id, amounts, published)
-    if stored_stories is not None:
-        stories = stored_story_records(stored_stories, analyses)
-    else:
-        stories = cluster_stories(analyses, index, entities, events)
+    stories = cluster_stories(analyses, stored_stories)
     discrepancies = link_events(resolve_facts(analyses, {s.id: s.articles for s in stories}), events)
     return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems, wire,
                    group_quotes(analyses))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..model import ArticleAnalysis, Entity, Event, Story
+from ..model import ArticleAnalysis, Story
 from ..pubdate import published_date
 from .entities import name_key
 
@@ -244,32 +244,19 @@ def assign_all(analyses: list[ArticleAnalysis], existing: list[StoryState] | Non
     return index
 
 
-def cluster_stories(
-    analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str] | None = None,
-    entities: list[Entity] | None = None, events: list[Event] | None = None,
-    existing: list[StoryState] | None = None,
-) -> list[Story]:
-    """The stories of these articles, by the same online step ingest runs."""
-    stories = assign_all(analyses, existing)
-    by_id = {an.article.id: an for an in analyses}
-    return [story_record(s, stories, by_id) for s in stories.stories if s.articles]
-
-
-def stored_story_records(states: list[StoryState], analyses: list[ArticleAnalysis]) -> list[Story]:
-    """The stories as the database holds them (ids and members assigned once, on ingest), limited to
-    the articles at hand; articles no stored story holds yet are placed after them."""
+def cluster_stories(analyses: list[ArticleAnalysis], stored: list[StoryState] | None = None) -> list[Story]:
+    """The stories of these articles, by the same online step ingest runs. ``stored``: the stories a
+    database assigned on ingest, whose ids and members are kept (limited to the articles at hand);
+    the articles no stored story holds are placed after them."""
     present = {an.article.id for an in analyses}
     kept: list[StoryState] = []
     placed: set[str] = set()
-    for st in states:
+    for st in stored or []:
         members = [a for a in st.articles if a in present]
         if members:
             kept.append(StoryState(st.id, members, Counter(st.profile), st.first, st.last))
             placed.update(members)
-    index = StoryIndex(kept)
-    for an in in_order(analyses):
-        if an.article.id not in placed:
-            index.assign(an.article.id, article_profile(an), an.article.published)
+    index = assign_all([an for an in analyses if an.article.id not in placed], kept)
     by_id = {an.article.id: an for an in analyses}
     return [story_record(s, index, by_id) for s in index.stories if s.articles]
 
