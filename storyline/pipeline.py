@@ -176,12 +176,10 @@ def assign_stories(store: Store, chunk: int = BATCH) -> list[str]:
 def story_dossier(db: str | Path, story: str) -> Dossier:
     """Resolve one story from its own articles: what adding articles to a story re-runs."""
     with Store(db, readonly=True) as store:
-        ids = store.story_articles(story)
-        if not ids:
-            raise KeyError(f"no story {story!r} in {db}")
         state = store.story_state(story)
-        states = [state] if state is not None else []
-        return build_dossier(store.analyses_of(ids), overrides=store.overrides(), stored_stories=states)
+        if state is None or not state.articles:
+            raise KeyError(f"no story {story!r} in {db}")
+        return build_dossier(store.analyses_of(state.articles), overrides=store.overrides(), stored_stories=[state])
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
