@@ -90,6 +90,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE overrides ADD COLUMN scope TEXT;
     ALTER TABLE overrides ADD COLUMN undone TEXT;
     """,
+    # 7: what `storyline watch` fetched: feed validators for conditional GET, pages already read
+    # (IF NOT EXISTS: databases a watch wrote before this migration already have the table)
+    """
+    CREATE TABLE IF NOT EXISTS fetch_state(
+        url TEXT PRIMARY KEY, kind TEXT NOT NULL, etag TEXT, last_modified TEXT, status INTEGER,
+        fetched_at TEXT NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -358,6 +365,20 @@ class Store:
         """The outlet an article was stored with ("" when none), None when it is not stored."""
         row = self.conn.execute("SELECT source FROM articles WHERE id=?", (article_id,)).fetchone()
         return (row[0] or "") if row else None
+
+    def fetch_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """The ETag and Last-Modified a feed last answered with, None when never fetched."""
+        row = self.conn.execute("SELECT etag, last_modified FROM fetch_state WHERE url=?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def page_fetched(self, url: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM fetch_state WHERE url=? AND kind='page'", (url,)).fetchone() is not None
+
+    def save_fetch(self, url: str, kind: str, status: int, etag: str | None = None,
+                   last_modified: str | None = None) -> None:
+        with self.write():
+            self.conn.execute("INSERT OR REPLACE INTO fetch_state VALUES (?,?,?,?,?,?)",
+                              (url, kind, etag, last_modified, status, datetime.now(UTC).isoformat(timespec="seconds")))
 
     def number_of(self, article_id: str) -> int | None:
         row = self.conn.execute(f"SELECT {self._number} FROM articles WHERE id=?", (article_id,)).fetchone()

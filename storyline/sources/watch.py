@@ -11,55 +11,39 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..model import Article, IngestProblem
+from ..store import Store
 from .feeds import FeedError, parse_feed
 from .fetch import Fetcher, FetchError, Validators, is_url
 from .web import Reach, item_articles
 
 Report = Callable[[IngestProblem], None]
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS fetch_state(
-    url TEXT PRIMARY KEY, kind TEXT NOT NULL, etag TEXT, last_modified TEXT, status INTEGER,
-    fetched_at TEXT NOT NULL)"""
-
-
 class FetchState:
-    """Validators of feeds and the pages already fetched, in the storyline database."""
+    """Validators of feeds and the pages already fetched, kept by the store (``fetch_state``)."""
 
     def __init__(self, db: str | Path) -> None:
-        self.conn = sqlite3.connect(db, timeout=30)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        with self.conn:
-            self.conn.execute(_SCHEMA)
+        self.store = Store(db)
 
     def close(self) -> None:
-        self.conn.close()
+        self.store.close()
 
     def validators(self, url: str) -> Validators | None:
-        row = self.conn.execute("SELECT etag, last_modified FROM fetch_state WHERE url=?", (url,)).fetchone()
-        return Validators(row[0], row[1]) if row else None
+        found = self.store.fetch_validators(url)
+        return Validators(*found) if found else None
 
     def seen(self, url: str, stored: set[str] | None = None) -> bool:
         """Fetched before by `watch`, or (``stored``) the URL of an article already in the database."""
-        if stored is not None and url in stored:
-            return True
-        return self.conn.execute("SELECT 1 FROM fetch_state WHERE url=? AND kind='page'", (url,)).fetchone() is not None
+        return (stored is not None and url in stored) or self.store.page_fetched(url)
 
     def stored_urls(self) -> set[str]:
-        try:
-            return {r[0] for r in self.conn.execute("SELECT url FROM articles WHERE url != ''")}
-        except sqlite3.OperationalError:
-            return set()  # no articles table yet
+        return self.store.stored_urls()
 
     def save(self, url: str, kind: str, status: int, validators: Validators | None = None) -> None:
         v = validators or Validators()
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO fetch_state VALUES (?,?,?,?,?,?)",
-                              (url, kind, v.etag, v.last_modified, status,
-                               datetime.now(UTC).isoformat(timespec="seconds")))
+        self.store.save_fetch(url, kind, status, v.etag, v.last_modified)
 
 
 @dataclass
