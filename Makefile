@@ -64,7 +64,7 @@ test: $(STAMP) $(ALEPH) $(CHROMIUM) axe
 	$(BIN)/pytest
 
 eval: $(STAMP)
-	@echo "Full evaluation: about 70 s on 2 cores"
+	@echo "Full evaluation: about 4 minutes on 2 cores"
 	$(BIN)/storyline eval all --write-docs docs/EVAL.md
 
 bench: $(STAMP)
