@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from .model import ArticleAnalysis, Dossier, Entity, Event, IngestProblem, Quote, WireGroup
+from .model import (
+    ArticleAnalysis,
+    Dossier,
+    Entity,
+    Event,
+    IngestProblem,
+    Quote,
+    Story,
+    StoryResolution,
+    WireGroup,
+)
 from .resolve.entities import name_key, resolve_entities
 from .resolve.events import fuse_events
 from .resolve.facts import link_events, resolve_facts
+from .resolve.ids import prefix_ids
 from .resolve.overrides import Override, apply_overrides
 from .resolve.quote_groups import group_quotes
 from .resolve.stories import StoryState, cluster_stories
-from .resolve.timeline import build_timeline
+from .resolve.timeline import build_timeline, sort_key
 from .resolve.wire import wire_groups
 
 
@@ -90,3 +101,62 @@ def _weigh(events: list[Event], analyses: list[ArticleAnalysis],
             if by not in who:
                 who.append(by)
         ev.asserted_by = who
+
+
+def resolve_story(analyses: list[ArticleAnalysis], state: StoryState,
+                  overrides: list[Override] | None = None) -> StoryResolution:
+    """One stored story's resolution from its own articles: what an ingest batch re-runs for each
+    story it touched. Event, discrepancy and quote-group ids are prefixed with the story's id, so
+    they are unique across the database; entity ids are local until the store registers them."""
+    d = build_dossier(analyses, overrides=overrides, stored_stories=[state])
+    story = next((s for s in d.stories if s.id == state.id), None) or Story(state.id, "Untitled story", [])
+    days = sorted((an.article.published or "")[:10] for an in d.analyses if an.article.published)
+    res = StoryResolution(
+        story=story, first=days[0] if days else None, last=days[-1] if days else None,
+        outlets=len({an.article.source for an in d.analyses if an.article.source}),
+        entities=d.entities, events=d.events, discrepancies=d.discrepancies, timeline=d.timeline,
+        wire=d.wire, quote_groups=d.quote_groups,
+        speakers={q.id: q.speaker for q in d.quotes if q.speaker},
+        problems=[p for p in d.problems if p.path == "overrides"],
+    )
+    return prefix_ids(res, state.id)
+
+
+def story_view(analyses: list[ArticleAnalysis], res: StoryResolution) -> Dossier:
+    """A stored story as a dossier, without resolving anything: its articles and its stored records."""
+    analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
+    for an in analyses:
+        for q in an.quotes:
+            q.speaker = res.speakers.get(q.id)
+    return Dossier(analyses, res.entities, res.events, res.discrepancies, res.timeline, [res.story],
+                   list(res.problems), res.wire, res.quote_groups)
+
+
+def combine(views: list[Dossier], problems: list[IngestProblem] | None = None) -> Dossier:
+    """Stored stories side by side as one dossier; an entity found in several stories (one registry
+    id) becomes one entity with every story's mentions."""
+    out = Dossier([], problems=list(problems or []))
+    entities: dict[str, Entity] = {}
+    for v in views:
+        out.analyses.extend(v.analyses)
+        for e in v.entities:
+            have = entities.get(e.id)
+            if have is None:
+                entities[e.id] = Entity(e.id, e.name, e.type, list(e.aliases), list(e.descriptors),
+                                        list(e.mentions), list(e.evidence), list(e.candidates))
+                continue
+            have.aliases.extend(a for a in e.aliases if a not in have.aliases and a != have.name)
+            have.descriptors.extend(x for x in e.descriptors if x not in have.descriptors)
+            have.mentions.extend(e.mentions)
+            have.evidence.extend(x for x in e.evidence if x not in have.evidence)
+        out.events.extend(v.events)
+        out.discrepancies.extend(v.discrepancies)
+        out.timeline.extend(v.timeline)
+        out.stories.extend(v.stories)
+        out.problems.extend(p for p in v.problems if p not in out.problems)
+        out.wire.extend(v.wire)
+        out.quote_groups.extend(v.quote_groups)
+    out.analyses.sort(key=lambda a: (a.article.published or "", a.article.id))
+    out.entities = sorted(entities.values(), key=lambda e: (-len(e.mentions), e.name))
+    out.timeline.sort(key=lambda t: (sort_key(t.date), t.event))
+    return out

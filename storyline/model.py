@@ -6,7 +6,10 @@ Every record that comes from text carries the article id and the character offse
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import functools
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 SCHEMA = "storyline.dossier/1"
@@ -23,6 +26,36 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a flat record, ignoring keys it does not know (forward compatible)."""
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _rebuild(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(tp, type) and is_dataclass(tp):
+        return from_nested(tp, value)
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is list and args:
+        return [_rebuild(args[0], v) for v in value]
+    if origin is dict and len(args) == 2:
+        return {k: _rebuild(args[1], v) for k, v in value.items()}
+    if origin in (typing.Union, types.UnionType):  # X | None
+        inner = [a for a in args if a is not type(None)]
+        return _rebuild(inner[0], value) if len(inner) == 1 else value
+    return value
+
+
+def from_nested(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild a record whose fields hold records (an entity's mentions, a discrepancy's values), as
+    ``to_dict`` wrote it; unknown keys are ignored, as in ``from_dict``."""
+    hints = _hints(cls)
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: _rebuild(hints[k], v) for k, v in data.items() if k in names})
 
 
 @dataclass
@@ -427,6 +460,25 @@ class Dossier:
             "wire_copies": [to_dict(w) for w in self.wire],
             "quote_groups": [to_dict(g) for g in self.quote_groups],
         }
+
+
+@dataclass
+class StoryResolution:
+    """One story's cross-article resolution, as the database keeps it: what readers show without
+    resolving anything. Entity ids are the database's registry ids, the same in every story."""
+
+    story: Story
+    first: str | None = None  # ISO day of its earliest and latest dated article
+    last: str | None = None
+    outlets: int = 0
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    wire: list[WireGroup] = field(default_factory=list)
+    quote_groups: list[QuoteGroup] = field(default_factory=list)
+    speakers: dict[str, str] = field(default_factory=dict)  # quote id -> entity id
+    problems: list[IngestProblem] = field(default_factory=list)  # overrides that no longer apply
 
 
 @dataclass

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .dossier import build_dossier
+from .dossier import build_dossier, combine, resolve_story, story_view
 from .engine import Engine
 from .extract import analyze_article
 from .ingest import legacy_id, outlet_key, read_articles
-from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord
+from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord, StoryResolution
 from .pubdate import parse_published
 from .resolve.stories import StoryIndex, StoryState, article_profile, in_order
 from .store import Store
@@ -85,10 +85,12 @@ def ingest(
                 _run(store, own, batches, result, progress, stories)
         else:
             _run(store, engine, batches, result, progress, stories)
-        store.record_problems(result.problems)
         touched = dict.fromkeys(result.touched)
         touched.update(dict.fromkeys(assign_stories(store)))
         result.touched = list(touched)
+        # what a crash or another writer left behind is resolved now, so a re-run completes the work
+        result.problems += resolve_stories(store, store.stale_stories(), progress=None)
+        store.record_problems(result.problems)
     return result
 
 
@@ -159,6 +161,7 @@ def _assign(store: Store, live: LiveStories, analyses: list[ArticleAnalysis]) ->
             changed[index.position[st.id]] = st
         if assigned:
             store.save_stories(changed.items(), assigned)
+            store.mark_stale(st.id for st in changed.values())
         live.committed(store)  # under the lock: no other writer can commit before ours
     return [st.id for st in changed.values()]
 
@@ -174,12 +177,24 @@ def assign_stories(store: Store, chunk: int = BATCH) -> list[str]:
 
 
 def story_dossier(db: str | Path, story: str) -> Dossier:
-    """Resolve one story from its own articles: what adding articles to a story re-runs."""
+    """One story as stored: its articles and its stored resolution, nothing resolved (the cost of
+    that story, not of the database). A story not resolved yet (a database from before resolution
+    was stored, or an interrupted ingest) is resolved in memory, and a warning says so."""
     with Store(db, readonly=True) as store:
-        state = store.story_state(story)
-        if state is None or not state.articles:
-            raise KeyError(f"no story {story!r} in {db}")
-        return build_dossier(store.analyses_of(state.articles), overrides=store.overrides(), stored_stories=[state])
+        return stored_story(store, story)
+
+
+def stored_story(store: Store, story: str) -> Dossier:
+    state = store.story_state(story)
+    if state is None or not state.articles:
+        raise KeyError(f"no story {story!r} in {store.path}")
+    analyses = store.analyses_of(state.articles)
+    res = store.story_resolution(story)
+    if res is None or store.is_stale(story):
+        res = resolve_story(analyses, state, registry_overrides(store))
+        res.problems.append(IngestProblem(f"story {story}", "not yet resolved in the database (run `storyline "
+                                          "resolve`); resolved in memory for this reading", severity="warning"))
+    return story_view(analyses, res)
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
@@ -198,12 +213,60 @@ def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: In
 def _flush(store: Store, eng: Engine, pending: list[list[Article]], result: IngestResult,
            progress: Progress | None, stories: LiveStories) -> None:
     for analyses in eng.map(pending):
-        result.added += store.add(analyses)
-        for sid in _assign(store, stories, analyses):
-            if sid not in result.touched:
-                result.touched.append(sid)
+        add_analyses(store, analyses, stories, result)
         if progress:
             progress(len(analyses))
+
+
+def add_analyses(store: Store, analyses: list[ArticleAnalysis], stories: LiveStories | None = None,
+                 result: IngestResult | None = None) -> list[str]:
+    """Store analysed articles, place them in stories and re-resolve the stories they touched: one
+    ingest batch. Returns the touched stories."""
+    result = result if result is not None else IngestResult()
+    result.added += store.add(analyses)
+    touched = _assign(store, stories or LiveStories(store), analyses)
+    for sid in touched:
+        if sid not in result.touched:
+            result.touched.append(sid)
+    result.problems += resolve_stories(store, touched)
+    return touched
+
+
+def registry_overrides(store: Store) -> list[tuple[str, str, str | None]]:
+    """The overrides in force, with registry ids (what users see) turned into the names resolution
+    matches on, since a story's own entity ids are local until stored."""
+    out = []
+    rows = store.overrides()
+    names = store.registry_names({x for kind, a, b in rows if kind != "set-date" for x in (a, b) if x})
+    for kind, a, b in rows:
+        if kind == "set-date":
+            continue
+        out.append((kind, names.get(a, a), names.get(b, b) if b is not None else None))
+    return out
+
+
+def resolve_stories(store: Store, stories: Iterable[str], progress: Progress | None = None) -> list[IngestProblem]:
+    """Resolve these stories from their own articles and store the results in one transaction; a
+    story that fails is named in a problem and stays stale (the next ingest tries again)."""
+    overrides = registry_overrides(store)
+    done: list[tuple[StoryResolution, int]] = []
+    problems: list[IngestProblem] = []
+    for sid in dict.fromkeys(stories):
+        if len(done) >= BATCH:  # many stale stories (an old database): bounded memory, steady progress
+            store.save_resolutions(done)
+            done = []
+        state = store.story_state(sid)
+        if state is None:
+            continue
+        try:
+            done.append((resolve_story(store.analyses_of(state.articles), state, overrides), len(state.articles)))
+        except Exception as exc:  # one story's failure must not stop the others being stored
+            problems.append(IngestProblem(f"story {sid}", f"resolution failed: {type(exc).__name__}: {exc}"))
+        if progress:
+            progress(1)
+    if done:
+        store.save_resolutions(done)
+    return problems
 
 
 def analyze(
@@ -239,9 +302,20 @@ def _collect(eng: Engine, batches: list[list[Article]], out: list[ArticleAnalysi
 
 
 def dossier_from_db(db: str | Path = "storyline.db") -> Dossier:
+    """Every stored story side by side, as one dossier in memory (for small databases and tests;
+    `storyline dossier --format json` streams instead, see render/stream.py)."""
     with Store(db, readonly=True) as store:
-        return build_dossier(list(store.analyses()), overrides=store.overrides(),
-                             stored_stories=store.story_states())
+        views = [stored_story(store, st) for st in store.story_ids()]
+        return combine(views)
+
+
+def resolve_pending(db: str | Path, progress: Progress | None = None) -> list[IngestProblem]:
+    """Resolve every stale story (after a crash, or a database from before resolution was stored)."""
+    with Store(db) as store:
+        assign_stories(store)
+        problems = resolve_stories(store, store.stale_stories(), progress)
+        store.record_problems(problems)
+        return problems
 
 
 def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int:
@@ -254,7 +328,13 @@ def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int
     if kind in {"merge", "not-same"} and b is not None and a.strip() == b.strip():
         raise ValueError(f"{kind}: {a.strip()!r} is the same entity twice")
     with Store(db) as store:
-        return store.add_override(kind, a.strip(), b.strip() if b is not None else None)
+        refs = [a.strip()] + ([b.strip()] if b is not None else [])
+        affected = store.stories_naming(refs)
+        with store.write():
+            oid = store.add_override(kind, a.strip(), b.strip() if b is not None else None)
+            store.mark_stale(affected)
+        store.record_problems(resolve_stories(store, affected))
+        return oid
 
 
 def find_article(store: Store, article: str) -> str:
@@ -299,7 +379,11 @@ def set_dates(db: str | Path, articles: Iterable[str], published: str, scope: st
             assert an is not None
             old.append(an)
         new = [analyze_article(dataclasses.replace(an.article, published=date)) for an in old]
-        store.set_dates(new, date, {an.article.id: an.article.published for an in old}, scope)
+        affected = [s for s in dict.fromkeys(store.story_of(an.article.id) for an in old) if s]
+        with store.write():
+            store.set_dates(new, date, {an.article.id: an.article.published for an in old}, scope)
+            store.mark_stale(affected)
+        store.record_problems(resolve_stories(store, affected))
     return new
 
 
@@ -343,5 +427,11 @@ def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
             an = store.analysis(o.a)
             if an is not None and an.article.published != date:
                 restored.append(analyze_article(dataclasses.replace(an.article, published=date)))
-        store.undo_overrides(gone, restored)
+        refs = [x for o in group if o.kind != "set-date" for x in (o.a, o.b) if x]
+        affected = store.stories_naming(refs)
+        affected += [s for o in group if o.kind == "set-date" if (s := store.story_of(o.a))]
+        with store.write():
+            store.undo_overrides(gone, restored)
+            store.mark_stale(affected)
+        store.record_problems(resolve_stories(store, affected))
     return group

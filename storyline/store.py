@@ -9,13 +9,31 @@ keeps readers (the web UI) working during an ingest.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import ArticleAnalysis, IngestProblem, OverrideRecord
+from .model import (
+    ArticleAnalysis,
+    Discrepancy,
+    Entity,
+    EntityMention,
+    Event,
+    IngestProblem,
+    OverrideRecord,
+    QuoteGroup,
+    Story,
+    StoryResolution,
+    TimelineEntry,
+    WireGroup,
+    from_nested,
+    to_dict,
+)
+from .resolve.entities import name_key
+from .resolve.ids import rename_entities
 from .resolve.stories import StoryState
 
 DEFAULT_DB = "storyline.db"
@@ -96,6 +114,50 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS fetch_state(
         url TEXT PRIMARY KEY, kind TEXT NOT NULL, etag TEXT, last_modified TEXT, status INTEGER,
         fetched_at TEXT NOT NULL);
+    """,
+    # 8: the resolved state, so readers show stories without resolving: each story's resolution as
+    # rows (entities and their mentions, events, timeline, discrepancies, quote speakers), a registry
+    # of entities across stories (one id for one name and type in the whole database), and the
+    # stories whose resolution is behind their articles (every story of an older database)
+    """
+    CREATE TABLE story_resolutions(
+        story TEXT PRIMARY KEY, title TEXT NOT NULL, first TEXT, last TEXT, articles INTEGER NOT NULL,
+        outlets INTEGER NOT NULL, resolved_at TEXT NOT NULL, json TEXT NOT NULL);
+    CREATE INDEX story_resolutions_last ON story_resolutions(last, story);
+    CREATE TABLE stale_stories(story TEXT PRIMARY KEY, since TEXT NOT NULL);
+    INSERT INTO stale_stories SELECT id, '' FROM stories;
+    CREATE TABLE registry(
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, mentions INTEGER NOT NULL DEFAULT 0,
+        stories INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+    CREATE INDEX registry_mentions ON registry(mentions, id);
+    CREATE TABLE registry_keys(
+        key TEXT NOT NULL, type TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY(key, type));
+    CREATE INDEX registry_keys_entity ON registry_keys(entity);
+    CREATE TABLE story_entities(
+        story TEXT NOT NULL, entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+        mentions INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY(story, entity));
+    CREATE INDEX story_entities_entity ON story_entities(entity, story);
+    CREATE TABLE entity_mentions(
+        entity TEXT NOT NULL, story TEXT NOT NULL, article TEXT NOT NULL, start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL);
+    CREATE INDEX entity_mentions_entity ON entity_mentions(entity, article, start);
+    CREATE INDEX entity_mentions_story ON entity_mentions(story);
+    CREATE INDEX entity_mentions_article ON entity_mentions(article, start);
+    CREATE TABLE story_events(
+        id TEXT PRIMARY KEY, story TEXT NOT NULL, n INTEGER NOT NULL, type TEXT, time TEXT, summary TEXT,
+        json TEXT NOT NULL);
+    CREATE INDEX story_events_story ON story_events(story, n);
+    CREATE TABLE story_timeline(
+        story TEXT NOT NULL, n INTEGER NOT NULL, date TEXT NOT NULL, event TEXT NOT NULL, json TEXT NOT NULL,
+        PRIMARY KEY(story, n));
+    CREATE INDEX story_timeline_date ON story_timeline(date, story, n);
+    CREATE TABLE story_discrepancies(
+        id TEXT PRIMARY KEY, story TEXT NOT NULL, n INTEGER NOT NULL, verdict TEXT, measure TEXT,
+        json TEXT NOT NULL);
+    CREATE INDEX story_discrepancies_story ON story_discrepancies(story, n);
+    CREATE TABLE quote_speakers(quote TEXT PRIMARY KEY, story TEXT NOT NULL, entity TEXT NOT NULL);
+    CREATE INDEX quote_speakers_entity ON quote_speakers(entity);
+    CREATE INDEX quote_speakers_story ON quote_speakers(story);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -329,6 +391,9 @@ class Store:
             out.append(StoryState.from_json(sid, members.get(sid, []), profile))
         return out
 
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM stories ORDER BY n")]
+
     def story_state(self, story: str) -> StoryState | None:
         """One story's stored state, read without touching the others."""
         row = self.conn.execute("SELECT profile FROM stories WHERE id=?", (story,)).fetchone()
@@ -397,6 +462,242 @@ class Store:
             (fts_query(query), limit),
         )
 
+    # ---- resolved state ---------------------------------------------------------------------
+    def mark_stale(self, stories: Iterable[str]) -> None:
+        """Stories whose resolution is behind their articles or overrides (written with the change
+        that made them so: a crash before they are resolved again leaves them marked, not wrong)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            self.conn.executemany("INSERT INTO stale_stories VALUES (?,?) ON CONFLICT (story) DO NOTHING",
+                                  [(sid, now) for sid in stories])
+
+    def stale_stories(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT st.story FROM stale_stories st JOIN stories s ON s.id = st.story ORDER BY s.n")]
+
+    def is_stale(self, story: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM stale_stories WHERE story=?", (story,)).fetchone() is not None
+
+    def save_resolutions(self, resolved: Iterable[tuple[StoryResolution, int]]) -> list[str]:
+        """Store story resolutions, each computed from a given number of member articles, in one
+        transaction: entity ids become registry ids, the story's rows are replaced and it is no
+        longer stale. A story that gained articles since (another writer) stays stale and is
+        skipped. Returns the stories saved."""
+        saved: list[str] = []
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            for res, members in resolved:
+                sid = res.story.id
+                current = self.conn.execute("SELECT count(*) FROM story_articles WHERE story=?", (sid,)).fetchone()[0]
+                if current != members:
+                    continue
+                self._register(res)
+                self._delete_resolution(sid)
+                self._insert_resolution(res, now)
+                self.conn.execute("DELETE FROM stale_stories WHERE story=?", (sid,))
+                saved.append(sid)
+        return saved
+
+    def _register(self, res: StoryResolution) -> None:
+        """Give each entity of a story its registry id: found by name, then by a longer alias, with
+        the same type; else a new one. Lookups go through the key index, never a scan."""
+        ids: dict[str, str] = {}
+        used: set[str] = set()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for e in res.entities:
+            keys = entity_keys(e)
+            rid = None
+            for k in keys:
+                row = self.conn.execute("SELECT entity FROM registry_keys WHERE key=? AND type=?", (k, e.type)).fetchone()
+                if row is not None and row[0] not in used:
+                    rid = row[0]
+                    break
+            if rid is None:
+                base = rid = _slug(e.name)
+                n = 2
+                while rid in used or self.conn.execute("SELECT 1 FROM registry WHERE id=?", (rid,)).fetchone():
+                    rid, n = f"{base}-{n}", n + 1
+                self.conn.execute("INSERT INTO registry(id, name, type, created) VALUES (?,?,?,?)",
+                                  (rid, e.name, e.type, now))
+            self.conn.executemany("INSERT INTO registry_keys VALUES (?,?,?) ON CONFLICT (key, type) DO NOTHING",
+                                  [(k, e.type, rid) for k in keys])
+            ids[e.id] = rid
+            used.add(rid)
+        rename_entities(res, ids)
+
+    def _delete_resolution(self, sid: str) -> None:
+        c = self.conn
+        for entity, mentions in c.execute("SELECT entity, mentions FROM story_entities WHERE story=?", (sid,)).fetchall():
+            c.execute("UPDATE registry SET mentions = mentions - ?, stories = stories - 1 WHERE id=?", (mentions, entity))
+        for table in ("story_entities", "entity_mentions", "story_events", "story_timeline",
+                      "story_discrepancies", "quote_speakers", "story_resolutions"):
+            c.execute(f"DELETE FROM {table} WHERE story=?", (sid,))
+
+    def _insert_resolution(self, res: StoryResolution, now: str) -> None:
+        c = self.conn
+        sid = res.story.id
+        for e in res.entities:
+            c.execute("INSERT INTO story_entities VALUES (?,?,?,?,?,?)",
+                      (sid, e.id, e.name, e.type, len(e.mentions), _dump(e)))
+            c.execute("UPDATE registry SET mentions = mentions + ?, stories = stories + 1 WHERE id=?",
+                      (len(e.mentions), e.id))
+            c.executemany('INSERT INTO entity_mentions VALUES (?,?,?,?,?,?,?)',
+                          [(e.id, sid, m.article, m.start, m.end, m.text, m.kind) for m in e.mentions])
+        c.executemany("INSERT INTO story_events VALUES (?,?,?,?,?,?,?)",
+                      [(ev.id, sid, n, ev.type, ev.time, ev.summary, _dump(ev)) for n, ev in enumerate(res.events)])
+        c.executemany("INSERT INTO story_timeline VALUES (?,?,?,?,?)",
+                      [(sid, n, t.date, t.event, _dump(t)) for n, t in enumerate(res.timeline)])
+        c.executemany("INSERT INTO story_discrepancies VALUES (?,?,?,?,?,?)",
+                      [(x.id, sid, n, x.verdict, x.measure, _dump(x)) for n, x in enumerate(res.discrepancies)])
+        c.executemany("INSERT INTO quote_speakers VALUES (?,?,?)", [(q, sid, e) for q, e in res.speakers.items()])
+        rest = {"story": to_dict(res.story), "wire": [to_dict(w) for w in res.wire],
+                "quote_groups": [to_dict(g) for g in res.quote_groups], "problems": [to_dict(p) for p in res.problems]}
+        c.execute("INSERT INTO story_resolutions VALUES (?,?,?,?,?,?,?,?)",
+                  (sid, res.story.title, res.first, res.last, len(res.story.articles), res.outlets, now,
+                   json.dumps(rest, ensure_ascii=False)))
+
+    def story_resolution(self, story: str) -> StoryResolution | None:
+        """One story's stored resolution, read from its own rows (the cost of that story only)."""
+        c = self.conn
+        row = c.execute("SELECT first, last, outlets, json FROM story_resolutions WHERE story=?", (story,)).fetchone()
+        if row is None:
+            return None
+        rest = json.loads(row[3])
+        return StoryResolution(
+            story=from_nested(Story, rest["story"]), first=row[0], last=row[1], outlets=row[2],
+            entities=[from_nested(Entity, json.loads(r[0])) for r in c.execute(
+                "SELECT json FROM story_entities WHERE story=? ORDER BY mentions DESC, name", (story,))],
+            events=[from_nested(Event, json.loads(r[0])) for r in c.execute(
+                "SELECT json FROM story_events WHERE story=? ORDER BY n", (story,))],
+            discrepancies=[from_nested(Discrepancy, json.loads(r[0])) for r in c.execute(
+                "SELECT json FROM story_discrepancies WHERE story=? ORDER BY n", (story,))],
+            timeline=[from_nested(TimelineEntry, json.loads(r[0])) for r in c.execute(
+                "SELECT json FROM story_timeline WHERE story=? ORDER BY n", (story,))],
+            wire=[from_nested(WireGroup, w) for w in rest.get("wire", [])],
+            quote_groups=[from_nested(QuoteGroup, g) for g in rest.get("quote_groups", [])],
+            speakers={r[0]: r[1] for r in c.execute("SELECT quote, entity FROM quote_speakers WHERE story=?", (story,))},
+            problems=[from_nested(IngestProblem, p) for p in rest.get("problems", [])],
+        )
+
+    def story_list(self, *, limit: int = 50, offset: int = 0, entity: str | None = None,
+                   since: str | None = None, until: str | None = None) -> list[dict[str, object]]:
+        """Stored stories, latest first, a page at a time; ``entity``: only stories naming that
+        registry entity; ``since``/``until``: ISO days the story's span must touch."""
+        where, params = ["1=1"], []  # type: ignore[var-annotated]
+        if entity:
+            where.append("r.story IN (SELECT story FROM story_entities WHERE entity=?)")
+            params.append(entity)
+        if since:
+            where.append("(r.last IS NULL OR r.last >= ?)")
+            params.append(since)
+        if until:
+            where.append("(r.first IS NULL OR r.first <= ?)")
+            params.append(until)
+        return self.rows(
+            "SELECT r.story AS id, r.title, r.first, r.last, r.articles, r.outlets, r.resolved_at, "
+            "(SELECT 1 FROM stale_stories st WHERE st.story = r.story) IS NOT NULL AS stale "
+            f"FROM story_resolutions r WHERE {' AND '.join(where)} "
+            "ORDER BY r.last IS NULL, r.last DESC, r.story LIMIT ? OFFSET ?",
+            (*params, limit, offset))
+
+    def story_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    def registry_entity(self, entity: str) -> dict[str, object] | None:
+        rows = self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE id=?", (entity,))
+        return rows[0] if rows else None
+
+    def find_registry(self, ref: str) -> str | None:
+        """A registry id from an id, a name or a longer alias (any type; the most mentioned wins)."""
+        if self.conn.execute("SELECT 1 FROM registry WHERE id=?", (ref,)).fetchone():
+            return ref
+        row = self.conn.execute(
+            "SELECT k.entity FROM registry_keys k JOIN registry r ON r.id = k.entity WHERE k.key=? "
+            "ORDER BY r.mentions DESC LIMIT 1", (name_key(ref).lower(),)).fetchone()
+        return row[0] if row else None
+
+    def entity_list(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[dict[str, object]]:
+        """Registry entities, most mentioned first, a page at a time."""
+        if type:
+            return self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE type=? AND stories > 0 "
+                             "ORDER BY mentions DESC, id LIMIT ? OFFSET ?", (type, limit, offset))
+        return self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE stories > 0 "
+                         "ORDER BY mentions DESC, id LIMIT ? OFFSET ?", (limit, offset))
+
+    def entity_records(self, entity: str, *, limit: int = 20, offset: int = 0) -> list[tuple[str, Entity]]:
+        """An entity as each story resolved it (story id, record), most mentions first."""
+        return [(r[0], from_nested(Entity, json.loads(r[1]))) for r in self.conn.execute(
+            "SELECT story, json FROM story_entities WHERE entity=? ORDER BY mentions DESC, story LIMIT ? OFFSET ?",
+            (entity, limit, offset))]
+
+    def entity_mentions(self, entity: str, *, limit: int = 100, offset: int = 0) -> list[EntityMention]:
+        return [EntityMention(r[0], r[1], r[2], r[3], r[4]) for r in self.conn.execute(
+            'SELECT article, start, "end", text, kind FROM entity_mentions WHERE entity=? '
+            "ORDER BY article, start LIMIT ? OFFSET ?", (entity, limit, offset))]
+
+    def entities_at(self, article: str) -> dict[tuple[str, int], str]:
+        """(article, start) -> entity id for one article's resolved mentions (for highlighting)."""
+        return {(article, r[0]): r[1] for r in self.conn.execute(
+            "SELECT start, entity FROM entity_mentions WHERE article=?", (article,))}
+
+    def timeline_list(self, *, story: str | None = None, since: str | None = None, until: str | None = None,
+                      limit: int = 100, offset: int = 0) -> list[tuple[str, TimelineEntry]]:
+        where, params = ["1=1"], []  # type: ignore[var-annotated]
+        if story:
+            where.append("story=?")
+            params.append(story)
+        if since:
+            where.append("date >= ?")
+            params.append(since)
+        if until:
+            where.append("date <= ?")
+            params.append(until + "\uffff")
+        return [(r[0], from_nested(TimelineEntry, json.loads(r[1]))) for r in self.conn.execute(
+            f"SELECT story, json FROM story_timeline WHERE {' AND '.join(where)} ORDER BY date, story, n "
+            "LIMIT ? OFFSET ?", (*params, limit, offset))]
+
+    def registry_stream(self) -> Iterator[tuple[str, list[Entity]]]:
+        """Every registry entity with its per-story records, one entity at a time (for exports)."""
+        current: str | None = None
+        records: list[Entity] = []
+        for entity, data in self.conn.execute("SELECT entity, json FROM story_entities ORDER BY entity, story"):
+            if entity != current and current is not None:
+                yield current, records
+                records = []
+            current = entity
+            records.append(from_nested(Entity, json.loads(data)))
+        if current is not None:
+            yield current, records
+
+    def stories_naming(self, refs: Iterable[str]) -> list[str]:
+        """Stories whose resolution names any of these entities (id, name or alias), or holds the
+        article of an ``@ARTICLE:START`` reference: the stories an override changes."""
+        out: dict[str, None] = {}
+        for ref in refs:
+            if ref.startswith("@") and ":" in ref:
+                story = self.story_of(ref[1:].rsplit(":", 1)[0])
+                if story:
+                    out[story] = None
+                continue
+            ids = {r[0] for r in self.conn.execute("SELECT entity FROM registry_keys WHERE key=?",
+                                                   (name_key(ref).lower(),))}
+            if self.conn.execute("SELECT 1 FROM registry WHERE id=?", (ref,)).fetchone():
+                ids.add(ref)
+            for eid in ids:
+                out.update(dict.fromkeys(r[0] for r in self.conn.execute(
+                    "SELECT story FROM story_entities WHERE entity=?", (eid,))))
+            out.update(dict.fromkeys(r[0] for r in self.conn.execute(
+                "SELECT DISTINCT story FROM entity_mentions WHERE text=?", (ref,))))
+        return list(out)
+
+    def registry_names(self, ids: Iterable[str]) -> dict[str, str]:
+        out = {}
+        for i in ids:
+            row = self.conn.execute("SELECT name FROM registry WHERE id=?", (i,)).fetchone()
+            if row:
+                out[i] = row[0]
+        return out
+
     # ---- overrides ------------------------------------------------------------------------
     def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,
                      batch: int | None = None, scope: str | None = None) -> int:
@@ -445,10 +746,26 @@ class Store:
             "SELECT id, kind, a, b, at, prev, batch, scope, undone FROM overrides ORDER BY id")]
 
 
+def entity_keys(e: Entity) -> list[str]:
+    """The names the registry knows an entity by: its name, then its aliases of two words or more
+    (a bare surname is too weak to carry identity from one story to another)."""
+    keys = [name_key(e.name).lower()]
+    keys += [name_key(a).lower() for a in e.aliases if len(a.split()) > 1]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def _slug(name: str) -> str:
+    return "e-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x")
+
+
 def _numbered(data: str, number: int) -> ArticleAnalysis:
     an = ArticleAnalysis.from_json(json.loads(data))
     an.article.number = int(number)
     return an
+
+
+def _dump(record: object) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False)
 
 
 def _statements(script: str) -> list[str]:
