@@ -130,21 +130,48 @@ def dossier(
         except KeyError as exc:
             err.print(str(exc.args[0]))
             raise typer.Exit(1) from None
+    elif format.value == "json":  # streamed story by story: memory stays that of one story
+        from .render.stream import write_dossier_json
+
+        with _open(db) as store:
+            if output:
+                with open(output, "w", encoding="utf-8") as fh:
+                    write_dossier_json(store, fh, pipeline.stored_story)
+            else:
+                write_dossier_json(store, sys.stdout, pipeline.stored_story)
+        return
     else:
         d = pipeline.dossier_from_db(db)
     _emit(render(d, format.value), output)
 
 
 @app.command()
-def stories(db: DbOpt = Path(DEFAULT_DB)) -> None:
-    """List the stories articles were grouped into on ingest."""
+def stories(db: DbOpt = Path(DEFAULT_DB), limit: int = 50, page: int = 1,
+            entity: Annotated[str | None, typer.Option(help="Only stories naming this entity (id or name).")] = None) -> None:
+    """List the stories articles were grouped into on ingest, latest first, a page at a time."""
     with _open(db) as store:
-        rows = store.rows("SELECT s.id, count(sa.article) AS n, min(a.published) AS first, max(a.published) AS last, "
-                          "min(a.title) AS example FROM stories s "
-                          "JOIN story_articles sa ON sa.story = s.id JOIN articles a ON a.id = sa.article "
-                          "GROUP BY s.id ORDER BY s.n")
-    _table("stories", ["story", "articles", "first", "last", "an article"],
-           [[r["id"], r["n"], r["first"], r["last"], r["example"]] for r in rows])
+        eid = store.find_registry(entity) if entity else None
+        if entity and eid is None:
+            err.print(f"no entity {entity!r} in {db}")
+            raise typer.Exit(1)
+        rows = store.story_list(limit=limit, offset=(max(page, 1) - 1) * limit, entity=eid)
+        total = store.story_count()
+    _table(f"stories (page {max(page, 1)}, {total} in all)", ["story", "articles", "outlets", "first", "last", "title"],
+           [[str(r["id"]) + (" (updating)" if r["stale"] else ""), r["articles"], r["outlets"], r["first"], r["last"],
+             r["title"]] for r in rows])
+
+
+@app.command()
+def resolve(db: DbOpt = Path(DEFAULT_DB), quiet: QuietOpt = False) -> None:
+    """Resolve the stories whose stored resolution is behind (an interrupted ingest, or a database
+    made by an older storyline)."""
+    with _open(db) as store:
+        n = len(store.stale_stories())
+    with _progress(quiet, "resolving stories") as advance:
+        problems = pipeline.resolve_pending(db, progress=advance)
+    for p in problems:
+        _report(p)
+    err.print(f"{n} stor{'y' if n == 1 else 'ies'} resolved", highlight=False)
 
 
 def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:
@@ -158,12 +185,18 @@ def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:
 
 @app.command()
 def entities(db: DbOpt = Path(DEFAULT_DB), limit: int = 50) -> None:
-    """List resolved entities."""
-    _open(db).close()
-    d = pipeline.dossier_from_db(db)
-    _table("Entities", ["id", "name", "type", "mentions", "aliases", "descriptors"],
-           [[e.id, e.name, e.type, len(e.mentions), ", ".join(e.aliases), ", ".join(e.descriptors[:3])]
-            for e in d.entities[:limit]])
+    """List resolved entities (the registry across stories), most mentioned first."""
+    with _open(db) as store:
+        rows = store.entity_list(limit=limit)
+        details = {str(r["id"]): store.entity_records(str(r["id"]), limit=3) for r in rows}
+    table = []
+    for r in rows:
+        recs = [e for _, e in details[str(r["id"])]]
+        aliases = list(dict.fromkeys(a for e in recs for a in e.aliases))
+        descriptors = list(dict.fromkeys(x for e in recs for x in e.descriptors))
+        table.append([r["id"], r["name"], r["type"], r["mentions"], r["stories"], ", ".join(aliases),
+                      ", ".join(descriptors[:3])])
+    _table("Entities", ["id", "name", "type", "mentions", "stories", "aliases", "descriptors"], table)
 
 
 @app.command()
@@ -349,16 +382,16 @@ def undo(override: Annotated[int, typer.Argument(help="Override id (from `storyl
 @app.command()
 def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")], db: DbOpt = Path(DEFAULT_DB)) -> None:
     """Why these mentions are one entity: the rules and scores that joined them, and the mentions."""
-    from .resolve.overrides import find_entity
-
-    _open(db).close()
-    d = pipeline.dossier_from_db(db)
-    e = find_entity(d.entities, entity)
-    if e is None:
-        err.print(f"no entity {entity!r} in {db}")
-        raise typer.Exit(1)
+    from .dossier import combine
     from .render.cite import Citer
 
+    with _open(db) as store:
+        eid = store.find_registry(entity)
+        if eid is None:
+            err.print(f"no entity {entity!r} in {db}")
+            raise typer.Exit(1)
+        d = combine([pipeline.stored_story(store, sid) for sid, _ in store.entity_records(eid, limit=20)])
+    e = d.entity(eid)
     cite = Citer(d)
     out.print(f"[bold]{e.name}[/bold] ({e.id}, {e.type}); aliases: {', '.join(e.aliases) or 'none'}", highlight=False)
     out.print("Joined because:", highlight=False)
@@ -386,15 +419,20 @@ def export_cmd(
     """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools, a
     spreadsheet or a TimelineJS page."""
     from .export import ExportUnavailable, export
+    from .export.stream import export_db
 
     _open(db).close()
     try:
-        d = pipeline.story_dossier(db, story) if story else pipeline.dossier_from_db(db)
+        d = pipeline.story_dossier(db, story) if story else None
     except KeyError as exc:
         err.print(str(exc.args[0]), highlight=False)
         raise typer.Exit(1) from None
     try:
-        path = export(d, fmt, output)
+        if d is not None:
+            path = export(d, fmt, output)
+        else:  # the whole database, one stored story at a time
+            with _open(db) as store:
+                path = export_db(store, fmt, output, pipeline.stored_story)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     except ExportUnavailable as exc:

@@ -1,0 +1,64 @@
+"""The dossier JSON of a whole database, written as it is read: one story at a time, so memory stays
+that of the largest story however large the database. The object has the names and order of
+``Dossier.to_json`` (DESIGN.md's contract); entities come from the registry, one record per registry
+id with the mentions of every story it appears in."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from typing import IO, Any
+
+from ..dossier import combine
+from ..model import SCHEMA, Dossier, to_dict
+from ..store import Store
+
+SECTIONS = ("quotes", "amounts", "times", "events", "facts", "discrepancies", "timeline", "stories",
+            "wire_copies", "quote_groups")
+
+
+def _per_story(view: Dossier) -> dict[str, list[Any]]:
+    return {
+        "quotes": view.quotes, "amounts": view.amounts, "times": view.times, "events": view.events,
+        "facts": view.facts, "discrepancies": view.discrepancies, "timeline": view.timeline,
+        "stories": view.stories, "wire_copies": view.wire, "quote_groups": view.quote_groups,
+    }
+
+
+def write_dossier_json(store: Store, out: IO[str], view_of: Callable[[Store, str], Dossier],
+                       progress: Callable[[int], None] | None = None) -> None:
+    """Stream the whole database's dossier to ``out``. ``view_of(store, story)`` reads one stored story
+    (pipeline.stored_story). Per-story sections are spooled to temporary files in a single pass over
+    the stories, then copied in contract order."""
+    spools = {name: tempfile.TemporaryFile("w+", encoding="utf-8") for name in SECTIONS}
+    counts = dict.fromkeys(SECTIONS, 0)
+    try:
+        for sid in store.story_ids():
+            for name, items in _per_story(view_of(store, sid)).items():
+                for item in items:
+                    spools[name].write(("," if counts[name] else "") + json.dumps(to_dict(item), ensure_ascii=False))
+                    counts[name] += 1
+            if progress:
+                progress(1)
+        out.write('{"schema": ' + json.dumps(SCHEMA) + ', "articles": [')
+        for n, an in enumerate(store.analyses()):
+            art = Dossier([an]).to_json()["articles"][0]
+            out.write(("," if n else "") + json.dumps(art, ensure_ascii=False))
+        out.write('], "entities": [')
+        for n, (_, records) in enumerate(store.registry_stream()):
+            merged = combine([Dossier([], entities=records[:1])] + [Dossier([], entities=[r]) for r in records[1:]])
+            out.write(("," if n else "") + json.dumps(to_dict(merged.entities[0]), ensure_ascii=False))
+        out.write("]")
+        for name in SECTIONS:
+            out.write(f', "{name}": [')
+            spool = spools[name]
+            spool.seek(0)
+            while chunk := spool.read(1 << 16):
+                out.write(chunk)
+            out.write("]")
+        out.write("}\n")
+    finally:
+        for spool in spools.values():
+            spool.close()
+
