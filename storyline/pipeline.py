@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .sources.fetch import Fetcher
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
+RESOLVE_CHUNK = 16  # story resolutions stored per transaction when many stories wait
 
 Report = Callable[[IngestProblem], None]
 Progress = Callable[[int], None]
@@ -252,7 +253,7 @@ def resolve_stories(store: Store, stories: Iterable[str], progress: Progress | N
     done: list[tuple[StoryResolution, int]] = []
     problems: list[IngestProblem] = []
     for sid in dict.fromkeys(stories):
-        if len(done) >= BATCH:  # many stale stories (an old database): bounded memory, steady progress
+        if len(done) >= RESOLVE_CHUNK:  # many stale stories (an old database): bounded memory, steady progress
             store.save_resolutions(done)
             done = []
         state = store.story_state(sid)

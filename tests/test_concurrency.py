@@ -52,6 +52,11 @@ def test_two_concurrent_ingests_keep_every_article_and_story(tmp_path):
         numbers = [r["number"] for r in store.rows("SELECT number FROM articles")]
         assert sorted(numbers) == list(range(1, len(records) + 1))
         listing = {st.id: sorted(st.articles) for st in states}
+        # every story's stored resolution covers exactly its members: nothing stale, nothing behind
+        assert store.stale_stories() == []
+        for st in states:
+            res = store.story_resolution(st.id)
+            assert res is not None and sorted(res.story.articles) == sorted(st.articles), st.id
 
     # the dossier shows the stories the database holds, under the same ids
     d = pipeline.dossier_from_db(db)

@@ -1,0 +1,122 @@
+"""The resolved state lives in the database: each ingest batch re-resolves the stories it touched and
+stores their rows; readers show those rows without resolving; ids are the database's."""
+
+import json
+import sqlite3
+
+from storyline import pipeline
+from storyline.dossier import resolve_story
+from storyline.store import Store
+
+from .conftest import ROOT, SAMPLES
+
+
+def _rowids(db) -> dict[str, int]:
+    with sqlite3.connect(db) as con:
+        return dict(con.execute("SELECT story, rowid FROM story_resolutions").fetchall())
+
+
+def test_stored_story_equals_a_fresh_resolution_and_nothing_is_stale(tmp_path):
+    db = tmp_path / "s.db"
+    pipeline.ingest([SAMPLES], db)
+    with Store(db, readonly=True) as store:
+        assert store.stale_stories() == []
+        (sid,) = store.story_ids()
+        state = store.story_state(sid)
+        fresh = resolve_story(store.analyses_of(state.articles), state, [])
+        stored = store.story_resolution(sid)
+        view = pipeline.stored_story(store, sid)
+    assert stored is not None and stored.story.articles == state.articles
+    assert [e.name for e in stored.entities] == [e.name for e in fresh.entities]
+    assert [len(e.mentions) for e in stored.entities] == [len(e.mentions) for e in fresh.entities]
+    assert [(ev.id, ev.summary) for ev in stored.events] == [(ev.id, ev.summary) for ev in fresh.events]
+    assert [t.date for t in stored.timeline] == [t.date for t in fresh.timeline]
+    assert len(stored.discrepancies) == len(fresh.discrepancies) > 0
+    assert not view.problems  # read from rows: no "resolved in memory" warning
+    # quote speakers come back as registry ids of entities the story holds
+    ids = {e.id for e in view.entities}
+    spoken = [q.speaker for q in view.quotes if q.speaker]
+    assert spoken and set(spoken) <= ids
+
+
+def test_a_batch_re_resolves_only_the_stories_it_touched(tmp_path):
+    db = tmp_path / "s.db"
+    first = pipeline.ingest([SAMPLES], db)
+    before = _rowids(db)
+    second = pipeline.ingest([ROOT / "samples" / "second-story"], db)
+    after = _rowids(db)
+    assert after[first.touched[0]] == before[first.touched[0]]  # the takeover story's rows were not rewritten
+    assert set(after) == {first.touched[0], second.touched[0]}
+
+
+def test_one_registry_id_for_a_person_in_two_stories(tmp_path):
+    rows = [
+        {"id": "a1", "title": "Harbor bridge closes for repairs", "source": "Coast Daily", "published": "2024-03-01",
+         "text": "The harbor bridge closed on Friday for repairs. City engineer Maria Gonzalez said the steel "
+                 "cables had corroded. Maria Gonzalez said repairs would take six weeks."},
+        {"id": "a2", "title": "Bridge repairs begin", "source": "Bay Herald", "published": "2024-03-02",
+         "text": "Repairs on the harbor bridge began on Saturday. Maria Gonzalez, the city engineer, said the "
+                 "corroded cables would be replaced first."},
+        {"id": "b1", "title": "School board approves new budget", "source": "Bay Herald", "published": "2025-09-10",
+         "text": "The school board approved a budget of $40 million on Tuesday. Board member Maria Gonzalez "
+                 "voted against the plan, saying teachers deserved more."},
+        {"id": "b2", "title": "Teachers protest school budget", "source": "Coast Daily", "published": "2025-09-12",
+         "text": "Teachers protested the school budget outside the board offices. Maria Gonzalez said the "
+                 "board had ignored the teachers' union."},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "s.db"
+    pipeline.ingest([src], db)
+    with Store(db, readonly=True) as store:
+        stories = store.story_ids()
+        assert len(stories) == 2
+        owners = [{e.id for e in store.story_resolution(s).entities if e.name == "Maria Gonzalez"} for s in stories]
+        assert owners[0] == owners[1] == {"e-maria-gonzalez"}
+        assert store.registry_entity("e-maria-gonzalez")["stories"] == 2
+        assert store.find_registry("maria gonzalez") == "e-maria-gonzalez"
+        assert {r["id"] for r in store.story_list(entity="e-maria-gonzalez")} == set(stories)
+    # the streamed JSON dossier has her once, with the mentions of both stories
+    d = pipeline.dossier_from_db(db)
+    (maria,) = [e for e in d.entities if e.id == "e-maria-gonzalez"]
+    assert len({m.article for m in maria.mentions}) == 4
+
+
+def test_an_override_re_resolves_the_stories_it_names(tmp_path):
+    db = tmp_path / "s.db"
+    pipeline.ingest([SAMPLES], db)
+    with Store(db, readonly=True) as store:
+        (sid,) = store.story_ids()
+        names = {e.name: e.id for e in store.story_resolution(sid).entities}
+    assert "Dan Reyes" in names and "Lina Park" in names
+    pipeline.add_override(db, "not-same", names["Dan Reyes"], "Reyes")  # kept apart: a split in effect
+    pipeline.add_override(db, "merge", names["Dan Reyes"], names["Lina Park"])
+    with Store(db, readonly=True) as store:
+        assert store.stale_stories() == []
+        stored = store.story_resolution(sid)
+    merged = [e for e in stored.entities if e.id == names["Dan Reyes"]]
+    assert merged and "Lina Park" in {merged[0].name, *merged[0].aliases}
+    assert names["Lina Park"] not in {e.id for e in stored.entities}
+    # undone: the two are two again, in the stored rows
+    for o in reversed(pipeline.override_records(db)):
+        if o.kind == "merge":
+            pipeline.undo_override(db, o.id)
+    with Store(db, readonly=True) as store:
+        assert {"Dan Reyes", "Lina Park"} <= {e.name for e in store.story_resolution(sid).entities}
+
+
+def test_stale_stories_are_resolved_again(tmp_path):
+    """What a crash between storing articles and storing their story's resolution leaves behind:
+    the story marked stale with its old rows; readers say so, and the next run resolves it."""
+    db = tmp_path / "s.db"
+    pipeline.ingest([SAMPLES], db)
+    with Store(db) as store:
+        (sid,) = store.story_ids()
+        store.mark_stale([sid])
+        with store.write():
+            store.conn.execute("DELETE FROM story_resolutions WHERE story=?", (sid,))
+    view = pipeline.story_dossier(db, sid)  # readable meanwhile, with a warning
+    assert view.entities and any("not yet resolved" in p.message for p in view.problems)
+    assert pipeline.resolve_pending(db) == []
+    with Store(db, readonly=True) as store:
+        assert store.stale_stories() == [] and store.story_resolution(sid) is not None
