@@ -26,14 +26,14 @@ from .resolve.wire import wire_groups
 
 def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None,
                   overrides: list[Override] | None = None,
-                  stored_stories: list[StoryState] | None = None) -> Dossier:
+                  stored_stories: list[StoryState] | None = None, scoped: bool = False) -> Dossier:
     """``stored_stories``: the stories a database assigned on ingest; their ids and members are kept,
     so a story has one id in every reader. Without them (one-shot analysis) stories are clustered."""
     analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
     entities, index = resolve_entities(analyses)
     # human decisions last, so the automatic pass never undoes them; what can no longer apply is
     # reported with the problems rather than dropped silently
-    skipped = apply_overrides(entities, index, analyses, overrides or [])
+    skipped = apply_overrides(entities, index, analyses, overrides or [], scoped)
     problems = list(problems or []) + [IngestProblem("overrides", msg, severity="warning") for msg in skipped]
     # a speaker the NER missed ("Park wrote") still resolves when its words name one entity
     by_name: dict[str, set[str]] = {}
@@ -108,7 +108,7 @@ def resolve_story(analyses: list[ArticleAnalysis], state: StoryState,
     """One stored story's resolution from its own articles: what an ingest batch re-runs for each
     story it touched. Event, discrepancy and quote-group ids are prefixed with the story's id, so
     they are unique across the database; entity ids are local until the store registers them."""
-    d = build_dossier(analyses, overrides=overrides, stored_stories=[state])
+    d = build_dossier(analyses, overrides=overrides, stored_stories=[state], scoped=True)
     story = next((s for s in d.stories if s.id == state.id), None) or Story(state.id, "Untitled story", [])
     days = sorted((an.article.published or "")[:10] for an in d.analyses if an.article.published)
     res = StoryResolution(

@@ -307,7 +307,7 @@ def dossier_from_db(db: str | Path = "storyline.db") -> Dossier:
     `storyline dossier --format json` streams instead, see render/stream.py)."""
     with Store(db, readonly=True) as store:
         views = [stored_story(store, st) for st in store.story_ids()]
-        return combine(views)
+        return combine(views, [IngestProblem("overrides", m, severity="warning") for m in override_problems(store)])
 
 
 def resolve_pending(db: str | Path, progress: Progress | None = None) -> list[IngestProblem]:
@@ -333,9 +333,29 @@ def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int
         affected = store.stories_naming(refs)
         with store.write():
             oid = store.add_override(kind, a.strip(), b.strip() if b is not None else None)
+            if kind == "merge" and b is not None:
+                # two entities of different stories: one registry id from now on (within one story
+                # the story's own resolution merges them, and may refuse: "marked not the same")
+                keep, gone = store.find_registry(a.strip()), store.find_registry(b.strip())
+                if keep and gone and keep != gone and not set(store.stories_naming([a.strip()])) & set(store.stories_naming([b.strip()])):
+                    store.merge_registry(keep, gone)
             store.mark_stale(affected)
         store.record_problems(resolve_stories(store, affected))
         return oid
+
+
+def override_problems(store: Store) -> list[str]:
+    """The overrides in force that name nothing the database holds any more (each story checks the
+    ones about its own entities; this is the check across stories)."""
+    out = []
+    for kind, a, b in store.overrides():
+        if kind == "set-date":
+            continue
+        refs = [a] + ([b] if b and kind != "split" else [])
+        missing = [r for r in refs if not (r.startswith("@") or store.find_registry(r))]
+        if missing:
+            out.append(f"{kind} {a!r}" + (f" {b!r}" if b else "") + f": no such entity now ({', '.join(map(repr, missing))})")
+    return out
 
 
 def find_article(store: Store, article: str) -> str:
@@ -430,6 +450,11 @@ def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
                 restored.append(analyze_article(dataclasses.replace(an.article, published=date)))
         refs = [x for o in group if o.kind != "set-date" for x in (o.a, o.b) if x]
         affected = store.stories_naming(refs)
+        for o in group:
+            if o.kind == "merge" and o.b:
+                kept, merged = store.find_registry(o.a), store.find_registry(o.b, follow=False)
+                if kept and merged:
+                    store.unmerge_registry(kept, merged)
         affected += [s for o in group if o.kind == "set-date" if (s := store.story_of(o.a))]
         with store.write():
             store.undo_overrides(gone, restored)

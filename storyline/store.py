@@ -128,7 +128,7 @@ MIGRATIONS: list[str] = [
     INSERT INTO stale_stories SELECT id, '' FROM stories;
     CREATE TABLE registry(
         id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, mentions INTEGER NOT NULL DEFAULT 0,
-        stories INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+        stories INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL, merged_into TEXT);
     CREATE INDEX registry_mentions ON registry(mentions, id);
     CREATE TABLE registry_keys(
         key TEXT NOT NULL, type TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY(key, type));
@@ -509,8 +509,8 @@ class Store:
             rid = None
             for k in keys:
                 row = self.conn.execute("SELECT entity FROM registry_keys WHERE key=? AND type=?", (k, e.type)).fetchone()
-                if row is not None and row[0] not in used:
-                    rid = row[0]
+                if row is not None and self._merged(row[0]) not in used:
+                    rid = self._merged(row[0])
                     break
             if rid is None:
                 base = rid = _slug(e.name)
@@ -524,6 +524,25 @@ class Store:
             ids[e.id] = rid
             used.add(rid)
         rename_entities(res, ids)
+
+    def _merged(self, rid: str) -> str:
+        """Where a registry entity lives now: a user's merge across stories points one id at another."""
+        seen = {rid}
+        while (row := self.conn.execute("SELECT merged_into FROM registry WHERE id=?", (rid,)).fetchone()) and row[0]:
+            if row[0] in seen:  # a merge cycle (merged both ways): stop where it closes
+                break
+            rid = row[0]
+            seen.add(rid)
+        return rid
+
+    def merge_registry(self, keep: str, gone: str) -> None:
+        """Point one registry entity at another (a merge across stories); ``unmerge`` takes it back."""
+        with self.write():
+            self.conn.execute("UPDATE registry SET merged_into=? WHERE id=?", (keep, gone))
+
+    def unmerge_registry(self, keep: str, gone: str) -> None:
+        with self.write():
+            self.conn.execute("UPDATE registry SET merged_into=NULL WHERE id=? AND merged_into=?", (gone, keep))
 
     def _delete_resolution(self, sid: str) -> None:
         c = self.conn
@@ -604,17 +623,21 @@ class Store:
         return int(self.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 
     def registry_entity(self, entity: str) -> dict[str, object] | None:
-        rows = self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE id=?", (entity,))
+        """A registry entity (one merged into another reads as the one it was merged into)."""
+        rows = self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE id=?", (self._merged(entity),))
         return rows[0] if rows else None
 
-    def find_registry(self, ref: str) -> str | None:
-        """A registry id from an id, a name or a longer alias (any type; the most mentioned wins)."""
+    def find_registry(self, ref: str, follow: bool = True) -> str | None:
+        """A registry id from an id, a name or a longer alias (any type; the most mentioned wins);
+        ``follow``: where a merge across stories put it, else the id as registered."""
         if self.conn.execute("SELECT 1 FROM registry WHERE id=?", (ref,)).fetchone():
-            return ref
+            return self._merged(ref) if follow else ref
         row = self.conn.execute(
             "SELECT k.entity FROM registry_keys k JOIN registry r ON r.id = k.entity WHERE k.key=? "
             "ORDER BY r.mentions DESC LIMIT 1", (name_key(ref).lower(),)).fetchone()
-        return row[0] if row else None
+        if row is None:
+            return None
+        return self._merged(row[0]) if follow else row[0]
 
     def entity_list(self, *, limit: int = 50, offset: int = 0, type: str | None = None) -> list[dict[str, object]]:
         """Registry entities, most mentioned first, a page at a time."""

@@ -120,3 +120,53 @@ def test_stale_stories_are_resolved_again(tmp_path):
     assert pipeline.resolve_pending(db) == []
     with Store(db, readonly=True) as store:
         assert store.stale_stories() == [] and store.story_resolution(sid) is not None
+
+
+def _two_stories(tmp_path):
+    rows = [
+        {"id": "a1", "title": "Harbor bridge closes for repairs", "source": "Coast Daily", "published": "2024-03-01",
+         "text": "The harbor bridge closed on Friday for repairs. City engineer Maria Gonzalez said the steel "
+                 "cables had corroded. Gonzalez said repairs would take six weeks."},
+        {"id": "a2", "title": "Bridge repairs begin", "source": "Bay Herald", "published": "2024-03-02",
+         "text": "Repairs on the harbor bridge began on Saturday. Maria Gonzalez, the city engineer, said the "
+                 "corroded cables would be replaced first."},
+        {"id": "b1", "title": "School board approves new budget", "source": "Bay Herald", "published": "2025-09-10",
+         "text": "The school board approved a budget of $40 million on Tuesday. Board member M. T. Gonzalez "
+                 "voted against the plan, saying teachers deserved more."},
+        {"id": "b2", "title": "Teachers protest school budget", "source": "Coast Daily", "published": "2025-09-12",
+         "text": "Teachers protested the school budget outside the board offices. M. T. Gonzalez said the "
+                 "board had ignored the teachers' union."},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "s.db"
+    pipeline.ingest([src], db)
+    return db
+
+
+def test_a_merge_across_stories_gives_one_registry_id_and_undo_splits_it(tmp_path):
+    db = _two_stories(tmp_path)
+    with Store(db, readonly=True) as store:
+        a, b = store.find_registry("Maria Gonzalez"), store.find_registry("M. T. Gonzalez")
+        assert a and b and a != b
+        assert len(store.story_list(entity=a)) == len(store.story_list(entity=b)) == 1
+    oid = pipeline.add_override(db, "merge", a, b)
+    with Store(db, readonly=True) as store:
+        assert store.find_registry("M. T. Gonzalez") == a
+        assert len(store.story_list(entity=a)) == 2 and store.story_list(entity=b) == []
+        assert store.registry_entity(b)["id"] == a  # an old link to the merged-away id still lands
+        assert pipeline.override_problems(store) == []
+    pipeline.undo_override(db, oid)
+    with Store(db, readonly=True) as store:
+        assert store.find_registry("M. T. Gonzalez") == b
+        assert len(store.story_list(entity=a)) == 1 and len(store.story_list(entity=b)) == 1
+
+
+def test_an_override_naming_nothing_is_reported_once_not_per_story(tmp_path):
+    db = _two_stories(tmp_path)
+    pipeline.add_override(db, "merge", "Maria Gonzalez", "Nobody Atall")
+    with Store(db, readonly=True) as store:
+        problems = pipeline.override_problems(store)
+        stored = [p for sid in store.story_ids() for p in store.story_resolution(sid).problems]
+    assert len(problems) == 1 and "Nobody Atall" in problems[0]
+    assert stored == []

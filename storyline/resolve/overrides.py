@@ -119,8 +119,11 @@ def _cut(index: dict[tuple[str, int], str], e: Entity, links: list[EntityMention
 
 
 def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], analyses: list[ArticleAnalysis],
-                    overrides: list[Override]) -> list[str]:
-    """Apply entity overrides in order; return one line per override that could not apply."""
+                    overrides: list[Override], scoped: bool = False) -> list[str]:
+    """Apply entity overrides in order; return one line per override that could not apply.
+    ``scoped``: these are one story's entities out of a database's, so an override about entities
+    the story does not hold is not this story's business (the database checks those), and a merge
+    with one side here and the other in another story is the registry's to make."""
     apart: set[frozenset[str]] = set()
     skipped: list[str] = []
     for kind, a, b in overrides:
@@ -128,7 +131,8 @@ def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], a
             continue
         ea = find_entity(entities, a)
         if ea is None:
-            skipped.append(f"{kind} {a!r}: no such entity now")
+            if not scoped:
+                skipped.append(f"{kind} {a!r}: no such entity now")
             continue
         if kind == "split":
             if not b or _split(entities, index, ea, b, analyses, "split") is None:
@@ -137,7 +141,8 @@ def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], a
         eb = find_entity(entities, b or "")
         if kind == "merge":
             if eb is None:
-                skipped.append(f"merge {a!r} {b!r}: no such entity now")
+                if not scoped:
+                    skipped.append(f"merge {a!r} {b!r}: no such entity now")
             elif frozenset({name_key(ea.name), name_key(eb.name)}) in apart:
                 skipped.append(f"merge {a!r} {b!r}: marked not the same")
             else:
