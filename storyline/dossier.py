@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from .model import (
     ArticleAnalysis,
     Dossier,
@@ -27,36 +29,25 @@ from .resolve.wire import wire_groups
 def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem] | None = None,
                   overrides: list[Override] | None = None,
                   stored_stories: list[StoryState] | None = None, scoped: bool = False) -> Dossier:
-    """``stored_stories``: the stories a database assigned on ingest; their ids and members are kept,
-    so a story has one id in every reader. Without them (one-shot analysis) stories are clustered."""
+    """The cross-article stages in order, each taking the records of the ones before and returning
+    new ones: entities (with the human overrides), speakers, events and their weights, timeline,
+    stories, facts and discrepancies. The analyses given are not changed.
+
+    ``stored_stories``: the stories a database assigned on ingest; their ids and members are kept,
+    so a story has one id in every reader. Without them (one-shot analysis) stories are clustered.
+    ``scoped``: the analyses are one story of a database (see ``apply_overrides``)."""
     analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
     entities, index = resolve_entities(analyses)
     # human decisions last, so the automatic pass never undoes them; what can no longer apply is
     # reported with the problems rather than dropped silently
-    skipped = apply_overrides(entities, index, analyses, overrides or [], scoped)
+    entities, index, skipped = apply_overrides(entities, index, analyses, overrides or [], scoped)
     problems = list(problems or []) + [IngestProblem("overrides", msg, severity="warning") for msg in skipped]
-    # a speaker the NER missed ("Park wrote") still resolves when its words name one entity
-    by_name: dict[str, set[str]] = {}
-    for e in entities:
-        for alias in [e.name, *e.aliases]:
-            by_name.setdefault(name_key(alias), set()).add(e.id)
-    for an in analyses:
-        for q in an.quotes:
-            q.speaker = None
-            starts = (q.speaker_name_start,) if q.speaker_name_start is not None else (q.speaker_start,)
-            for start in starts:
-                if start is not None and (q.article, start) in index:
-                    q.speaker = index[(q.article, start)]
-                    break
-            if q.speaker is None:
-                owners = by_name.get(name_key(q.speaker_name or q.speaker_text or ""), set())
-                if len(owners) == 1:
-                    q.speaker = next(iter(owners))
+    analyses = with_speakers(analyses, resolve_speakers(analyses, entities, index))
     # discrepancies come from the fact layer, not from event fusion: a fused event may join two
     # different figures, and most figures readers compare (tolls, magnitudes) belong to no frame
     events, _ = fuse_events(analyses, index)
     wire = wire_groups(analyses)
-    _weigh(events, analyses, wire, entities)
+    events = weigh_events(events, analyses, wire, entities)
     by_id = {e.id: e for e in entities}
     amounts = {x.id: x for an in analyses for x in an.amounts}
     published = {an.article.id: an.article.published or "" for an in analyses}
@@ -67,8 +58,35 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
                    group_quotes(analyses))
 
 
-def _weigh(events: list[Event], analyses: list[ArticleAnalysis],
-           wire: list[WireGroup], entities: list[Entity]) -> None:
+def resolve_speakers(analyses: list[ArticleAnalysis], entities: list[Entity],
+                     index: dict[tuple[str, int], str]) -> dict[str, str]:
+    """Quote id -> the entity that spoke it: the entity of the speaker's mention, else (a speaker the
+    NER missed: "Park wrote") the one entity whose name or alias the speaker's words are."""
+    by_name: dict[str, set[str]] = {}
+    for e in entities:
+        for alias in [e.name, *e.aliases]:
+            by_name.setdefault(name_key(alias), set()).add(e.id)
+    out: dict[str, str] = {}
+    for an in analyses:
+        for q in an.quotes:
+            starts = (q.speaker_name_start,) if q.speaker_name_start is not None else (q.speaker_start,)
+            hit = next((index[(q.article, s)] for s in starts if s is not None and (q.article, s) in index), None)
+            if hit is None:
+                owners = by_name.get(name_key(q.speaker_name or q.speaker_text or ""), set())
+                hit = next(iter(owners)) if len(owners) == 1 else None
+            if hit is not None:
+                out[q.id] = hit
+    return out
+
+
+def with_speakers(analyses: list[ArticleAnalysis], speakers: dict[str, str]) -> list[ArticleAnalysis]:
+    """The analyses with their quotes' resolved speakers (new records; the given ones are untouched)."""
+    return [dataclasses.replace(an, quotes=[dataclasses.replace(q, speaker=speakers.get(q.id)) for q in an.quotes])
+            for an in analyses]
+
+
+def weigh_events(events: list[Event], analyses: list[ArticleAnalysis],
+                 wire: list[WireGroup], entities: list[Entity]) -> list[Event]:
     """Who backs each event: how many outlets, how many independent reports once wire copies count
     once, and whether the outlet asserts it or only quotes someone who does. (Facts carry who
     asserts them from extraction, and their discrepancies their verdicts.)"""
@@ -90,7 +108,10 @@ def _weigh(events: list[Event], analyses: list[ArticleAnalysis],
                 return speaker(q)
         return "outlet"
 
+    out = []
     for ev in events:
+        ev = dataclasses.replace(ev)
+        out.append(ev)
         arts = list(dict.fromkeys(ev.articles))
         ev.outlets = len({source[a] for a in arts})
         ev.independent = len({source[canonical.get(a, a)] for a in arts})
@@ -101,6 +122,7 @@ def _weigh(events: list[Event], analyses: list[ArticleAnalysis],
             if by not in who:
                 who.append(by)
         ev.asserted_by = who
+    return out
 
 
 def resolve_story(analyses: list[ArticleAnalysis], state: StoryState,
@@ -124,10 +146,7 @@ def resolve_story(analyses: list[ArticleAnalysis], state: StoryState,
 
 def story_view(analyses: list[ArticleAnalysis], res: StoryResolution) -> Dossier:
     """A stored story as a dossier, without resolving anything: its articles and its stored records."""
-    analyses = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
-    for an in analyses:
-        for q in an.quotes:
-            q.speaker = res.speakers.get(q.id)
+    analyses = with_speakers(sorted(analyses, key=lambda a: (a.article.published or "", a.article.id)), res.speakers)
     return Dossier(analyses, res.entities, res.events, res.discrepancies, res.timeline, [res.story],
                    list(res.problems), res.wire, res.quote_groups)
 

@@ -19,6 +19,8 @@ Entity ids come from names, so an override made today still names the same entit
 
 from __future__ import annotations
 
+import copy
+
 from ..model import ArticleAnalysis, Entity, EntityMention
 from .entities import _entity_id, descriptor_key, name_key
 
@@ -119,11 +121,15 @@ def _cut(index: dict[tuple[str, int], str], e: Entity, links: list[EntityMention
 
 
 def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], analyses: list[ArticleAnalysis],
-                    overrides: list[Override], scoped: bool = False) -> list[str]:
+                    overrides: list[Override], scoped: bool = False
+                    ) -> tuple[list[Entity], dict[tuple[str, int], str], list[str]]:
     """Apply entity overrides in order; return one line per override that could not apply.
     ``scoped``: these are one story's entities out of a database's, so an override about entities
     the story does not hold is not this story's business (the database checks those), and a merge
-    with one side here and the other in another story is the registry's to make."""
+    with one side here and the other in another story is the registry's to make.
+    Returns new entities and a new index (the given ones are untouched) and the lines."""
+    entities = copy.deepcopy(entities)
+    index = dict(index)
     apart: set[frozenset[str]] = set()
     skipped: list[str] = []
     for kind, a, b in overrides:
@@ -156,6 +162,6 @@ def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], a
                 ea.candidates = [c for c in ea.candidates if c.other != eb.id]
                 eb.candidates = [c for c in eb.candidates if c.other != ea.id]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
-    return skipped
+    return entities, index, skipped
 
 
