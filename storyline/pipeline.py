@@ -14,7 +14,8 @@ from .extract import analyze_article
 from .ingest import legacy_id, outlet_key, read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord, StoryResolution
 from .pubdate import parse_published
-from .resolve.stories import StoryIndex, StoryState, article_profile, in_order
+from .resolve.stored_index import StoredStoryIndex
+from .resolve.stories import article_profile, in_order
 from .store import Store
 
 if TYPE_CHECKING:
@@ -80,12 +81,11 @@ def ingest(
             items = read_articles(paths, published=published, source=source, fetcher=fetcher, offline=offline,
                                   known_url=_known_url(store, result))
         batches = _batches(items, batch_size, result, known, report, dates, _legacy_check(store, known))
-        stories = LiveStories(store)
         if engine is None:
             with Engine() as own:
-                _run(store, own, batches, result, progress, stories)
+                _run(store, own, batches, result, progress)
         else:
-            _run(store, engine, batches, result, progress, stories)
+            _run(store, engine, batches, result, progress)
         touched = dict.fromkeys(result.touched)
         touched.update(dict.fromkeys(assign_stories(store)))
         result.touched = list(touched)
@@ -128,52 +128,31 @@ def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:
     return stored
 
 
-class LiveStories:
-    """The story index an ingest assigns with, kept in step with the database: when another writer
-    (a second ingest) has committed since this one last looked, the index is read again under the
-    write lock before any article is placed, so story ids and profiles come from the database and
-    two writers never hand out the same id or overwrite each other's stories."""
-
-    def __init__(self, store: Store) -> None:
-        self.seen = store.data_version()  # first: a commit between the two reads is then re-read
-        self.index = StoryIndex(store.story_states())
-
-    def refresh(self, store: Store) -> StoryIndex:
-        if store.data_version() != self.seen:
-            self.index = StoryIndex(store.story_states())
-        return self.index
-
-    def committed(self, store: Store) -> None:
-        self.seen = store.data_version()
-
-
-def _assign(store: Store, live: LiveStories, analyses: list[ArticleAnalysis]) -> list[str]:
+def _assign(store: Store, analyses: list[ArticleAnalysis]) -> list[str]:
     """Put these articles into stories (online: nothing already assigned moves) and store that
-    with the changed profiles; return the stories that changed, whose resolution is now stale."""
+    with the changed profiles and postings, in one write transaction; return the stories that
+    changed, whose resolution is now stale. The index is read under the write lock, so story ids
+    come from the database and two writers never hand out the same id or overwrite each other."""
     assigned: dict[str, str] = {}
-    changed: dict[int, StoryState] = {}
     with store.write():
-        index = live.refresh(store)
+        index = StoredStoryIndex(store)
         for an in in_order(analyses):
             if store.story_of(an.article.id) is not None:  # placed by another writer meanwhile
                 continue
             st = index.assign(an.article.id, article_profile(an), an.article.published)
             assigned[an.article.id] = st.id
-            changed[index.position[st.id]] = st
         if assigned:
-            store.save_stories(changed.items(), assigned)
-            store.mark_stale(st.id for st in changed.values())
-        live.committed(store)  # under the lock: no other writer can commit before ours
-    return [st.id for st in changed.values()]
+            store.save_story_index(index.changed, index.new_postings, assigned, index.renormed.values())
+            store.mark_stale(st.id for st in index.changed.values())
+    return [st.id for st in index.changed.values()]
 
 
 def assign_stories(store: Store, chunk: int = BATCH) -> list[str]:
     """Assign the articles an interrupted ingest left outside any story, a chunk at a time."""
-    live = LiveStories(store)
     ids = store.unassigned()
     touched: dict[str, None] = {}
     for i in range(0, len(ids), chunk):
-        touched.update(dict.fromkeys(_assign(store, live, store.analyses_of(ids[i : i + chunk]))))
+        touched.update(dict.fromkeys(_assign(store, store.analyses_of(ids[i : i + chunk]))))
     return list(touched)
 
 
@@ -199,33 +178,32 @@ def stored_story(store: Store, story: str) -> Dossier:
 
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
-         progress: Progress | None, stories: LiveStories) -> None:
+         progress: Progress | None) -> None:
     # a few batches in flight at most: memory stays flat however large the input
     window = max(2, eng.workers * 2)
     pending: list[list[Article]] = []
     for batch in batches:
         pending.append(batch)
         if len(pending) >= window:
-            _flush(store, eng, pending, result, progress, stories)
+            _flush(store, eng, pending, result, progress)
             pending = []
-    _flush(store, eng, pending, result, progress, stories)
+    _flush(store, eng, pending, result, progress)
 
 
 def _flush(store: Store, eng: Engine, pending: list[list[Article]], result: IngestResult,
-           progress: Progress | None, stories: LiveStories) -> None:
+           progress: Progress | None) -> None:
     for analyses in eng.map(pending):
-        add_analyses(store, analyses, stories, result)
+        add_analyses(store, analyses, result)
         if progress:
             progress(len(analyses))
 
 
-def add_analyses(store: Store, analyses: list[ArticleAnalysis], stories: LiveStories | None = None,
-                 result: IngestResult | None = None) -> list[str]:
+def add_analyses(store: Store, analyses: list[ArticleAnalysis], result: IngestResult | None = None) -> list[str]:
     """Store analysed articles, place them in stories and re-resolve the stories they touched: one
     ingest batch. Returns the touched stories."""
     result = result if result is not None else IngestResult()
     result.added += store.add(analyses)
-    touched = _assign(store, stories or LiveStories(store), analyses)
+    touched = _assign(store, analyses)
     for sid in touched:
         if sid not in result.touched:
             result.touched.append(sid)

@@ -158,6 +158,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE quote_speakers(quote TEXT PRIMARY KEY, story TEXT NOT NULL, entity TEXT NOT NULL);
     CREATE INDEX quote_speakers_entity ON quote_speakers(entity);
     CREATE INDEX quote_speakers_story ON quote_speakers(story);
+    ALTER TABLE stories ADD COLUMN norm REAL;
+    ALTER TABLE stories ADD COLUMN norm_at INTEGER;
+    CREATE INDEX stories_n ON stories(n);
+    CREATE TABLE story_terms(term TEXT NOT NULL, story INTEGER NOT NULL, PRIMARY KEY(term, story));
+    CREATE TABLE story_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -256,7 +261,20 @@ class Store:
                     continue
                 for statement in _statements(MIGRATIONS[n]):
                     self.conn.execute(statement)
+                if n + 1 == 8:
+                    self._fill_story_terms()
                 self.conn.execute(f"PRAGMA user_version={n + 1}")
+
+    def _fill_story_terms(self) -> None:
+        """Postings and story frequencies of the stories a database held before they were tables."""
+        df: dict[str, int] = {}
+        for sid, n, profile in self.conn.execute("SELECT id, n, profile FROM stories").fetchall():
+            terms = list(StoryState.from_json(sid, [], profile).profile)
+            self.conn.executemany("INSERT INTO story_terms VALUES (?,?) ON CONFLICT (term, story) DO NOTHING",
+                                  [(t, n) for t in terms])
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self.conn.executemany("INSERT INTO story_df VALUES (?,?)", list(df.items()))
 
     @property
     def version(self) -> int:
@@ -391,6 +409,61 @@ class Store:
             out.append(StoryState.from_json(sid, members.get(sid, []), profile))
         return out
 
+    # ---- the story index, read on demand (resolve/stored_index.py) -----------------------------
+    def story_total(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    def next_story_n(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(n) + 1, 0) FROM stories").fetchone()[0])
+
+    def term_df(self, terms: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update((r[0], int(r[1])) for r in self.conn.execute(
+                f"SELECT term, n FROM story_df WHERE term IN ({marks})", chunk))
+        return out
+
+    def term_postings(self, term: str) -> set[int]:
+        return {int(r[0]) for r in self.conn.execute("SELECT story FROM story_terms WHERE term=?", (term,))}
+
+    def posted_terms(self, n: int, terms: list[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(terms), 500):
+            chunk = terms[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT term FROM story_terms WHERE story=? AND term IN ({marks})", (n, *chunk)))
+        return out
+
+    def story_at(self, n: int) -> StoryState:
+        """A story's profile by its position (members are not read: scoring needs none)."""
+        row = self.conn.execute("SELECT id, profile, norm, norm_at FROM stories WHERE n=?", (n,)).fetchone()
+        st = StoryState.from_json(row[0], [], row[1])
+        if row[3] is not None:
+            st.norm, st.norm_at = float(row[2]), int(row[3])
+        return st
+
+    def save_story_index(self, changed: dict[int, StoryState], postings: dict[int, set[str]],
+                         assigned: dict[str, str], renormed: Iterable[StoryState] = ()) -> None:
+        """Store what one batch's assignment changed: profiles, new postings, memberships, and the
+        centroid lengths it recomputed."""
+        with self.write():
+            self.conn.executemany("UPDATE stories SET norm=?, norm_at=? WHERE id=?",
+                                  [(st.norm, st.norm_at, st.id) for st in renormed])
+            for n, st in changed.items():
+                self.conn.execute(
+                    "INSERT INTO stories(id, n, profile, norm, norm_at) VALUES (?,?,?,?,?) ON CONFLICT (id) DO UPDATE "
+                    "SET profile=excluded.profile, norm=excluded.norm, norm_at=excluded.norm_at",
+                    (st.id, n, st.to_json(), st.norm, st.norm_at))
+            for n, terms in postings.items():
+                self.conn.executemany("INSERT INTO story_terms VALUES (?,?)", [(t, n) for t in terms])
+                self.conn.executemany("INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1",
+                                      [(t,) for t in terms])
+            self.conn.executemany("INSERT INTO story_articles VALUES (?,?) ON CONFLICT (article) DO UPDATE "
+                                  "SET story=excluded.story", list(assigned.items()))
+
     def story_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM stories ORDER BY n")]
 
@@ -403,13 +476,6 @@ class Store:
             "SELECT sa.article FROM story_articles sa JOIN articles a ON a.id = sa.article WHERE sa.story=? "
             "ORDER BY a.published, a.id", (story,))]
         return StoryState.from_json(story, members, row[0])
-
-    def save_stories(self, stories: Iterable[tuple[int, StoryState]], assigned: dict[str, str]) -> None:
-        """Write the given (position, story) profiles and the new memberships in one transaction."""
-        with self.write():
-            for n, st in stories:
-                self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?)", (st.id, n, st.to_json()))
-            self.conn.executemany("INSERT OR REPLACE INTO story_articles VALUES (?,?)", assigned.items())
 
     def story_of(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT story FROM story_articles WHERE article=?", (article_id,)).fetchone()

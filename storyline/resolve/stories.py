@@ -166,9 +166,30 @@ class StoryIndex:
             self._by_key.setdefault(k, set()).add(n)
         return n
 
+    # ---- where stories and postings live (the database-backed index overrides these) ----------
+    def size(self) -> int:
+        return len(self.stories)
+
+    def df(self, term: str) -> int:
+        """In how many stories a term occurs."""
+        return len(self._by_key.get(term, ()))
+
+    def postings(self, term: str) -> set[int]:
+        return self._by_key.get(term, set())
+
+    def story(self, n: int) -> StoryState:
+        return self.stories[n]
+
+    def post(self, term: str, n: int) -> None:
+        self._by_key.setdefault(term, set()).add(n)
+
+    def new_story(self) -> int:
+        return self._register(StoryState(id=f"s{len(self.stories)}"))
+
+    # ---- scoring ---------------------------------------------------------------------------
     def idf(self, term: str) -> float:
         # smoothed as in scikit-learn: a term in every story still counts a little
-        return math.log((len(self.stories) + 1) / (len(self._by_key.get(term, ())) + 1)) + 1
+        return math.log((self.size() + 1) / (self.df(term) + 1)) + 1
 
     def weigh(self, profile: dict[str, float]) -> tuple[dict[str, float], float]:
         """An article's terms weighted by IDF twice (once for the article, once for the story it
@@ -181,7 +202,7 @@ class StoryIndex:
         """Length of a story's TF-IDF centroid. It is kept until the story changes or the number of
         stories (which moves every IDF a little) grows by a tenth: comparing an article with a story
         then costs the article's length, not the story's."""
-        n = len(self.stories)
+        n = self.size()
         if st.norm_at is None or n > st.norm_at * 1.1 + 1:
             st.norm = math.sqrt(sum((v * self.idf(t)) ** 2 for t, v in st.profile.items()))
             st.norm_at = n
@@ -199,13 +220,13 @@ class StoryIndex:
     def candidates(self, profile: dict[str, float]) -> list[int]:
         """Stories sharing the article's rare terms, most shared IDF first."""
         shared: Counter[int] = Counter()
-        posted = [(t, self._by_key[t]) for t in profile if t in self._by_key]
-        rare = [(t, p) for t, p in posted if len(p) <= MAX_POSTINGS]
+        posted = [(t, df) for t in profile if (df := self.df(t))]
+        rare = [t for t, df in posted if df <= MAX_POSTINGS]
         if not rare:
-            rare = sorted(posted, key=lambda tp: len(tp[1]))[:3]
-        for t, p in rare:
+            rare = [t for t, _ in sorted(posted, key=lambda td: td[1])[:3]]
+        for t in rare:
             w = profile[t] * self.idf(t)
-            for n in p:
+            for n in self.postings(t):
                 shared[n] += w
         return [n for n, _ in shared.most_common(MAX_CANDIDATES)]
 
@@ -214,7 +235,7 @@ class StoryIndex:
         best, score = None, 0.0
         weighed = self.weigh(profile)
         for n in self.candidates(profile):
-            st = self.stories[n]
+            st = self.story(n)
             sc = self.similarity(profile, st, weighed)
             need = required(st.gap(published))
             if sc >= need and sc > score:
@@ -224,11 +245,11 @@ class StoryIndex:
     def assign(self, article: str, profile: dict[str, float], published: str | None = None) -> StoryState:
         best, _ = self.best(profile, published)
         if best is None:
-            best = self._register(StoryState(id=f"s{len(self.stories)}"))
-        st = self.stories[best]
+            best = self.new_story()
+        st = self.story(best)
         st.add(article, profile, published)
         for k in profile:
-            self._by_key.setdefault(k, set()).add(best)
+            self.post(k, best)
         return st
 
 
