@@ -57,6 +57,14 @@ def entity_named(store: Store, ref: str) -> str:
     found = store.find_registry(ref.strip())
     if found is not None:
         return found
+    # a bare surname or word ("Reyes") names the one entity whose name or longer alias holds it;
+    # the registry keeps no one-word aliases (too weak to carry identity across stories)
+    words = ref.casefold().split()
+    if len(words) == 1:
+        owners = {str(r["id"]) for r in store.registry_like(words, limit=SUGGEST_POOL)
+                  if words[0] in str(r["key"]).split()}
+        if len(owners) == 1:
+            return owners.pop()
     close = suggest_entities(store, ref)
     hint = f"; did you mean {', '.join(repr(x) for x in close)}?" if close else ""
     raise SearchError(f"no entity named {ref!r}{hint}")
