@@ -210,6 +210,14 @@ class _Collection:
                     names.add(name_key(str(r["text"])))
         for eid, keys in store.registry_keys_of(self.names).items():
             self.names[eid].update(keys)
+        self._tokens: dict[str, set[str]] = {}
+
+    def tokens(self, an: ArticleAnalysis) -> set[str]:
+        """The stems of an article's title and text (once per article, not per candidate sentence)."""
+        aid = an.article.id
+        if aid not in self._tokens:
+            self._tokens[aid] = {_stem(w) for w in _WORD.findall(an.article.title + " " + an.article.text)}
+        return self._tokens[aid]
 
     def linked(self, phrase: list[str]) -> set[str]:
         """Entities a name phrase of the question refers to ("Orbital" -> Orbital Dynamics): among
@@ -312,7 +320,7 @@ def answer(store: Store, question: str, limit: int = 3) -> Answer:
         for _phrase, rare, ents in phrases:
             if rare in tokens or (ents & in_sentence):
                 continue
-            art_tokens = {_stem(w) for w in _WORD.findall(an.article.title + " " + an.article.text)}
+            art_tokens = col.tokens(an)
             rival = any(col.type_of.get(e) in _rival_types(ents, col, q.wants) for e in in_sentence - linked_all)
             if (rare in art_tokens or ents & col.entities_of.get(an.article.id, set())) and not rival:
                 subject_factor = min(subject_factor, ARTICLE_ONLY)
