@@ -139,7 +139,10 @@ def dossier(
 def stories(db: DbOpt = Path(DEFAULT_DB)) -> None:
     """List the stories articles were grouped into on ingest."""
     with _open(db) as store:
-        rows = store.story_listing()
+        rows = store.rows("SELECT s.id, count(sa.article) AS n, min(a.published) AS first, max(a.published) AS last, "
+                          "min(a.title) AS example FROM stories s "
+                          "JOIN story_articles sa ON sa.story = s.id JOIN articles a ON a.id = sa.article "
+                          "GROUP BY s.id ORDER BY s.n")
     _table("stories", ["story", "articles", "first", "last", "an article"],
            [[r["id"], r["n"], r["first"], r["last"], r["example"]] for r in rows])
 

@@ -837,14 +837,6 @@ class Store:
                 f"SELECT quote, entity FROM quote_speakers WHERE quote IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
-    def story_listing(self) -> list[dict[str, object]]:
-        """Each stored story with its size, first and last day, and an article title, in story order."""
-        return self.rows(
-            "SELECT s.id, count(sa.article) AS n, min(a.published) AS first, max(a.published) AS last, "
-            "min(a.title) AS example FROM stories s "
-            "JOIN story_articles sa ON sa.story = s.id JOIN articles a ON a.id = sa.article "
-            "GROUP BY s.id, s.n ORDER BY s.n")
-
     def quote_rows(self, limit: int) -> list[dict[str, object]]:
         return self.rows("SELECT q.id, coalesce(q.speaker_name, q.speaker_text) AS speaker, q.cue, q.direct, q.text "
                          "FROM quotes q ORDER BY q.article, q.start LIMIT ?", (limit,))
