@@ -16,12 +16,14 @@ sentences, each with its score, so a reader sees what was near.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
 
-from .model import Amount, ArticleAnalysis, Dossier, Quote, TimeExpr
-from .render.cite import Citer
+from .model import Amount, ArticleAnalysis, Quote, TimeExpr
+from .render.cite import citation
+from .resolve.entities import name_key
 from .search import Hit
 from .store import Store
 
@@ -35,6 +37,7 @@ THRESHOLD = 0.55
 # about al-Fakhora) is worth this much of one that names it.
 ARTICLE_ONLY = 0.7
 CANDIDATES = 120  # FTS hits looked at per question
+LINK_POOL = 500  # registry entities whose names hold a question's name words, looked at per name
 
 STOP = set("""a an the of for to in on at by with from and or but is are was were be been being do does did
 what which who whom whose when where why how much many it its this that these those as about
@@ -179,31 +182,60 @@ def parse_question(question: str) -> Question:
 
 
 class _Collection:
-    """What a question is matched against, built once per dossier: entity mentions by sentence."""
+    """What a question's candidate sentences are matched against, read from the store for their
+    articles only: the analyses, and the resolved entities mentioned in each sentence with their
+    registry names and types."""
 
-    def __init__(self, d: Dossier) -> None:
-        self.d = d
-        self.cite = Citer(d)
-        self.by_id: dict[str, ArticleAnalysis] = {a.article.id: a for a in d.analyses}
+    def __init__(self, store: Store, articles: list[str]) -> None:
+        self.store = store
+        self.by_id: dict[str, ArticleAnalysis] = {}
         self.entities_in: dict[tuple[str, int], set[str]] = {}
-        self.type_of = {e.id: e.type for e in d.entities}
-        for e in d.entities:
-            for m in e.mentions:
-                self.entities_in.setdefault((m.article, self.cite.sentence(m.article, m.start)), set()).add(e.id)
         self.entities_of: dict[str, set[str]] = {}
-        for (article, _), ids in self.entities_in.items():
-            self.entities_of.setdefault(article, set()).update(ids)
+        self.type_of: dict[str, str] = {}
+        self.names: dict[str, set[str]] = {}  # entity -> its name, longer aliases and names in these articles
+        for aid in articles:
+            an = store.analysis(aid)
+            if an is None:
+                continue
+            self.by_id[aid] = an
+            starts = [s.start for s in an.sentences]
+            for r in store.article_entities(aid):
+                eid = str(r["entity"])
+                n = max(0, bisect.bisect_right(starts, int(r["start"])) - 1)  # type: ignore[call-overload]
+                self.entities_in.setdefault((aid, n), set()).add(eid)
+                self.entities_of.setdefault(aid, set()).add(eid)
+                self.type_of[eid] = str(r["type"])
+                names = self.names.setdefault(eid, {str(r["name"])})
+                if r["kind"] == "name":
+                    names.add(name_key(str(r["text"])))
+        for eid, keys in store.registry_keys_of(self.names).items():
+            self.names[eid].update(keys)
+        self._tokens: dict[str, set[str]] = {}
+
+    def tokens(self, an: ArticleAnalysis) -> set[str]:
+        """The stems of an article's title and text (once per article, not per candidate sentence)."""
+        aid = an.article.id
+        if aid not in self._tokens:
+            self._tokens[aid] = {_stem(w) for w in _WORD.findall(an.article.title + " " + an.article.text)}
+        return self._tokens[aid]
 
     def linked(self, phrase: list[str]) -> set[str]:
-        """Entities a name phrase of the question refers to ("Orbital" -> Orbital Dynamics)."""
-        words = [w.lower() for w in phrase]
+        """Entities a name phrase of the question refers to ("Orbital" -> Orbital Dynamics): among
+        those of the candidate articles and those of the registry whose names hold its words."""
+        pw = [_stem(x) for x in phrase]
+        rows = self.store.registry_like(pw, every=True, limit=LINK_POOL)
+        for w in dict.fromkeys(pw):
+            rows += self.store.registry_like([w], limit=LINK_POOL // 5)
+        for r in rows:
+            eid = str(r["id"])
+            self.type_of.setdefault(eid, str(r["type"]))
+            self.names.setdefault(eid, {str(r["name"])}).add(str(r["key"]))
         out = set()
-        for e in self.d.entities:
-            for name in [e.name, *e.aliases]:
+        for eid, names in self.names.items():
+            for name in names:
                 nw = [_stem(x) for x in _WORD.findall(name)]
-                pw = [_stem(x) for x in words]
                 if nw and (nw == pw or _contains(nw, pw) or (len(nw) > 1 and _contains(pw, nw))):
-                    out.add(e.id)
+                    out.add(eid)
                     break
         return out
 
@@ -213,24 +245,11 @@ def _contains(seq: list[str], sub: list[str]) -> bool:
     return n > 0 and any(seq[i : i + n] == sub for i in range(len(seq) - n + 1))
 
 
-_CACHE: list[tuple[int, _Collection]] = []
-
-
-def _collection(d: Dossier) -> _Collection:
-    for key, c in _CACHE:
-        if key == id(d) and c.d is d:
-            return c
-    c = _Collection(d)
-    _CACHE[:] = [(id(d), c), *_CACHE[:1]]
-    return c
-
-
 def _rarest(store: Store, phrase: list[str]) -> str:
     """The phrase word found in the fewest sentences: the one a sentence about it must contain."""
     best, fewest = phrase[-1], None
     for w in phrase:
-        n = int(store.rows("SELECT count(*) AS n FROM sentences_fts WHERE sentences_fts MATCH ?",
-                           ('"' + w.replace('"', "") + '"',))[0]["n"]) if any(ch.isalnum() for ch in w) else 0
+        n = store.count_matching([w]) if any(ch.isalnum() for ch in w) else 0
         if n == 0:  # a name the collection never mentions: no sentence can be about it
             return w
         if fewest is None or n < fewest:
@@ -240,14 +259,13 @@ def _rarest(store: Store, phrase: list[str]) -> str:
 
 def _weights(store: Store, keys: set[str], words: list[str]) -> dict[str, float]:
     """Inverse sentence frequency of each question word: "sheltering" says more than "people"."""
-    total = int(store.rows("SELECT count(*) AS n FROM sentences_fts")[0]["n"]) or 1
+    total = store.sentence_count() or 1
     out: dict[str, float] = {}
     for w in words:
         k = _key(_stem(w))
         if k not in keys or not any(ch.isalnum() for ch in w):
             continue
-        n = int(store.rows("SELECT count(*) AS n FROM sentences_fts WHERE sentences_fts MATCH ?",
-                           (_fts_prefix(SYNONYMS[int(k[1:])] if k.startswith("~") else [w]),))[0]["n"])
+        n = store.count_matching(_terms(SYNONYMS[int(k[1:])] if k.startswith("~") else [w]))
         out[k] = max(out.get(k, 0.0), math.log((total + 1) / (n + 1)) + 0.1)
     return out
 
@@ -266,26 +284,26 @@ def _rival_types(ents: set[str], col: _Collection, wants: str) -> set[str]:
     return out
 
 
-def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
+def answer(store: Store, question: str, limit: int = 3) -> Answer:
+    """The answer from the stored articles: reads the candidate sentences' articles and their
+    resolved entities, nothing else (no dossier is built)."""
     q = parse_question(question)
     out = Answer(question, False, wants=q.wants, subject=[" ".join(p) for p in q.subject])
     if not q.words:
         out.message = "The question has no content words to look for."
         return out
-    col = _collection(d)
-    phrases = [(p, _stem(_rarest(store, p)), col.linked(p)) for p in q.subject]
-    subject_keys = {_key(_stem(w)) for p in q.subject for w in p}
-    other_keys = {_key(_stem(w)) for w in q.words} - subject_keys
-    weight = _weights(store, other_keys, q.words)
-    linked_all = set().union(*(ents for _, _, ents in phrases)) if phrases else set()
     query_words = list(q.words)
     for w in q.words:
         k = _key(_stem(w))
         if k.startswith("~"):
             query_words += SYNONYMS[int(k[1:])]
-    rows = store.rows("SELECT sentence, article, bm25(sentences_fts) AS score FROM sentences_fts "
-                      "WHERE sentences_fts MATCH ? ORDER BY score LIMIT ?",
-                      (_fts_prefix(query_words), CANDIDATES))
+    rows = store.match_sentences(_terms(query_words), CANDIDATES)
+    col = _Collection(store, list(dict.fromkeys(str(r["article"]) for r in rows)))
+    phrases = [(p, _stem(_rarest(store, p)), col.linked(p)) for p in q.subject]
+    subject_keys = {_key(_stem(w)) for p in q.subject for w in p}
+    other_keys = {_key(_stem(w)) for w in q.words} - subject_keys
+    weight = _weights(store, other_keys, q.words)
+    linked_all = set().union(*(ents for _, _, ents in phrases)) if phrases else set()
     scored: list[tuple[float, bool, Hit]] = []
     for row in rows:
         an = col.by_id.get(str(row["article"]))
@@ -302,7 +320,7 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
         for _phrase, rare, ents in phrases:
             if rare in tokens or (ents & in_sentence):
                 continue
-            art_tokens = {_stem(w) for w in _WORD.findall(an.article.title + " " + an.article.text)}
+            art_tokens = col.tokens(an)
             rival = any(col.type_of.get(e) in _rival_types(ents, col, q.wants) for e in in_sentence - linked_all)
             if (rare in art_tokens or ents & col.entities_of.get(an.article.id, set())) and not rival:
                 subject_factor = min(subject_factor, ARTICLE_ONLY)
@@ -328,7 +346,7 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
         rank = base * ((subject_factor or 0.5) if phrases else 1.0)
         score = min(1.0, rank)  # bonuses past 1 still order the hits
         ok = kind_ok and subject_factor > 0 and score >= THRESHOLD
-        hit = Hit(an.article.id, n, s.start, s.end, text, col.cite(an.article.id, s.start), round(score, 3),
+        hit = Hit(an.article.id, n, s.start, s.end, text, citation(an.article.number, n), round(score, 3),
                   an.article.title, an.article.source, (an.article.published or "")[:10])
         scored.append((rank, ok, hit))
     scored.sort(key=lambda x: (-x[1], -x[0], x[2].article, x[2].sentence))
@@ -346,9 +364,16 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
     def inside(article: str, start: int) -> bool:
         return any(a == article and s <= start < e for a, s, e in spans)
 
-    out.amounts = [a for a in d.amounts if inside(a.article, a.start) and a.kind in {"money", "percent", "number"}]
-    out.times = [t for t in d.times if inside(t.article, t.start) and t.value]
-    out.quotes = [x for x in d.quotes if inside(x.article, x.start)]
+    # in dossier order (articles by publication), as a reader of the whole collection lists them
+    cited = sorted((col.by_id[a] for a in dict.fromkeys(h.article for h in out.hits)),
+                   key=lambda an: (an.article.published or "", an.article.id))
+    out.amounts = [a for an in cited for a in an.amounts
+                   if inside(a.article, a.start) and a.kind in {"money", "percent", "number"}]
+    out.times = [t for an in cited for t in an.times if inside(t.article, t.start) and t.value]
+    out.quotes = [x for an in cited for x in an.quotes if inside(x.article, x.start)]
+    speakers = store.speakers_of(x.id for x in out.quotes)
+    for x in out.quotes:
+        x.speaker = speakers.get(x.id)
     if q.wants == "quantity":
         out.times, out.quotes = [], out.quotes[:1]
     elif q.wants == "time":
@@ -411,7 +436,7 @@ def _has_kind(q: Question, an: ArticleAnalysis, start: int, end: int, text: str,
     return True
 
 
-def _fts_prefix(words: list[str]) -> str:
-    """Words to an FTS5 OR query; each quoted, so punctuation is never syntax."""
+def _terms(words: list[str]) -> list[str]:
+    """Words as search terms (sentences holding any of them), punctuation dropped."""
     clean = ["".join(ch for ch in w if ch.isalnum()) for w in words]
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(clean) if w) or '""'
+    return [w for w in dict.fromkeys(clean) if w]

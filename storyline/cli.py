@@ -203,8 +203,7 @@ def entities(db: DbOpt = Path(DEFAULT_DB), limit: int = 50) -> None:
 def quotes(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
     """List quotes with their speakers."""
     with _open(db) as s:
-        rows = s.rows("SELECT q.id, coalesce(q.speaker_name, q.speaker_text) AS speaker, q.cue, q.direct, q.text "
-                      "FROM quotes q ORDER BY q.article, q.start LIMIT ?", (limit,))
+        rows = s.quote_rows(limit)
     _table("Quotes", ["id", "speaker", "cue", "direct", "text"],
            [[r["id"], r["speaker"], r["cue"], bool(r["direct"]), r["text"]] for r in rows])
 
@@ -213,8 +212,7 @@ def quotes(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
 def amounts(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
     """List money and number amounts."""
     with _open(db) as s:
-        rows = s.rows("SELECT id, text, value, value_max, unit, qualifier FROM amounts "
-                      "ORDER BY article, start LIMIT ?", (limit,))
+        rows = s.amount_rows(limit)
     _table("Amounts", ["id", "text", "value", "max", "unit", "qualifier"],
            [[r["id"], r["text"], f"{r['value']:,.2f}" if r["value"] is not None else None,
              r["value_max"], r["unit"], r["qualifier"]] for r in rows])
@@ -224,8 +222,7 @@ def amounts(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
 def dates(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
     """List time expressions with their TIMEX3 values (unresolved ones say why)."""
     with _open(db) as s:
-        rows = s.rows("SELECT t.id, t.text, t.type, t.value, t.note, a.published FROM times t "
-                      "JOIN articles a ON a.id = t.article ORDER BY t.article, t.start LIMIT ?", (limit,))
+        rows = s.time_rows(limit)
     _table("Dates", ["id", "text", "type", "value", "published", "note"],
            [[r["id"], r["text"], r["type"], r["value"], r["published"], r["note"]] for r in rows])
 
@@ -463,8 +460,7 @@ def ask(
     from .ask import answer
 
     with _open(db) as store:
-        d = pipeline.dossier_from_db(db)
-        a = answer(store, d, question, limit=limit)
+        a = answer(store, question, limit=limit)
     if fmt == EvalFmt.json:
         sys.stdout.write(json.dumps(dataclasses.asdict(a), ensure_ascii=False, indent=1) + "\n")
         return
@@ -496,9 +492,8 @@ def search(
     from .search import search as find
 
     with _open(db) as store:
-        d = pipeline.dossier_from_db(db)
         try:
-            hits = find(store, d, query, entity, source, date_from, date_to, limit=limit)
+            hits = find(store, query, entity, source, date_from, date_to, limit=limit)
         except SearchError as exc:
             err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(1) from None

@@ -24,8 +24,14 @@ def to_dict(record: Any) -> dict[str, Any]:
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a flat record, ignoring keys it does not know (forward compatible)."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _names(cls)
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@functools.cache
+def _names(cls: type) -> frozenset[str]:
+    # once per record type: reading an analysis rebuilds thousands of records
+    return frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
 
 
 @functools.cache

@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
-from .model import Dossier, Entity
-from .render.cite import Citer
-from .resolve.overrides import find_entity
-from .store import Store, fts_query
+from .render.cite import citation
+from .store import Store, fts_terms
 
 MAX_HITS = 50
+SUGGEST_POOL = 200  # registry entities a misspelt name is compared with
 
 
 class SearchError(ValueError):
@@ -36,32 +35,43 @@ class Hit:
     snippet: str = ""  # the sentence with the matched words between MARK_OPEN and MARK_CLOSE
 
 
-def suggest_entities(d: Dossier, text: str, limit: int = 5) -> list[str]:
-    """Entity names close to ``text`` (typos, partial names), best first."""
-    names = {}
-    for e in d.entities:
-        for x in [e.name, *e.aliases]:
-            names.setdefault(x, e.name)
-    found = process.extract(text, list(names), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+def suggest_entities(store: Store, text: str, limit: int = 5) -> list[str]:
+    """Entity names close to ``text`` (typos, partial names), best first: a fuzzy match over the
+    registry entities that share a word beginning with it, and the most mentioned ones."""
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in text.casefold().split()]
+    rows = store.registry_like([w[:3] for w in words if len(w) >= 2], limit=SUGGEST_POOL)
+    rows += store.entity_list(limit=SUGGEST_POOL)
+    names: dict[str, str] = {}
+    for r in rows:
+        for x in (r["name"], r.get("key")):
+            if x:
+                names.setdefault(str(x), str(r["name"]))
+    found = process.extract(text, list(names), scorer=fuzz.WRatio, processor=utils.default_process,
+                            limit=limit * 3, score_cutoff=60)
     return list(dict.fromkeys(names[m[0]] for m in found))[:limit]
 
 
-def entity_named(d: Dossier, ref: str) -> Entity:
-    """The entity with this id, name or alias; SearchError with the nearest names otherwise."""
-    e = find_entity(d.entities, ref.strip())
-    if e is not None:
-        return e
-    key = " ".join(ref.split()).casefold()
-    for e in d.entities:
-        if key in {x.casefold() for x in [e.name, *e.aliases]}:
-            return e
-    close = suggest_entities(d, ref)
+def entity_named(store: Store, ref: str) -> str:
+    """The registry id of the entity with this id, name or longer alias; SearchError with the
+    nearest names otherwise."""
+    found = store.find_registry(ref.strip())
+    if found is not None:
+        return found
+    # a bare surname or word ("Reyes") names the one entity whose name or longer alias holds it;
+    # the registry keeps no one-word aliases (too weak to carry identity across stories)
+    words = ref.casefold().split()
+    if len(words) == 1:
+        owners = {str(r["id"]) for r in store.registry_like(words, limit=SUGGEST_POOL)
+                  if words[0] in str(r["key"]).split()}
+        if len(owners) == 1:
+            return owners.pop()
+    close = suggest_entities(store, ref)
     hint = f"; did you mean {', '.join(repr(x) for x in close)}?" if close else ""
     raise SearchError(f"no entity named {ref!r}{hint}")
 
 
-def source_named(d: Dossier, ref: str) -> str:
-    sources = sorted({a.article.source for a in d.analyses if a.article.source})
+def source_named(store: Store, ref: str) -> str:
+    sources = store.sources()
     for s in sources:
         if s.casefold() == ref.strip().casefold():
             return s
@@ -80,69 +90,28 @@ def day(value: str | None, name: str) -> str:
         raise SearchError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def search(store: Store, d: Dossier, query: str, entity: str = "", source: str = "", date_from: str = "",
+def search(store: Store, query: str, entity: str = "", source: str = "", date_from: str = "",
            date_to: str = "", limit: int = MAX_HITS) -> list[Hit]:
     """Sentences matching ``query`` (BM25, best first). With ``entity``, only sentences that mention
-    it (by name, descriptor or pronoun); with an empty query, every such sentence in date order."""
+    it (by name, descriptor or pronoun); with an empty query, every such sentence in date order.
+    Reads the matching sentences and their articles' metadata, nothing resolved."""
     lo, hi = day(date_from, "from"), day(date_to, "to")
-    ent = entity_named(d, entity) if entity.strip() else None
-    outlet = source_named(d, source) if source.strip() else ""
-    arts = {an.article.id: an for an in d.analyses}
-    cite = Citer(d)
-    where: set[tuple[str, int]] | None = None
-    if ent is not None:
-        where = {(m.article, cite.sentence(m.article, m.start)) for m in ent.mentions}
-
-    def keep(article: str) -> bool:
-        an = arts.get(article)
-        if an is None or (outlet and an.article.source != outlet):
-            return False
-        published = (an.article.published or "")[:10]
-        return not ((lo and (not published or published < lo)) or (hi and (not published or published > hi)))
-
-    def hit(article: str, n: int, score: float, snippet: str) -> Hit:
-        an = arts[article]
-        s = an.sentences[n]
-        a = an.article
-        return Hit(article, n, s.start, s.end, a.text[s.start : s.end], cite(article, s.start), round(score, 4),
-                   a.title, a.source, (a.published or "")[:10], snippet)
-
-    out: list[Hit] = []
+    eid = entity_named(store, entity) if entity.strip() else ""
+    outlet = source_named(store, source) if source.strip() else ""
     if not any(ch.isalnum() for ch in query):
-        if where is None:
+        if not eid:
             return []
-        for article, n in sorted(where, key=lambda x: ((arts[x[0]].article.published or "") if x[0] in arts else "", x)):
-            if keep(article) and n < len(arts[article].sentences):
-                out.append(hit(article, n, 0.0, ""))
-        return out[:limit]
-    sql = ("SELECT f.sentence AS sentence, f.article AS article, "
-           "snippet(sentences_fts, 0, char(2), char(3), '…', 24) AS snippet, bm25(sentences_fts) AS score "
-           "FROM sentences_fts f JOIN articles a ON a.id = f.article WHERE sentences_fts MATCH ?")
-    params: list[object] = [fts_query(query)]
-    if outlet:
-        sql += " AND a.source = ?"
-        params.append(outlet)
-    if lo:
-        sql += " AND substr(a.published, 1, 10) >= ?"
-        params.append(lo)
-    if hi:
-        sql += " AND substr(a.published, 1, 10) <= ?"
-        params.append(hi)
-    if where is not None:
-        ids = sorted({a for a, _ in where})
-        sql += f" AND f.article IN ({','.join('?' * len(ids))})"
-        params += ids
-    sql += " ORDER BY score LIMIT ?"
-    params.append(max(limit * 4, 200))
-    for r in store.rows(sql, tuple(params)):
-        article = str(r["article"])
-        n = int(str(r["sentence"]).rsplit(":s", 1)[1])
-        if not keep(article) or n >= len(arts[article].sentences):
-            continue
-        if where is not None and (article, n) not in where:
-            continue
-        # bm25() is lower for better matches; the hit's score is higher for better
-        out.append(hit(article, n, -float(r["score"]), str(r["snippet"])))
-        if len(out) >= limit:
-            break
-    return out
+        return [_hit(r, 0.0, "") for r in store.entity_sentences(eid, source=outlet, date_from=lo, date_to=hi,
+                                                                  limit=limit)]
+    rows = store.match_sentences(fts_terms(query), limit, source=outlet, date_from=lo, date_to=hi, entity=eid,
+                                 snippet=24)
+    meta = store.sentence_hits(str(r["sentence"]) for r in rows)
+    return [_hit(meta[str(r["sentence"])], float(r["score"]), str(r["snippet"]))  # type: ignore[arg-type]
+            for r in rows if str(r["sentence"]) in meta]
+
+
+def _hit(r: dict[str, object], score: float, snippet: str) -> Hit:
+    n, start = int(r["n"]), int(r["start"])  # type: ignore[call-overload]
+    return Hit(str(r["article"]), n, start, int(r["end"]), str(r["text"]),  # type: ignore[call-overload]
+               citation(r["number"], n), round(score, 4), str(r["title"] or ""), str(r["source"] or ""),
+               str(r["published"] or "")[:10], snippet)

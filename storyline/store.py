@@ -164,6 +164,12 @@ MIGRATIONS: list[str] = [
     CREATE TABLE story_terms(term TEXT NOT NULL, story INTEGER NOT NULL, PRIMARY KEY(term, story));
     CREATE TABLE story_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL);
     """,
+    # 9: search and ask read from the store: an entity's sentences (its mentions joined to the
+    # sentences holding them) and the outlets (a DISTINCT that reads an index, not every text)
+    """
+    CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article, start);
+    CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -787,6 +793,151 @@ class Store:
                 out[i] = row[0]
         return out
 
+    # ---- search and ask (task askstore): what they read, and nothing more ------------------
+    # sentence_count, count_matching, match_sentences and the CLI listings have the names and
+    # signatures of branch pg's (SQLite only here; ``entity`` of match_sentences is new).
+    def sentence_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM sentences_fts").fetchone()[0])
+
+    def count_matching(self, terms: list[str]) -> int:
+        """How many sentences hold at least one of the terms (a term of several words is a phrase)."""
+        return int(self.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?",
+                                     (_fts5_query(terms),)).fetchone()[0])
+
+    def match_sentences(self, terms: list[str], limit: int, *, source: str = "", date_from: str = "",
+                        date_to: str = "", articles: Iterable[str] | None = None, snippet: int = 0,
+                        entity: str = "") -> list[dict[str, object]]:
+        """Sentences holding any of the terms, best first: each ``sentence`` (id), ``article``,
+        ``text``, ``score`` (higher is better) and, given ``snippet`` (words), a ``snippet`` with the
+        matches between MARK_OPEN and MARK_CLOSE. Filters: outlet, days published (YYYY-MM-DD, both
+        ends included), articles, and ``entity``: sentences holding a mention of that registry entity
+        (filtered before the limit, so a much-named entity loses no hit)."""
+        where: list[str] = []
+        params: list[object] = []
+        if source:
+            where.append("a.source = ?")
+            params.append(source)
+        if date_from:
+            where.append("substr(a.published, 1, 10) >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("substr(a.published, 1, 10) <= ?")
+            params.append(date_to)
+        if articles is not None:
+            ids = sorted(set(articles))
+            if not ids:
+                return []
+            where.append(f"s.article IN ({','.join('?' * len(ids))})")
+            params += ids
+        if entity:
+            where.append('EXISTS (SELECT 1 FROM entity_mentions m JOIN sentences sen ON sen.id = s.sentence '
+                         'WHERE m.entity = ? AND m.article = s.article AND m.start >= sen.start AND m.start < sen."end")')
+            params.append(entity)
+        filters = "".join(f" AND {w}" for w in where)
+        head = f"snippet(sentences_fts, 0, char(2), char(3), '…', {int(snippet)}) AS snippet, " if snippet else ""
+        return self.rows(
+            f"SELECT s.sentence AS sentence, s.article AS article, s.text AS text, {head}"
+            f"-bm25(sentences_fts) AS score FROM sentences_fts s JOIN articles a ON a.id = s.article "
+            f"WHERE sentences_fts MATCH ?{filters} ORDER BY score DESC, s.sentence LIMIT ?",
+            (_fts5_query(terms), *params, limit),
+        )
+
+    def sentence_hits(self, sentences: Iterable[str]) -> dict[str, dict[str, object]]:
+        """Sentences by id with what a hit shows: ``article``, ``n`` (its place in the article),
+        ``start``, ``end``, ``text``, and the article's ``title``, ``source``, ``published``, ``number``."""
+        ids = list(dict.fromkeys(sentences))
+        out: dict[str, dict[str, object]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for r in self.rows(
+                    'SELECT sen.id AS sentence, sen.article, sen.n, sen.start, sen."end" AS "end", sen.text, articles.title, '
+                    f"articles.source, articles.published, {self._number} AS number FROM sentences sen JOIN articles "
+                    f"ON articles.id = sen.article WHERE sen.id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
+                out[str(r["sentence"])] = r
+        return out
+
+    def entity_sentences(self, entity: str, *, source: str = "", date_from: str = "", date_to: str = "",
+                         limit: int = 50, offset: int = 0) -> list[dict[str, object]]:
+        """The sentences that mention a registry entity (by name, descriptor or pronoun), in order of
+        publication, a page at a time; rows as ``sentence_hits`` gives them."""
+        where, params = ["m.entity = ?"], [entity]
+        if source:
+            where.append("articles.source = ?")
+            params.append(source)
+        if date_from:
+            where.append("substr(articles.published, 1, 10) >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("substr(articles.published, 1, 10) <= ?")
+            params.append(date_to)
+        return self.rows(
+            'SELECT DISTINCT sen.id AS sentence, sen.article, sen.n, sen.start, sen."end" AS "end", sen.text, '
+            f"articles.title, articles.source, articles.published, {self._number} AS number, "
+            "coalesce(articles.published, '') AS day FROM entity_mentions m JOIN articles ON articles.id = m.article "
+            'JOIN sentences sen ON sen.article = m.article AND sen.start <= m.start AND m.start < sen."end" '
+            f"WHERE {' AND '.join(where)} ORDER BY day, sen.article, sen.n LIMIT ? OFFSET ?",
+            (*params, limit, offset))
+
+    def sources(self) -> list[str]:
+        """The outlets of the stored articles, sorted."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL AND source != '' ORDER BY source")]
+
+    def registry_like(self, fragments: Iterable[str], *, every: bool = False, limit: int = 200) -> list[dict[str, object]]:
+        """Registry entities (with stories) one of whose keys (lower-case name or longer alias) holds
+        any of the fragments, or with ``every``, all of them; most mentioned first. Rows: ``id``,
+        ``name``, ``type``, ``key``. Fragments match as written (``%`` and ``_`` are not wildcards)."""
+        frags = [x.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                 for x in dict.fromkeys(fragments) if x.strip()]
+        if not frags:
+            return []
+        cond = (" AND " if every else " OR ").join(["k.key LIKE ? ESCAPE '\\'"] * len(frags))
+        return self.rows(
+            "SELECT r.id, r.name, r.type, k.key FROM registry_keys k JOIN registry r ON r.id = k.entity "
+            f"WHERE r.stories > 0 AND ({cond}) ORDER BY r.mentions DESC, r.id, k.key LIMIT ?",
+            (*[f"%{f}%" for f in frags], limit))
+
+    def registry_keys_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """The keys (lower-case name and longer aliases) of these registry entities."""
+        out: dict[str, list[str]] = {}
+        wanted = list(dict.fromkeys(ids))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            for entity, key in self.conn.execute(
+                    f"SELECT entity, key FROM registry_keys WHERE entity IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY entity, key", chunk):
+                out.setdefault(entity, []).append(key)
+        return out
+
+    def article_entities(self, article: str) -> list[dict[str, object]]:
+        """One article's resolved mentions with their registry entity's name and type: ``start``,
+        ``end``, ``text``, ``kind``, ``entity``, ``name``, ``type``; in text order."""
+        return self.rows(
+            'SELECT m.start, m."end" AS "end", m.text, m.kind, m.entity, r.name, r.type FROM entity_mentions m '
+            "JOIN registry r ON r.id = m.entity WHERE m.article = ? ORDER BY m.start, m.entity", (article,))
+
+    def speakers_of(self, quotes: Iterable[str]) -> dict[str, str]:
+        """Quote id -> the registry entity its story resolved as the speaker."""
+        out: dict[str, str] = {}
+        wanted = list(dict.fromkeys(quotes))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            out.update((q, e) for q, e in self.conn.execute(
+                f"SELECT quote, entity FROM quote_speakers WHERE quote IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def quote_rows(self, limit: int) -> list[dict[str, object]]:
+        return self.rows("SELECT q.id, coalesce(q.speaker_name, q.speaker_text) AS speaker, q.cue, q.direct, q.text "
+                         "FROM quotes q ORDER BY q.article, q.start LIMIT ?", (limit,))
+
+    def amount_rows(self, limit: int) -> list[dict[str, object]]:
+        return self.rows("SELECT id, text, value, value_max, unit, qualifier FROM amounts "
+                         "ORDER BY article, start LIMIT ?", (limit,))
+
+    def time_rows(self, limit: int) -> list[dict[str, object]]:
+        return self.rows("SELECT t.id, t.text, t.type, t.value, t.note, a.published FROM times t "
+                         "JOIN articles a ON a.id = t.article ORDER BY t.article, t.start LIMIT ?", (limit,))
+
     # ---- overrides ------------------------------------------------------------------------
     def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,
                      batch: int | None = None, scope: str | None = None) -> int:
@@ -862,9 +1013,17 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
+def fts_terms(text: str) -> list[str]:
+    """Plain words, each a search term: user punctuation is never query syntax."""
+    return [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+
+
 def fts_query(text: str) -> str:
     """Plain words to an FTS5 query: each word quoted, so user punctuation is never syntax."""
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
-    if not words:
-        return '""'
-    return " OR ".join(f'"{w}"' for w in words)
+    return _fts5_query(fts_terms(text))
+
+
+def _fts5_query(terms: list[str]) -> str:
+    """Terms to an FTS5 OR query, each a quoted phrase ('""' matches nothing)."""
+    quoted = [t.replace('"', "") for t in dict.fromkeys(terms)]
+    return " OR ".join(f'"{t}"' for t in quoted if t.strip()) or '""'

@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..ask import answer
-from ..dossier import build_dossier
 from ..extract import analyze_articles
 from ..ingest import read_articles
-from ..model import Article, Dossier
+from ..model import Article
+from ..pipeline import add_analyses
 from ..store import Store
 from .records import Report, Row
 
@@ -53,18 +53,25 @@ def _matches(text: str, answers: list[str]) -> bool:
                for a in answers)
 
 
-def score_questions(store: Store, d: Dossier, questions: list[dict], story_docs: dict[str, set[str]] | None = None,
+def score_questions(store: Store, questions: list[dict], story_docs: dict[str, set[str]] | None = None,
                     ) -> tuple[dict[str, float], list[Outcome]]:
-    """Run every question; the figures and one outcome per question."""
-    external = {an.article.id: an.article.external_id or an.article.id for an in d.analyses}
+    """Run every question on a database; the figures and one outcome per question."""
+    external: dict[str, str] = {}
+
+    def external_id(article: str) -> str:  # the id the gold corpus gave the cited article
+        if article not in external:
+            an = store.analysis(article)
+            external[article] = (an.article.external_id or article) if an else article
+        return external[article]
+
     outcomes = []
     for item in questions:
-        a = answer(store, d, item["q"])
+        a = answer(store, item["q"])
         expected = item.get("answers", [])
         allowed = (story_docs or {}).get(item.get("story", ""), None)
 
         def good(h: object, expected: list[str] = expected, allowed: set[str] | None = allowed) -> bool:
-            ok_doc = allowed is None or external.get(h.article) in allowed  # type: ignore[attr-defined]
+            ok_doc = allowed is None or external_id(h.article) in allowed  # type: ignore[attr-defined]
             return ok_doc and _matches(h.text, expected)  # type: ignore[attr-defined]
 
         if expected:
@@ -91,19 +98,16 @@ def score_questions(store: Store, d: Dossier, questions: list[dict], story_docs:
     return figures, outcomes
 
 
-def _store(d: Dossier, folder: Path) -> Store:
-    store = Store(folder / "ask.db")
-    store.add(d.analyses)
-    return store
-
-
 def run_set(name: str, articles: list[Article], questions: list[dict], story_docs: dict[str, set[str]] | None = None,
             ) -> tuple[dict[str, float], list[Outcome]]:
-    d = build_dossier(analyze_articles(articles))
+    """The articles ingested as ``storyline ingest`` stores them (stories resolved and stored),
+    then every question asked of that database."""
+    analyses = analyze_articles(articles)
     with tempfile.TemporaryDirectory(prefix=f"storyline-ask-{name}-") as tmp:
-        store = _store(d, Path(tmp))
+        store = Store(Path(tmp) / "ask.db")
         try:
-            return score_questions(store, d, questions, story_docs)
+            add_analyses(store, analyses)
+            return score_questions(store, questions, story_docs)
         finally:
             store.close()
 

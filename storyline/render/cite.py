@@ -21,6 +21,10 @@ class Citer:
 
     def __call__(self, article: str, offset: int | None = None) -> str:
         n = self.number.get(article, "?")
-        if offset is None:
-            return f"[{n}]"
-        return f"[{n}:{self.sentence(article, offset)}]"
+        return citation(n, None if offset is None else self.sentence(article, offset))
+
+
+def citation(number: object, sentence: int | None = None) -> str:
+    """"[n:s]" for article number n and sentence s, "[n]" for the whole article."""
+    n = "?" if number is None else number
+    return f"[{n}]" if sentence is None else f"[{n}:{sentence}]"

@@ -287,16 +287,15 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
     @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
     def ask_page(request: Request, q: str = Query("", max_length=500)) -> Any:
         snap = data.snapshot()
-        d = snap.dossier
         ans = None
         if q.strip():
             with data.store() as s:
-                ans = answer(s, d, q)
+                ans = answer(s, q)
         return page("ask.html", request=request, q=q, ans=ans, link=citer_link(snap))
 
     def _search(d: Dossier, q: str, entity: str, source: str, date_from: str, date_to: str) -> list[dict]:
         with data.store() as s:
-            hits = search_sentences(s, d, q, entity, source, date_from, date_to)
+            hits = search_sentences(s, q, entity, source, date_from, date_to)
         out = []
         for h in hits:
             snippet = str(escape(h.snippet or h.text)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
@@ -427,9 +426,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
 
     @app.get("/api/ask")
     def api_ask(q: str = Query(..., min_length=1, max_length=500)) -> dict:
-        d = data.dossier()
         with data.store() as s:
-            ans = answer(s, d, q)
+            ans = answer(s, q)
         return _plain(ans)
 
     return app
