@@ -222,7 +222,33 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     if noun_lemma in _TOLL_NOUNS:
         pred = pred or _TOLL_NOUNS[noun_lemma]
         noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
+    sub = _subset(num, noun)
+    if sub:
+        noun_lemma = f"{noun_lemma or 'people'}~{sub}"
+        if sub == "severe":
+            noun_lemma, pred = "people~severe", "injure"  # "in critical condition" is said of the hurt
     return noun_lemma, pred, neg
+
+
+# a count of the worst-hit part or of the gravely hurt is a subset of the whole count, its own measure:
+# "the 12 worst-hit villages" vs "seven villages destroyed"; "55 wounded, 15 critically"
+_SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "serious"}
+
+
+def _subset(num: Token, noun: Token) -> str:
+    for c in noun.children:
+        if c.i < noun.i and (c.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", c.text)):
+            return "most"
+    for c in (*noun.children, *num.children):
+        if c.lower_ in _SEVERE:
+            return "severe"
+    nxt = num.doc[num.i + 1 : num.i + 4]
+    if nxt and nxt[0].lower_ in _SEVERE:
+        return "severe"  # "15 critically", "five of them critically" is read by the partitive rule
+    # "10 of whom remain critical"
+    if any(t.lower_ == "of" for t in nxt[:1]) and any(t.lower_ in _SEVERE for t in num.doc[num.i + 1 : num.i + 6]):
+        return "severe"
+    return ""
 
 
 # the causes outlets name a toll by, folded so "the quake", "the earthquake" and "the temblor" meet
@@ -398,8 +424,8 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
     if first.ent_type_ == "PERCENT" and nxt is not None and nxt.lower_ in {"%", "percent", "per", "pct"}:
         return True  # a percentage the amount extractor reads; "Seven AK-47s" mislabelled PERCENT is a count
     if any(c.dep_ == "prep" and c.lower_ == "of" and any(o.pos_ == "PRON" for o in c.children)
-           for c in last.children):
-        return True  # "15 of them": a part of a value stated just before
+           for c in last.children) and not any(t.lower_ in _SEVERE for t in doc[last.i + 1 : last.i + 6]):
+        return True  # "15 of them": a part of a value stated just before ("five of them critically" is a count)
     if prev is not None and (prev.text in {"-", "#", "No", "No."} or prev.lower_ in {"ak", "number", "flight",
                                                                                    "boeing", "airbus"}):
         return True

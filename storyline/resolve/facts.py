@@ -317,17 +317,45 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
                         _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]))):
                 # the low figure comes first and the high one later: a toll that rose
                 return "update"
-    outlet = [g[0] for g in values.values() if any(f.asserted_by == "outlet" for f in g)]
+    outlet = [g[0] for g in values.values() if any(_reports(f.asserted_by) for f in g)]
     if any(not compatible(a, b) for i, a in enumerate(outlet) for b in outlet[i + 1:]):
         return "conflict"  # two figures in the outlets' own voice
-    speakers = [set().union(*(_who(f.asserted_by) for f in g if f.asserted_by != "outlet")) for g in values.values()]
+    speakers = [set().union(*(_who(f.asserted_by) for f in g if not _reports(f.asserted_by))) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
         return "conflict"  # one source gave both figures
     # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
     # when every figure has the outlet or several parties behind it, the reports themselves conflict
-    if all(len(s) > 1 or any(f.asserted_by == "outlet" for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
+    if all(len(s) > 1 or any(_reports(f.asserted_by) for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
         return "conflict"
     return "claim"
+
+
+# who relays a figure rather than claims it: news media ("state television", "IRNA reported", "the
+# ISNA news agency") and unnamed officials giving the official toll ("officials said", "Iranian
+# authorities"). Their figures are reports, like the outlet's own; a named person or a party to the
+# story (a spokesman, a minister, an activist group) makes a claim.
+_MEDIA = {"media", "television", "tv", "radio", "agency", "newspaper", "paper", "press", "news", "report",
+          "reports", "broadcaster", "channel", "wire", "irna", "isna", "afp", "ap", "reuters", "xinhua", "bbc"}
+_UNNAMED = {"officials", "authorities", "official", "sources", "source"}
+
+
+def _reports(who: str) -> bool:
+    """The figure is reported, not claimed: by the outlet, a news medium or unnamed officials."""
+    if who == "outlet":
+        return True
+    words = re.findall(r"[\w'.-]+", who)
+    if not words:
+        return False
+    head = words[-1].lower().strip(".")
+    if head in _MEDIA or any(w.lower() in {"media", "television", "agency", "news"} for w in words):
+        return True
+    # "officials", "Iranian officials", "local authorities": no name, no party behind them
+    return head in _UNNAMED and len(words) <= 3 and not any(w[:1].isupper() and w.lower() not in {"the", "local", "state"}
+                                                           and not _demonym(w) for w in words)
+
+
+def _demonym(word: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][a-z]+(?:an|ian|ese|ish|i)", word))
 
 
 def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
@@ -336,7 +364,7 @@ def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
     for g in values.values():
         keys: list[set[str]] = []
         for f in g:
-            if f.asserted_by == "outlet":
+            if _reports(f.asserted_by):
                 continue
             k = _who(f.asserted_by)
             if not any(k & seen for seen in keys):
