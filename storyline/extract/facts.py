@@ -213,6 +213,12 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                     for cc in c.children:
                         if cc.lemma_.lower() in _TOLL_NOUNS:
                             pred = pred or _TOLL_NOUNS[cc.lemma_.lower()]
+            if not pred and noun == num:
+                # "bringing to 10 the number of Israelis who have been killed", "the number of
+                # dead rose to 24": the counted noun and its predicate sit in "the number of X"
+                counted = _number_of(gov, num)
+                if counted is not None:
+                    noun, (noun_lemma, pred) = counted[0], counted[1]
             if not pred:
                 pred = _predicate(lemma)
     if not pred and noun_lemma in _PRED_OF and noun != num:
@@ -228,6 +234,31 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         if sub == "severe":
             noun_lemma, pred = "people~severe", "injure"  # "in critical condition" is said of the hurt
     return noun_lemma, pred, neg
+
+
+_TALLY = {"number", "total", "tally", "count", "figure", "toll"}
+
+
+def _number_of(gov: Token, num: Token) -> tuple[Token, tuple[str, str]] | None:
+    """(X, (noun, predicate)) for "the number of X killed" among the arguments of ``gov``."""
+    for c in gov.children:
+        if c.lemma_.lower() not in _TALLY or c.i == num.i or c.is_ancestor(num):
+            continue
+        for prep in c.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for x in prep.children:
+                if x.dep_ != "pobj":
+                    continue
+                lemma = x.lemma_.lower()
+                if lemma in _TOLL_NOUNS:
+                    return x, ("people", _TOLL_NOUNS[lemma])
+                for v in (*x.children, *c.children):  # the parser hangs "killed" on either noun
+                    pred = _predicate(v.lemma_.lower())
+                    if v.dep_ in {"acl", "relcl", "amod"} and pred in PREDICATES:
+                        people = lemma in _PEOPLE or x.ent_type_ == "NORP" or lemma.rstrip("s") in _PEOPLE
+                        return x, ("people" if people else lemma, pred)
+    return None
 
 
 # a count of the worst-hit part or of the gravely hurt is a subset of the whole count, its own measure:
@@ -280,6 +311,8 @@ def agent_of(num: Token) -> str:
     if subj is None or subj.pos_ not in {"NOUN", "PROPN"}:
         return ""
     lemma = subj.lemma_.lower()
+    if lemma in _TALLY:
+        return ""  # "the number of dead rose to 24": the tally, not a cause
     return _AGENTS.get(lemma, lemma)
 
 

@@ -30,6 +30,9 @@ from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact,
 GROWING = {"kill", "injure", "destroy", "damage", "arrest", "evacuate", "displace", "rescue", "miss"}
 _UPDATE_WORDS = re.compile(r"\b(rose|risen|rises|rising|climbed|climbs|increased|jumped|new toll|updated|"
                            r"revised|latest|now stands|has grown|so far)\b", re.I)
+# the text says a figure grew (no dates needed): "the toll rose to 10", "bringing to 10 the number ..."
+_ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new toll|revised|now stands|"
+                   r"(?:bringing|brought|brings|pushing|pushed|raising|raised) (?:\S+ ){0,6}?to)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
 _VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
@@ -305,6 +308,14 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
     if first.predicate in GROWING and first.kind == "count" and first.noun in {"people", "", "village", "house", "home", "building"}:
         dated = [f for g in values.values() for f in g if published.get(f.article)]
         nums = {k: _num(g[0]) for k, g in values.items()}
+        if not dated and all(v is not None for v in nums.values()) and len(nums) == 2:
+            # no dates to order by: the text itself may say the higher figure is the newer one
+            # ("bringing to 10 the number of Israelis killed", "the toll rose to 10")
+            hi_k = max(nums, key=lambda k: nums[k] or 0)
+            lo_k = min(nums, key=lambda k: nums[k] or 0)
+            if (nums[lo_k] or 0) > 0 and any(_ROSE.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]) \
+                    and not any(_ROSE.search(_sentence(texts[f.article], f.start)) for f in values[lo_k]):
+                return "update"
         if dated and all(v is not None for v in nums.values()):
             lo_k = min(nums, key=lambda k: nums[k] or 0)
             hi_k = max(nums, key=lambda k: nums[k] or 0)
