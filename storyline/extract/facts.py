@@ -165,6 +165,10 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         noun = num.head
     while noun.dep_ in {"nummod", "quantmod"} and noun.head != noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
+    if noun == num:
+        part = _partitive(num)
+        if part is not None:
+            noun = part  # "at least 12 of one family" counts members of a family
     noun_lemma = "" if noun == num else noun.lemma_.lower()
     for c in noun.children:
         # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
@@ -236,6 +240,19 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     return noun_lemma, pred, neg
 
 
+def _partitive(num: Token) -> Token | None:
+    """The noun a bare number counts through "of": "12 of one family" -> family. "30 of the 80
+    wounded" is a part of a total stated elsewhere and is left alone."""
+    for c in num.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for o in c.children:
+                if o.dep_ == "pobj" and o.pos_ == "NOUN" and not any(
+                        d.lower_ in {"the", "these", "those", "them", "whom"} or d.dep_ == "poss"
+                        for d in o.children):
+                    return o
+    return None
+
+
 _TALLY = {"number", "total", "tally", "count", "figure", "toll"}
 
 
@@ -267,9 +284,9 @@ _SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "seriou
 
 
 def _subset(num: Token, noun: Token) -> str:
-    for c in noun.children:
-        if c.i < noun.i and (c.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", c.text)):
-            return "most"
+    between = num.doc[num.i + 1 : noun.i] if noun.i > num.i else []
+    if any(t.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", t.text) for t in between):
+        return "most"  # "the four hardest-hit villages", "the 12 most affected"
     for c in (*noun.children, *num.children):
         if c.lower_ in _SEVERE:
             return "severe"
