@@ -165,10 +165,9 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         noun = num.head
     while noun.dep_ in {"nummod", "quantmod"} and noun.head != noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
-    if noun == num:
-        part = _partitive(num)
-        if part is not None:
-            noun = part  # "at least 12 of one family" counts members of a family
+    part = _partitive(num) if noun == num else None
+    if part is not None:
+        noun = part  # "at least 12 of one family" counts members of a family
     noun_lemma = "" if noun == num else noun.lemma_.lower()
     for c in noun.children:
         # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
@@ -194,7 +193,7 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         # "30 people killed", "people injured in the attack"
         if child.dep_ in {"acl", "amod", "relcl"} and _predicate(child.lemma_.lower()) in PREDICATES and not pred:
             pred = _predicate(child.lemma_.lower())
-    gov = _governor(noun)
+    gov = _governor(num if part is not None else noun)
     if gov is not None:
         neg = any(c.dep_ == "neg" for c in gov.children)
         if not pred:
