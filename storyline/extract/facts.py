@@ -107,6 +107,8 @@ def parse_number(text: str) -> float | None:
     for w in words:
         if re.fullmatch(r"\d+(?:\.\d+)?", w):
             value = float(w) if value is None else value * float(w)
+        elif w == "dozen":
+            value = 12.0 * (value or 1)  # "two dozen" is 24
         elif w in _WORD_NUMBERS:
             n = float(_WORD_NUMBERS[w])
             if value is None:
@@ -128,7 +130,9 @@ def parse_number(text: str) -> float | None:
 
 def _is_number(tok: Token) -> bool:
     w = tok.lower_
-    return bool(_NUM_RE.match(w)) or w in _WORD_NUMBERS or (w == "dozen" and tok.i > 0 and tok.nbor(-1).lower_ == "a")
+    if w in {"dozen", "hundred"} and tok.i > 0 and tok.nbor(-1).lower_ in {"several", "few", "many"}:
+        return False  # "several dozen", "a few hundred": vague, no value
+    return bool(_NUM_RE.match(w)) or w in _WORD_NUMBERS
 
 
 def _predicate(lemma: str) -> str:
@@ -447,7 +451,7 @@ def _num_run(doc: Doc, i: int) -> list[Token]:
     """The number tokens of one value starting at ``i``: "120,000", "4.5 million", "twenty-five"."""
     toks = [doc[i]]
     j = i + 1
-    while j < len(doc) and (doc[j].lower_ in {"million", "billion", "thousand", "trillion", "hundred"}
+    while j < len(doc) and (doc[j].lower_ in {"million", "billion", "thousand", "trillion", "hundred", "dozen"}
                             or (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].lower_ in _WORD_NUMBERS
                                 and not doc[j - 1].is_digit)):
         toks.append(doc[j])

@@ -236,3 +236,9 @@ def test_a_partitive_counts_its_noun_unless_it_is_part_of_a_stated_total():
     assert f.noun == "family" and f.predicate == "kill"
     # "30 of the 80 wounded" is a part of the 80, not a toll of 30
     assert [f.value for f in facts("He said 30 of the 80 wounded remained in hospital.") if f.measure == "people|injure"] == [80]
+
+
+def test_vague_dozens_are_no_value_and_two_dozen_is_24():
+    assert [f for f in facts("Several dozen people were wounded, hospital officials said.") if f.kind == "count"] == []
+    assert one("Two dozen people were hurt in the blast.", "count").value == 24
+    assert one("A dozen people were hurt in the blast.", "count").value == 12
