@@ -530,6 +530,9 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
     for a in amounts:
         if a.kind not in {"money", "percent"} or a.value is None:
             continue
+        if a.kind == "money" and text[max(0, a.start - 1) : a.start] == "(" and out and out[-1].kind == "money" \
+                and 0 <= a.start - out[-1].end < 4:
+            continue  # "euro22 billion ($28 billion)": a conversion of the amount before it
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
         if span is None:
             continue

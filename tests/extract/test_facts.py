@@ -242,3 +242,9 @@ def test_vague_dozens_are_no_value_and_two_dozen_is_24():
     assert [f for f in facts("Several dozen people were wounded, hospital officials said.") if f.kind == "count"] == []
     assert one("Two dozen people were hurt in the blast.", "count").value == 24
     assert one("A dozen people were hurt in the blast.", "count").value == 12
+
+
+def test_a_conversion_in_parentheses_is_not_a_second_amount():
+    [f] = [f for f in facts("She urged them to pass the country's share of the bailout euro22 billion ($28 billion) by Friday.")
+           if f.kind == "money"]
+    assert f.unit == "EUR" and f.value == 22e9
