@@ -45,6 +45,7 @@ PREDICATES = {
     "charge": {"charge", "accuse", "indict"},
     "cut": {"cut", "eliminate", "lay", "slash", "shed"},
     "drop": {"drop", "fire", "launch"},
+    "shelter": {"shelter", "refuge"},
 }
 _PRED_OF = {lemma: p for p, lemmas in PREDICATES.items() for lemma in lemmas}
 # nouns that name a toll: the count they hold is of people killed or hurt
@@ -226,6 +227,11 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                 counted = _number_of(gov, num)
                 if counted is not None:
                     noun, (noun_lemma, pred) = counted[0], counted[1]
+            if not pred and lemma in _LIGHT_VERBS:
+                # "350 people were taking shelter", "had sought refuge": the noun carries the meaning
+                obj = next((c for c in gov.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and c != noun), None)
+                if obj is not None and obj.lemma_.lower() in _PRED_OF:
+                    pred = _PRED_OF[obj.lemma_.lower()]
             if not pred:
                 pred = _predicate(lemma)
     if not pred and noun_lemma in _PRED_OF and noun != num:
@@ -256,6 +262,7 @@ def _partitive(num: Token) -> Token | None:
     return None
 
 
+_LIGHT_VERBS = {"take", "seek", "find", "suffer", "sustain"}
 _TALLY = {"number", "total", "tally", "count", "figure", "toll"}
 
 
@@ -345,8 +352,9 @@ def _part_of_a_total(num: Token) -> bool:
     and one man" (a breakdown of three dead)."""
     noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
     for t in (*noun.children, *num.children):
-        if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
-            return True
+        if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"} \
+                and not (t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "than"):
+            return True  # ("more than 300" is a bound, not "300 more")
     counts = sorted(c.i for c in noun.children if c.dep_ == "nummod")
     if num.dep_ == "nummod" and len(counts) > 1 and any(
             t.lower_ in {"and", "or"} for t in noun.doc[counts[0] : counts[-1]]):
@@ -575,6 +583,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if value is None:
             continue
         start, end = toks[0].idx, _span_end(toks)
+        if toks[0].lower_ in {"dozen", "hundred"} and toks[0].i > 0 and doc[toks[0].i - 1].lower_ == "a":
+            start = doc[toks[0].i - 1].idx  # "more than a dozen": the qualifier stands before the article
         # a parenthetical conversion belongs to the value before it
         if start > 0 and text[max(0, start - 1) : start] == "(" and out and start - out[-1].end < 4:
             continue

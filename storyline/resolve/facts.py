@@ -200,7 +200,7 @@ def _close(a: Fact, b: Fact) -> bool:
 
 
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
-            ) -> list[list[Fact]]:
+            published: dict[str, str] | None = None) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
@@ -208,6 +208,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
     a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
     mags = magnitude or {}
+    pub = published or {}
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -236,6 +237,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                 if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
                     # the toll in one province and across the region; one district's and the whole toll
                     return True
+                if _bound_against(a, b, pub) or _bound_against(b, a, pub):
+                    return True  # "more than 50" is not a version of 43
                 if not _close(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
                 if a.article == b.article and not compatible(a, b) and not _two_parties(a, b):
@@ -260,6 +263,26 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
         parent[rj] = ri
         members[ri] += members.pop(rj)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _bound_against(a: Fact, b: Fact, published: dict[str, str]) -> bool:
+    """A bound ("more than 50") that an exact figure ("43") falls outside of: the bound counts a
+    larger or another total (the school's and the housing strikes' dead together), not a version of
+    the exact figure. Outlets' versions of one figure agree with each other's bounds, except where
+    the exact figure was published earlier and the toll has grown since (three dead, then "at least
+    10")."""
+    x, y = _num(a), _num(b)
+    if x is None or y is None or b.qualifier not in {None, "about"}:
+        return False
+    # outlets round a toll by a few percent ("at least 43" beside 40); a bound 10% or more above
+    # the exact figure counts something larger
+    slack = 0.1 * y
+    if a.qualifier == "more_than" and y + slack < x:
+        da, db = published.get(a.article, ""), published.get(b.article, "")
+        return not (da and db and db < da)
+    if a.qualifier in {"less_than", "at_most", "up_to"}:
+        return y - slack > x
+    return False
 
 
 def _two_parties(a: Fact, b: Fact) -> bool:
@@ -440,7 +463,7 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now, magnitude):
+        for group in _groups(members, now, magnitude, published):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):

@@ -248,3 +248,13 @@ def test_a_conversion_in_parentheses_is_not_a_second_amount():
     [f] = [f for f in facts("She urged them to pass the country's share of the bailout euro22 billion ($28 billion) by Friday.")
            if f.kind == "money"]
     assert f.unit == "EUR" and f.value == 22e9
+
+
+def test_more_than_is_a_bound_not_an_extra_count():
+    # the parser hangs "more" on the number as an adjective: still "more than 300", not "300 more"
+    f = one("It hit the school, where more than 300 Palestinians had taken shelter from fighting.", "count")
+    assert f.value == 300 and f.qualifier == "more_than" and f.text == "more than 300"
+    assert f.measure == "people|shelter"  # "taking shelter" and "sheltering" meet
+    assert [f for f in facts("Four more people died in hospital on Monday.") if f.kind == "count"] == []
+    f = one("On Saturday, more than a dozen people were killed by a quake in eastern China.", "count")
+    assert f.value == 12 and f.qualifier == "more_than" and f.text == "more than a dozen"

@@ -218,3 +218,15 @@ def test_a_zero_as_far_from_two_tolls_joins_the_better_attested_one():
     fs += [fact("s", "seven", 7, start=0), fact("s", "12", 12, start=50), fact("l1", "12", 12, by="Miabek Lang")]
     joined = [{v.value for v in d.values} for d in run(fs)]
     assert any({"0", "12"} <= vs and "7" not in vs for vs in joined), joined
+
+
+def test_a_strict_bound_well_above_an_exact_toll_counts_something_larger():
+    # "more than 50" (the school and the housing strikes together) is not a version of the school's 43
+    assert run([fact("a", "more than 50", 50, qualifier="more_than"), fact("b", "43", 43)]) == []
+    # "at least 43" beside 40 is outlets disagreeing on one toll
+    [d] = run([fact("a", "at least 43", 43, qualifier="at_least"), fact("b", "40", 40), fact("c", "40", 40)])
+    assert d.verdict == "conflict"
+    # ... and an exact figure published before the bound is an earlier count of a growing toll
+    [d] = run([fact("a", "three", 3), fact("b", "more than 10", 10, qualifier="more_than")],
+              {"a": "2005-11-27", "b": "2005-11-28"})
+    assert d.verdict == "update"
