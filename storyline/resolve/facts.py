@@ -371,11 +371,12 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
 
 
 # who relays a figure rather than claims it: news media ("state television", "IRNA reported", "the
-# ISNA news agency") and unnamed officials giving the official toll ("officials said", "Iranian
-# authorities"). Their figures are reports, like the outlet's own; a named person or a party to the
-# story (a spokesman, a minister, an activist group) makes a claim.
+# ISNA news agency"), unnamed officials giving the official toll ("officials said", "Iranian
+# authorities") and hospitals counting the dead. Their figures are reports, like the outlet's own; a
+# named person or a party to the story (a spokesman, a minister, an activist group) makes a claim.
 _MEDIA = {"media", "television", "tv", "radio", "agency", "newspaper", "paper", "press", "news", "report",
           "reports", "broadcaster", "channel", "wire", "irna", "isna", "afp", "ap", "reuters", "xinhua", "bbc"}
+_RECORD = {"hospital", "hospitals", "doctors", "doctor", "medics", "medical", "morgue", "coroner"}
 _UNNAMED = {"officials", "authorities", "official", "sources", "source"}
 
 
@@ -389,6 +390,8 @@ def _reports(who: str) -> bool:
     head = words[-1].lower().strip(".")
     if head in _MEDIA or any(w.lower() in {"media", "television", "agency", "news"} for w in words):
         return True
+    if any(w.lower() in _RECORD for w in words):
+        return True  # hospitals and doctors count the dead and hurt: a toll's source of record
     # "officials", "Iranian officials", "local authorities": no name, no party behind them
     return head in _UNNAMED and len(words) <= 3 and not any(w[:1].isupper() and w.lower() not in {"the", "local", "state"}
                                                            and not _demonym(w) for w in words)

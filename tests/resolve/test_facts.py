@@ -184,7 +184,7 @@ def test_news_media_and_unnamed_officials_report_figures_a_named_party_claims_th
     from storyline.resolve.facts import _reports
 
     for who in ("outlet", "Iran's state television", "State media", "IRNA", "the student ISNA news agency",
-                "officials", "Iranian officials", "news agency reports"):
+                "officials", "Iranian officials", "news agency reports", "Shifa Hospital", "Doctors in Gaza"):
         assert _reports(who), who
     for who in ("Miabek Lang", "UNHCR spokesman Adrian Edwards", "the Enough Project", "Police chief Smith"):
         assert not _reports(who), who
