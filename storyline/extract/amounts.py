@@ -17,7 +17,8 @@ from ..model import Amount
 from .spans import doc_text
 
 SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "C$": "CAD",
-           "A$": "AUD", "HK$": "HKD", "CHF": "CHF", "₩": "KRW", "R$": "BRL", "S$": "SGD"}
+           "A$": "AUD", "HK$": "HKD", "CHF": "CHF", "₩": "KRW", "R$": "BRL", "S$": "SGD",
+           "euro": "EUR"}  # AP style writes the euro sign as "euro22 billion"
 CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "HKD", "KRW", "BRL",
          "SEK", "NOK", "DKK", "RUB", "MXN", "SGD", "ZAR", "NZD", "TRY", "PLN"}
 WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
@@ -46,10 +47,10 @@ _SYM = r"(?:US\$|C\$|A\$|HK\$|R\$|S\$|[$€£¥₹₩])"
 _CODE = r"(?:" + "|".join(sorted(CODES, key=len, reverse=True)) + r")"
 _SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|crore|lakh|[kmbKMB])"
 _AMOUNT = re.compile(
-    rf"(?P<cur>{_SYM}|{_CODE}\s?)(?P<num>{_NUM})(?:\s?(?P<scale1>{_SCALE})\b)?"
+    rf"(?P<cur>{_SYM}|{_CODE}\s?|euro(?=\d))(?P<num>{_NUM})(?:\s?(?P<scale1>{_SCALE})\b)?"
     rf"(?:\s?(?:-|–|to)\s?(?:{_SYM})?(?P<num2>{_NUM}))?"
     rf"(?:\s?(?P<scale>{_SCALE})\b)?"
-    rf"|(?P<num3>{_NUM})\s?(?P<scale3>{_SCALE})?\s?(?P<word>dollars|euros|pounds|yen|yuan|{_CODE})\b"
+    rf"|(?P<num3>{_NUM})\s?(?P<scale3>{_SCALE})?\s?(?P<word>(?i:dollars|euros?|pounds|yen|yuan)|{_CODE})\b"
     rf"|(?P<pnum>{_NUM})\s?(?P<pct>%|percent\b|per cent\b|percentage points?\b)",
 )
 _QUAL = re.compile(r"(?:" + "|".join(re.escape(q) for q, _ in QUALIFIERS) + r")\s+$", re.I)

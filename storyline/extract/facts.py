@@ -45,6 +45,7 @@ PREDICATES = {
     "charge": {"charge", "accuse", "indict"},
     "cut": {"cut", "eliminate", "lay", "slash", "shed"},
     "drop": {"drop", "fire", "launch"},
+    "shelter": {"shelter", "refuge"},
 }
 _PRED_OF = {lemma: p for p, lemmas in PREDICATES.items() for lemma in lemmas}
 # nouns that name a toll: the count they hold is of people killed or hurt
@@ -107,6 +108,8 @@ def parse_number(text: str) -> float | None:
     for w in words:
         if re.fullmatch(r"\d+(?:\.\d+)?", w):
             value = float(w) if value is None else value * float(w)
+        elif w == "dozen":
+            value = 12.0 * (value or 1)  # "two dozen" is 24
         elif w in _WORD_NUMBERS:
             n = float(_WORD_NUMBERS[w])
             if value is None:
@@ -128,7 +131,9 @@ def parse_number(text: str) -> float | None:
 
 def _is_number(tok: Token) -> bool:
     w = tok.lower_
-    return bool(_NUM_RE.match(w)) or w in _WORD_NUMBERS or (w == "dozen" and tok.i > 0 and tok.nbor(-1).lower_ == "a")
+    if w in {"dozen", "hundred"} and tok.i > 0 and tok.nbor(-1).lower_ in {"several", "few", "many"}:
+        return False  # "several dozen", "a few hundred": vague, no value
+    return bool(_NUM_RE.match(w)) or w in _WORD_NUMBERS
 
 
 def _predicate(lemma: str) -> str:
@@ -165,6 +170,9 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         noun = num.head
     while noun.dep_ in {"nummod", "quantmod"} and noun.head != noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
+    part = _partitive(num) if noun == num else None
+    if part is not None:
+        noun = part  # "at least 12 of one family" counts members of a family
     noun_lemma = "" if noun == num else noun.lemma_.lower()
     for c in noun.children:
         # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
@@ -190,7 +198,7 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         # "30 people killed", "people injured in the attack"
         if child.dep_ in {"acl", "amod", "relcl"} and _predicate(child.lemma_.lower()) in PREDICATES and not pred:
             pred = _predicate(child.lemma_.lower())
-    gov = _governor(noun)
+    gov = _governor(num if part is not None else noun)
     if gov is not None:
         neg = any(c.dep_ == "neg" for c in gov.children)
         if not pred:
@@ -213,6 +221,17 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                     for cc in c.children:
                         if cc.lemma_.lower() in _TOLL_NOUNS:
                             pred = pred or _TOLL_NOUNS[cc.lemma_.lower()]
+            if not pred and noun == num:
+                # "bringing to 10 the number of Israelis who have been killed", "the number of
+                # dead rose to 24": the counted noun and its predicate sit in "the number of X"
+                counted = _number_of(gov, num)
+                if counted is not None:
+                    noun, (noun_lemma, pred) = counted[0], counted[1]
+            if not pred and lemma in _LIGHT_VERBS:
+                # "350 people were taking shelter", "had sought refuge": the noun carries the meaning
+                obj = next((c for c in gov.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and c != noun), None)
+                if obj is not None and obj.lemma_.lower() in _PRED_OF:
+                    pred = _PRED_OF[obj.lemma_.lower()]
             if not pred:
                 pred = _predicate(lemma)
     if not pred and noun_lemma in _PRED_OF and noun != num:
@@ -222,7 +241,72 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     if noun_lemma in _TOLL_NOUNS:
         pred = pred or _TOLL_NOUNS[noun_lemma]
         noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
+    sub = _subset(num, noun)
+    if sub:
+        noun_lemma = f"{noun_lemma or 'people'}~{sub}"
+        if sub == "severe":
+            noun_lemma, pred = "people~severe", "injure"  # "in critical condition" is said of the hurt
     return noun_lemma, pred, neg
+
+
+def _partitive(num: Token) -> Token | None:
+    """The noun a bare number counts through "of": "12 of one family" -> family. "30 of the 80
+    wounded" is a part of a total stated elsewhere and is left alone."""
+    for c in num.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for o in c.children:
+                if o.dep_ == "pobj" and o.pos_ == "NOUN" and not any(
+                        d.lower_ in {"the", "these", "those", "them", "whom"} or d.dep_ == "poss"
+                        for d in o.children):
+                    return o
+    return None
+
+
+_LIGHT_VERBS = {"take", "seek", "find", "suffer", "sustain"}
+_TALLY = {"number", "total", "tally", "count", "figure", "toll"}
+
+
+def _number_of(gov: Token, num: Token) -> tuple[Token, tuple[str, str]] | None:
+    """(X, (noun, predicate)) for "the number of X killed" among the arguments of ``gov``."""
+    for c in gov.children:
+        if c.lemma_.lower() not in _TALLY or c.i == num.i or c.is_ancestor(num):
+            continue
+        for prep in c.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for x in prep.children:
+                if x.dep_ != "pobj":
+                    continue
+                lemma = x.lemma_.lower()
+                if lemma in _TOLL_NOUNS:
+                    return x, ("people", _TOLL_NOUNS[lemma])
+                for v in (*x.children, *c.children):  # the parser hangs "killed" on either noun
+                    pred = _predicate(v.lemma_.lower())
+                    if v.dep_ in {"acl", "relcl", "amod"} and pred in PREDICATES:
+                        people = lemma in _PEOPLE or x.ent_type_ == "NORP" or lemma.rstrip("s") in _PEOPLE
+                        return x, ("people" if people else lemma, pred)
+    return None
+
+
+# a count of the worst-hit part or of the gravely hurt is a subset of the whole count, its own measure:
+# "the 12 worst-hit villages" vs "seven villages destroyed"; "55 wounded, 15 critically"
+_SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "serious"}
+
+
+def _subset(num: Token, noun: Token) -> str:
+    between = num.doc[num.i + 1 : noun.i] if noun.i > num.i else []
+    if any(t.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", t.text) for t in between):
+        return "most"  # "the four hardest-hit villages", "the 12 most affected"
+    for c in (*noun.children, *num.children):
+        if c.lower_ in _SEVERE:
+            return "severe"
+    nxt = num.doc[num.i + 1 : num.i + 4]
+    if nxt and nxt[0].lower_ in _SEVERE:
+        return "severe"  # "15 critically", "five of them critically" is read by the partitive rule
+    # "10 of whom remain critical"
+    if any(t.lower_ == "of" for t in nxt[:1]) and any(t.lower_ in _SEVERE for t in num.doc[num.i + 1 : num.i + 6]):
+        return "severe"
+    return ""
 
 
 # the causes outlets name a toll by, folded so "the quake", "the earthquake" and "the temblor" meet
@@ -254,6 +338,8 @@ def agent_of(num: Token) -> str:
     if subj is None or subj.pos_ not in {"NOUN", "PROPN"}:
         return ""
     lemma = subj.lemma_.lower()
+    if lemma in _TALLY:
+        return ""  # "the number of dead rose to 24": the tally, not a cause
     return _AGENTS.get(lemma, lemma)
 
 
@@ -266,8 +352,9 @@ def _part_of_a_total(num: Token) -> bool:
     and one man" (a breakdown of three dead)."""
     noun = num.head if num.dep_ in {"nummod", "quantmod"} else num
     for t in (*noun.children, *num.children):
-        if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"}:
-            return True
+        if t.lower_ in {"another", "further", "additional", "more", "extra"} and t.i < num.i + 2 and t.dep_ in {"det", "amod", "advmod"} \
+                and not (t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "than"):
+            return True  # ("more than 300" is a bound, not "300 more")
     counts = sorted(c.i for c in noun.children if c.dep_ == "nummod")
     if num.dep_ == "nummod" and len(counts) > 1 and any(
             t.lower_ in {"and", "or"} for t in noun.doc[counts[0] : counts[-1]]):
@@ -372,7 +459,7 @@ def _num_run(doc: Doc, i: int) -> list[Token]:
     """The number tokens of one value starting at ``i``: "120,000", "4.5 million", "twenty-five"."""
     toks = [doc[i]]
     j = i + 1
-    while j < len(doc) and (doc[j].lower_ in {"million", "billion", "thousand", "trillion", "hundred"}
+    while j < len(doc) and (doc[j].lower_ in {"million", "billion", "thousand", "trillion", "hundred", "dozen"}
                             or (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].lower_ in _WORD_NUMBERS
                                 and not doc[j - 1].is_digit)):
         toks.append(doc[j])
@@ -398,8 +485,8 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
     if first.ent_type_ == "PERCENT" and nxt is not None and nxt.lower_ in {"%", "percent", "per", "pct"}:
         return True  # a percentage the amount extractor reads; "Seven AK-47s" mislabelled PERCENT is a count
     if any(c.dep_ == "prep" and c.lower_ == "of" and any(o.pos_ == "PRON" for o in c.children)
-           for c in last.children):
-        return True  # "15 of them": a part of a value stated just before
+           for c in last.children) and not any(t.lower_ in _SEVERE for t in doc[last.i + 1 : last.i + 6]):
+        return True  # "15 of them": a part of a value stated just before ("five of them critically" is a count)
     if prev is not None and (prev.text in {"-", "#", "No", "No."} or prev.lower_ in {"ak", "number", "flight",
                                                                                    "boeing", "airbus"}):
         return True
@@ -451,6 +538,9 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
     for a in amounts:
         if a.kind not in {"money", "percent"} or a.value is None:
             continue
+        if a.kind == "money" and text[max(0, a.start - 1) : a.start] == "(" and out and out[-1].kind == "money" \
+                and 0 <= a.start - out[-1].end < 4:
+            continue  # "euro22 billion ($28 billion)": a conversion of the amount before it
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
         if span is None:
             continue
@@ -493,6 +583,8 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if value is None:
             continue
         start, end = toks[0].idx, _span_end(toks)
+        if toks[0].lower_ in {"dozen", "hundred"} and toks[0].i > 0 and doc[toks[0].i - 1].lower_ == "a":
+            start = doc[toks[0].i - 1].idx  # "more than a dozen": the qualifier stands before the article
         # a parenthetical conversion belongs to the value before it
         if start > 0 and text[max(0, start - 1) : start] == "(" and out and start - out[-1].end < 4:
             continue

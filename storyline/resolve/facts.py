@@ -30,6 +30,9 @@ from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact,
 GROWING = {"kill", "injure", "destroy", "damage", "arrest", "evacuate", "displace", "rescue", "miss"}
 _UPDATE_WORDS = re.compile(r"\b(rose|risen|rises|rising|climbed|climbs|increased|jumped|new toll|updated|"
                            r"revised|latest|now stands|has grown|so far)\b", re.I)
+# the text says a figure grew (no dates needed): "the toll rose to 10", "bringing to 10 the number ..."
+_ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new toll|revised|now stands|"
+                   r"(?:bringing|brought|brings|pushing|pushed|raising|raised) (?:\S+ ){0,6}?to)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
 _VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
@@ -197,7 +200,7 @@ def _close(a: Fact, b: Fact) -> bool:
 
 
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
-            ) -> list[list[Fact]]:
+            published: dict[str, str] | None = None) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
@@ -205,6 +208,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
     a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
     mags = magnitude or {}
+    pub = published or {}
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -233,6 +237,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                 if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
                     # the toll in one province and across the region; one district's and the whole toll
                     return True
+                if _bound_against(a, b, pub) or _bound_against(b, a, pub):
+                    return True  # "more than 50" is not a version of 43
                 if not _close(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
                 if a.article == b.article and not compatible(a, b) and not _two_parties(a, b):
@@ -243,7 +249,13 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
 
     pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts)) if _close(facts[i], facts[j])]
     # the nearest values join first, so a far value cannot chain two figures together early
-    pairs.sort(key=lambda p: _distance(facts[p[0]], facts[p[1]]))
+    # (on a tie, the pair with the better-attested value first: a "no casualties" as far from 7 as
+    # from 12 joins the figure more reports give)
+    support: dict[object, int] = defaultdict(int)
+    for f in facts:
+        support[f.value] += 1
+    pairs.sort(key=lambda p: (_distance(facts[p[0]], facts[p[1]]),
+                              -support[facts[p[0]].value] - support[facts[p[1]].value]))
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or blocked(ri, rj):
@@ -251,6 +263,26 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
         parent[rj] = ri
         members[ri] += members.pop(rj)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _bound_against(a: Fact, b: Fact, published: dict[str, str]) -> bool:
+    """A bound ("more than 50") that an exact figure ("43") falls outside of: the bound counts a
+    larger or another total (the school's and the housing strikes' dead together), not a version of
+    the exact figure. Outlets' versions of one figure agree with each other's bounds, except where
+    the exact figure was published earlier and the toll has grown since (three dead, then "at least
+    10")."""
+    x, y = _num(a), _num(b)
+    if x is None or y is None or b.qualifier not in {None, "about"}:
+        return False
+    # outlets round a toll by a few percent ("at least 43" beside 40); a bound 10% or more above
+    # the exact figure counts something larger
+    slack = 0.1 * y
+    if a.qualifier == "more_than" and y + slack < x:
+        da, db = published.get(a.article, ""), published.get(b.article, "")
+        return not (da and db and db < da)
+    if a.qualifier in {"less_than", "at_most", "up_to"}:
+        return y - slack > x
+    return False
 
 
 def _two_parties(a: Fact, b: Fact) -> bool:
@@ -305,6 +337,14 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
     if first.predicate in GROWING and first.kind == "count" and first.noun in {"people", "", "village", "house", "home", "building"}:
         dated = [f for g in values.values() for f in g if published.get(f.article)]
         nums = {k: _num(g[0]) for k, g in values.items()}
+        if not dated and all(v is not None for v in nums.values()) and len(nums) == 2:
+            # no dates to order by: the text itself may say the higher figure is the newer one
+            # ("bringing to 10 the number of Israelis killed", "the toll rose to 10")
+            hi_k = max(nums, key=lambda k: nums[k] or 0)
+            lo_k = min(nums, key=lambda k: nums[k] or 0)
+            if (nums[lo_k] or 0) > 0 and any(_ROSE.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]) \
+                    and not any(_ROSE.search(_sentence(texts[f.article], f.start)) for f in values[lo_k]):
+                return "update"
         if dated and all(v is not None for v in nums.values()):
             lo_k = min(nums, key=lambda k: nums[k] or 0)
             hi_k = max(nums, key=lambda k: nums[k] or 0)
@@ -317,17 +357,48 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
                         _UPDATE_WORDS.search(_sentence(texts[f.article], f.start)) for f in values[hi_k]))):
                 # the low figure comes first and the high one later: a toll that rose
                 return "update"
-    outlet = [g[0] for g in values.values() if any(f.asserted_by == "outlet" for f in g)]
+    outlet = [g[0] for g in values.values() if any(_reports(f.asserted_by) for f in g)]
     if any(not compatible(a, b) for i, a in enumerate(outlet) for b in outlet[i + 1:]):
         return "conflict"  # two figures in the outlets' own voice
-    speakers = [set().union(*(_who(f.asserted_by) for f in g if f.asserted_by != "outlet")) for g in values.values()]
+    speakers = [set().union(*(_who(f.asserted_by) for f in g if not _reports(f.asserted_by))) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
         return "conflict"  # one source gave both figures
     # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
     # when every figure has the outlet or several parties behind it, the reports themselves conflict
-    if all(len(s) > 1 or any(f.asserted_by == "outlet" for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
+    if all(len(s) > 1 or any(_reports(f.asserted_by) for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
         return "conflict"
     return "claim"
+
+
+# who relays a figure rather than claims it: news media ("state television", "IRNA reported", "the
+# ISNA news agency"), unnamed officials giving the official toll ("officials said", "Iranian
+# authorities") and hospitals counting the dead. Their figures are reports, like the outlet's own; a
+# named person or a party to the story (a spokesman, a minister, an activist group) makes a claim.
+_MEDIA = {"media", "television", "tv", "radio", "agency", "newspaper", "paper", "press", "news", "report",
+          "reports", "broadcaster", "channel", "wire", "irna", "isna", "afp", "ap", "reuters", "xinhua", "bbc"}
+_RECORD = {"hospital", "hospitals", "doctors", "doctor", "medics", "medical", "morgue", "coroner"}
+_UNNAMED = {"officials", "authorities", "official", "sources", "source"}
+
+
+def _reports(who: str) -> bool:
+    """The figure is reported, not claimed: by the outlet, a news medium or unnamed officials."""
+    if who == "outlet":
+        return True
+    words = re.findall(r"[\w'.-]+", who)
+    if not words:
+        return False
+    head = words[-1].lower().strip(".")
+    if head in _MEDIA or any(w.lower() in {"media", "television", "agency", "news"} for w in words):
+        return True
+    if any(w.lower() in _RECORD for w in words):
+        return True  # hospitals and doctors count the dead and hurt: a toll's source of record
+    # "officials", "Iranian officials", "local authorities": no name, no party behind them
+    return head in _UNNAMED and len(words) <= 3 and not any(w[:1].isupper() and w.lower() not in {"the", "local", "state"}
+                                                           and not _demonym(w) for w in words)
+
+
+def _demonym(word: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][a-z]+(?:an|ian|ese|ish|i)", word))
 
 
 def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
@@ -336,7 +407,7 @@ def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
     for g in values.values():
         keys: list[set[str]] = []
         for f in g:
-            if f.asserted_by == "outlet":
+            if _reports(f.asserted_by):
                 continue
             k = _who(f.asserted_by)
             if not any(k & seen for seen in keys):
@@ -395,7 +466,7 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now, magnitude):
+        for group in _groups(members, now, magnitude, published):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):

@@ -41,8 +41,9 @@ def test_scoring_rule():
     assert s["lookalike_rate"] == 0.25
 
 
-# today on this subset (27 documents, 5 stories): P 0.71, R 0.80, F1 0.75, verdicts 0.76, look-alikes 0.04
-FLOORS = {"F1": 0.64, "recall": 0.68, "verdict accuracy": 0.72, "statements found (value span overlaps)": 0.85}
+# today on this subset (27 documents, 4 stories): P 0.71, R 0.80, F1 0.75, verdicts 0.94, look-alikes 0.00,
+# statements 0.96
+FLOORS = {"F1": 0.70, "recall": 0.72, "verdict accuracy": 0.85, "statements found (value span overlaps)": 0.92}
 
 
 def test_facts_ecbplus_dev_subset_stays_above_floors():
@@ -53,4 +54,4 @@ def test_facts_ecbplus_dev_subset_stays_above_floors():
     scores = {r.metric: r.score for r in report.rows}
     for metric, floor in FLOORS.items():
         assert scores[metric] >= floor, f"facts {metric}: {scores[metric]:.3f} < floor {floor}"
-    assert scores["look-alike pairs joined (share of predictions)"] <= 0.12
+    assert scores["look-alike pairs joined (share of predictions)"] <= 0.08

@@ -40,3 +40,14 @@ def test_scaled_dollars_roundtrip(num, scale):
     p = parse_amount(f"${num} {scale}" if len(scale) > 2 else f"${num}{scale}")
     factor = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}[scale]
     assert p is not None and p.value == pytest.approx(float(num) * factor) and p.unit == "USD"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("22 billion Euros", 22e9), ("110 billion euro", 110e9), ("euro22 billion", 22e9), ("euro1.5 million", 1.5e6)],
+)
+def test_euros_as_news_writes_them(text, value):
+    # capitalized, singular, and AP's "euro22 billion" for the euro sign
+    p = parse_amount(text)
+    assert p is not None and p.unit == "EUR" and p.value == value
+    assert parse_amount("the European 5") is None

@@ -199,3 +199,62 @@ def test_a_participle_clause_takes_the_year_of_the_clause_it_hangs_on():
 def test_a_magnitude_written_in_one_token_with_its_word():
     f = one("Iran's state television says a magnitude-5.2 quake has injured three people.", "quantity")
     assert f.value == 5.2 and f.text == "5.2" and f.unit == "magnitude"
+
+
+# --- facts3: what a count measures -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Five soldiers died on Wednesday, bringing to 10 the number of Israelis who have been killed.",
+        "The total number of Israelis killed now stands at 10.",
+        "The number of dead rose to 10 on Friday.",
+    ],
+)
+def test_the_number_of_x_killed_counts_x(sentence):
+    [f] = [f for f in facts(sentence) if f.value == 10]
+    assert f.measure == "people|kill"
+
+
+def test_the_worst_hit_and_the_critically_hurt_are_subsets_with_their_own_measure():
+    worst = one("Ziranag is one of the 12 worst-hit villages, the governor said.", "count")
+    assert worst.noun == "village~most"
+    plain = one("The earthquake destroyed seven villages on the island.", "count")
+    assert plain.noun == "village"
+    fs = facts("The UN said it had confirmed 30 dead and 55 wounded, 15 critically.")
+    assert {f.value: f.measure for f in fs if f.kind == "count"} == {30: "people|kill", 55: "people|injure",
+                                                                      15: "people~severe|injure"}
+    # a partitive kept out as "a part of a value stated before" is a count when it says how badly
+    [crit] = [f for f in facts("The attack left 50 people with serious injuries, 10 of whom remain critical.")
+              if f.value == 10]
+    assert crit.measure == "people~severe|injure"
+
+
+def test_a_partitive_counts_its_noun_unless_it_is_part_of_a_stated_total():
+    [f] = [f for f in facts("At least 12 of one family were killed in the strike.") if f.value == 12]
+    assert f.noun == "family" and f.predicate == "kill"
+    # "30 of the 80 wounded" is a part of the 80, not a toll of 30
+    assert [f.value for f in facts("He said 30 of the 80 wounded remained in hospital.") if f.measure == "people|injure"] == [80]
+
+
+def test_vague_dozens_are_no_value_and_two_dozen_is_24():
+    assert [f for f in facts("Several dozen people were wounded, hospital officials said.") if f.kind == "count"] == []
+    assert one("Two dozen people were hurt in the blast.", "count").value == 24
+    assert one("A dozen people were hurt in the blast.", "count").value == 12
+
+
+def test_a_conversion_in_parentheses_is_not_a_second_amount():
+    [f] = [f for f in facts("She urged them to pass the country's share of the bailout euro22 billion ($28 billion) by Friday.")
+           if f.kind == "money"]
+    assert f.unit == "EUR" and f.value == 22e9
+
+
+def test_more_than_is_a_bound_not_an_extra_count():
+    # the parser hangs "more" on the number as an adjective: still "more than 300", not "300 more"
+    f = one("It hit the school, where more than 300 Palestinians had taken shelter from fighting.", "count")
+    assert f.value == 300 and f.qualifier == "more_than" and f.text == "more than 300"
+    assert f.measure == "people|shelter"  # "taking shelter" and "sheltering" meet
+    assert [f for f in facts("Four more people died in hospital on Monday.") if f.kind == "count"] == []
+    f = one("On Saturday, more than a dozen people were killed by a quake in eastern China.", "count")
+    assert f.value == 12 and f.qualifier == "more_than" and f.text == "more than a dozen"

@@ -175,3 +175,58 @@ def test_tolls_told_with_two_different_magnitudes_are_two_quakes():
     fs[2] = fact("b", "6.1", 6.1, sentence=0, start=1, **mag)
     fs[0] = fact("a", "5.9", 5.9, sentence=1, start=1, **mag)
     assert [d for d in run(fs) if d.kind == "count"]
+
+
+# --- facts3: who reports a figure, updates the text states, ties ------------------------------
+
+
+def test_news_media_and_unnamed_officials_report_figures_a_named_party_claims_them():
+    from storyline.resolve.facts import _reports
+
+    for who in ("outlet", "Iran's state television", "State media", "IRNA", "the student ISNA news agency",
+                "officials", "Iranian officials", "news agency reports", "Shifa Hospital", "Doctors in Gaza"):
+        assert _reports(who), who
+    for who in ("Miabek Lang", "UNHCR spokesman Adrian Edwards", "the Enough Project", "Police chief Smith"):
+        assert not _reports(who), who
+    inj = {"measure": "people|injure"}
+    # two injured in the outlet's voice, three on state television: two reports conflict
+    [d] = run([fact("a", "two", 2, **inj), fact("b", "three", 3, by="Iran's state television", **inj)])
+    assert d.verdict == "conflict"
+    # ... while a figure only a named party gives is that party's claim
+    [d] = run([fact("a", "two", 2, **inj), fact("b", "three", 3, by="Governor Mehdi Irannejad", **inj)])
+    assert d.verdict == "claim"
+
+
+def test_a_text_that_says_the_toll_rose_is_an_update_without_dates():
+    fs = [fact("a", "Nine", 9, start=0), fact("b", "10", 10, start=60)]
+    texts = {"a": "Nine Israelis have been killed.",
+             "b": "Five soldiers died on Wednesday, bringing to 10 the number of Israelis who have been killed."}
+    fs[1].start, fs[1].end = texts["b"].index("10"), texts["b"].index("10") + 2
+    [d] = discrepancies_of(fs, {"a": "", "b": ""}, texts)
+    assert d.verdict == "update"
+    # "the deadliest strike so far" does not say a figure rose
+    texts["b"] = "The strike, which also wounded 10 people, was the deadliest of the offensive so far."
+    fs[1].start, fs[1].end = texts["b"].index("10"), texts["b"].index("10") + 2
+    [d] = discrepancies_of(fs, {"a": "", "b": ""}, texts)
+    assert d.verdict == "conflict"
+
+
+def test_a_zero_as_far_from_two_tolls_joins_the_better_attested_one():
+    # "no casualties" (five reports) is as far from 7 (another bombing) as from 12; the outlet gives 7
+    # and 12 in one article, so they are two things, and the zero joins the better-attested 12
+    fs = [fact(f"z{i}", "no", 0, by=f"aid worker {i}") for i in range(5)]
+    fs += [fact("s", "seven", 7, start=0), fact("s", "12", 12, start=50), fact("l1", "12", 12, by="Miabek Lang")]
+    joined = [{v.value for v in d.values} for d in run(fs)]
+    assert any({"0", "12"} <= vs and "7" not in vs for vs in joined), joined
+
+
+def test_a_strict_bound_well_above_an_exact_toll_counts_something_larger():
+    # "more than 50" (the school and the housing strikes together) is not a version of the school's 43
+    assert run([fact("a", "more than 50", 50, qualifier="more_than"), fact("b", "43", 43)]) == []
+    # "at least 43" beside 40 is outlets disagreeing on one toll
+    [d] = run([fact("a", "at least 43", 43, qualifier="at_least"), fact("b", "40", 40), fact("c", "40", 40)])
+    assert d.verdict == "conflict"
+    # ... and an exact figure published before the bound is an earlier count of a growing toll
+    [d] = run([fact("a", "three", 3), fact("b", "more than 10", 10, qualifier="more_than")],
+              {"a": "2005-11-27", "b": "2005-11-28"})
+    assert d.verdict == "update"
