@@ -229,8 +229,7 @@ def _rarest(store: Store, phrase: list[str]) -> str:
     """The phrase word found in the fewest sentences: the one a sentence about it must contain."""
     best, fewest = phrase[-1], None
     for w in phrase:
-        n = int(store.rows("SELECT count(*) AS n FROM sentences_fts WHERE sentences_fts MATCH ?",
-                           ('"' + w.replace('"', "") + '"',))[0]["n"]) if any(ch.isalnum() for ch in w) else 0
+        n = store.count_matching([w]) if any(ch.isalnum() for ch in w) else 0
         if n == 0:  # a name the collection never mentions: no sentence can be about it
             return w
         if fewest is None or n < fewest:
@@ -240,14 +239,13 @@ def _rarest(store: Store, phrase: list[str]) -> str:
 
 def _weights(store: Store, keys: set[str], words: list[str]) -> dict[str, float]:
     """Inverse sentence frequency of each question word: "sheltering" says more than "people"."""
-    total = int(store.rows("SELECT count(*) AS n FROM sentences_fts")[0]["n"]) or 1
+    total = store.sentence_count() or 1
     out: dict[str, float] = {}
     for w in words:
         k = _key(_stem(w))
         if k not in keys or not any(ch.isalnum() for ch in w):
             continue
-        n = int(store.rows("SELECT count(*) AS n FROM sentences_fts WHERE sentences_fts MATCH ?",
-                           (_fts_prefix(SYNONYMS[int(k[1:])] if k.startswith("~") else [w]),))[0]["n"])
+        n = store.count_matching(_terms(SYNONYMS[int(k[1:])] if k.startswith("~") else [w]))
         out[k] = max(out.get(k, 0.0), math.log((total + 1) / (n + 1)) + 0.1)
     return out
 
@@ -283,9 +281,7 @@ def answer(store: Store, d: Dossier, question: str, limit: int = 3) -> Answer:
         k = _key(_stem(w))
         if k.startswith("~"):
             query_words += SYNONYMS[int(k[1:])]
-    rows = store.rows("SELECT sentence, article, bm25(sentences_fts) AS score FROM sentences_fts "
-                      "WHERE sentences_fts MATCH ? ORDER BY score LIMIT ?",
-                      (_fts_prefix(query_words), CANDIDATES))
+    rows = store.match_sentences(_terms(query_words), CANDIDATES)
     scored: list[tuple[float, bool, Hit]] = []
     for row in rows:
         an = col.by_id.get(str(row["article"]))
@@ -411,7 +407,7 @@ def _has_kind(q: Question, an: ArticleAnalysis, start: int, end: int, text: str,
     return True
 
 
-def _fts_prefix(words: list[str]) -> str:
-    """Words to an FTS5 OR query; each quoted, so punctuation is never syntax."""
+def _terms(words: list[str]) -> list[str]:
+    """Words as search terms (sentences holding any of them), punctuation dropped."""
     clean = ["".join(ch for ch in w if ch.isalnum()) for w in words]
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(clean) if w) or '""'
+    return [w for w in dict.fromkeys(clean) if w]

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from .model import Dossier, Entity
 from .render.cite import Citer
 from .resolve.overrides import find_entity
-from .store import Store, fts_query
+from .store import Store, fts_terms
 
 MAX_HITS = 50
 
@@ -82,7 +82,7 @@ def day(value: str | None, name: str) -> str:
 
 def search(store: Store, d: Dossier, query: str, entity: str = "", source: str = "", date_from: str = "",
            date_to: str = "", limit: int = MAX_HITS) -> list[Hit]:
-    """Sentences matching ``query`` (BM25, best first). With ``entity``, only sentences that mention
+    """Sentences matching ``query`` (best first: BM25 on SQLite, ts_rank on PostgreSQL). With ``entity``, only sentences that mention
     it (by name, descriptor or pronoun); with an empty query, every such sentence in date order."""
     lo, hi = day(date_from, "from"), day(date_to, "to")
     ent = entity_named(d, entity) if entity.strip() else None
@@ -115,34 +115,16 @@ def search(store: Store, d: Dossier, query: str, entity: str = "", source: str =
             if keep(article) and n < len(arts[article].sentences):
                 out.append(hit(article, n, 0.0, ""))
         return out[:limit]
-    sql = ("SELECT f.sentence AS sentence, f.article AS article, "
-           "snippet(sentences_fts, 0, char(2), char(3), '…', 24) AS snippet, bm25(sentences_fts) AS score "
-           "FROM sentences_fts f JOIN articles a ON a.id = f.article WHERE sentences_fts MATCH ?")
-    params: list[object] = [fts_query(query)]
-    if outlet:
-        sql += " AND a.source = ?"
-        params.append(outlet)
-    if lo:
-        sql += " AND substr(a.published, 1, 10) >= ?"
-        params.append(lo)
-    if hi:
-        sql += " AND substr(a.published, 1, 10) <= ?"
-        params.append(hi)
-    if where is not None:
-        ids = sorted({a for a, _ in where})
-        sql += f" AND f.article IN ({','.join('?' * len(ids))})"
-        params += ids
-    sql += " ORDER BY score LIMIT ?"
-    params.append(max(limit * 4, 200))
-    for r in store.rows(sql, tuple(params)):
+    rows = store.match_sentences(fts_terms(query), max(limit * 4, 200), source=outlet, date_from=lo, date_to=hi,
+                                 articles=None if where is None else {a for a, _ in where}, snippet=24)
+    for r in rows:
         article = str(r["article"])
         n = int(str(r["sentence"]).rsplit(":s", 1)[1])
         if not keep(article) or n >= len(arts[article].sentences):
             continue
         if where is not None and (article, n) not in where:
             continue
-        # bm25() is lower for better matches; the hit's score is higher for better
-        out.append(hit(article, n, -float(r["score"]), str(r["snippet"])))
+        out.append(hit(article, n, float(r["score"]), str(r["snippet"])))
         if len(out) >= limit:
             break
     return out
