@@ -515,10 +515,13 @@ class Store:
             inner = (f"SELECT s.id AS sentence, s.article AS article, s.text AS text, ts_rank(s.tsv, q.q, 1) AS score, "
                      f"q.q AS q FROM sentences s JOIN articles a ON a.id = s.article, (SELECT {q} AS q) q "
                      f"WHERE s.tsv @@ q.q{filters} ORDER BY score DESC, s.id LIMIT ?")
-            head = (", ts_headline('storyline', text, q, ?) AS snippet" if snippet else "")
+            # a sentence no longer than the snippet is shown whole, as FTS5's snippet() shows it
+            head = (", ts_headline('storyline', text, q, CASE WHEN array_length(regexp_split_to_array("
+                    "btrim(text), '\\s+'), 1) <= ? THEN ? ELSE ? END) AS snippet" if snippet else "")
             sql = f"SELECT sentence, article, text, score{head} FROM ({inner}) hits ORDER BY score DESC, sentence"
-            opts = [f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", MaxWords={snippet}, '
-                    f'MinWords={max(1, snippet // 2)}'] if snippet else []
+            marks = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}"'
+            opts = [snippet, f"{marks}, HighlightAll=true",
+                    f"{marks}, MaxWords={snippet}, MinWords={max(1, snippet // 2)}"] if snippet else []
             found = self.rows(sql, (*opts, *qparams, *params, limit))
             for r in found:
                 if snippet:
@@ -656,12 +659,13 @@ def _pg_tsquery(terms: list[str]) -> tuple[str, list[object]]:
 
 def _ellipsis(text: str, snippet: str) -> str:
     """'…' where ts_headline cut the sentence, as FTS5's snippet() marks it."""
-    plain = snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+    plain = " ".join(snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "").split())
     flat = " ".join(text.split())
-    body = " ".join(plain.split())
-    if not body:
+    at = flat.find(plain)
+    if not plain or at < 0:
         return snippet
-    return ("" if flat.startswith(body) else "…") + snippet + ("" if flat.endswith(body) else "…")
+    rest = flat[at + len(plain):]
+    return ("…" if at > 0 else "") + snippet.strip() + ("…" if any(ch.isalnum() for ch in rest) else "")
 
 
 _PG_TYPES = [
