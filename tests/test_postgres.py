@@ -237,3 +237,43 @@ def test_web_server_reads_postgres_and_sees_new_articles(tmp_path, pg_url):
         assert page.status_code == 200 and "<mark>" in page.text
     finally:
         stop_server(proc)
+
+
+@pytest.mark.slow
+def test_sigkill_mid_ingest_then_resume_on_postgres(tmp_path, pg_url):
+    """As tests/test_crash_resume.py on SQLite: a killed writer's open transaction is rolled back by
+    the server, every committed batch is whole, and the same command run again completes the work."""
+    import os
+    import signal
+
+    from storyline.synth import write_jsonl
+
+    n = 200
+    src = write_jsonl(tmp_path / "big.jsonl", n)
+    cmd = [str(BIN), "ingest", str(src), "--db", pg_url, "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def count(table: str = "articles") -> int:
+        try:
+            with Store(pg_url, readonly=True) as s:
+                return s.count(table)
+        except StoreError:  # the schema is not made yet
+            return 0
+
+    deadline = time.time() + 240
+    while count() < 32 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert proc.poll() is None, "ingest finished before it could be killed; raise n"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = count()
+    assert 0 < done < n and count("sentences") > 0
+    with Store(pg_url, readonly=True) as s:
+        assert s.rows("SELECT count(*) AS n FROM analyses")[0]["n"] == done
+        assert s.rows("SELECT count(*) AS n FROM articles WHERE id NOT IN (SELECT article FROM sentences)")[0]["n"] == 0
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert count() == n
+    with Store(pg_url, readonly=True) as s:
+        assert s.rows("SELECT count(*) AS n FROM analyses")[0]["n"] == n
+        assert sorted(a for st in s.story_states() for a in st.articles) == sorted(s.known_ids())

@@ -67,8 +67,8 @@ def test_cli_json_and_errors(tmp_path):
     assert r.returncode == 1
 
 
-def test_cli_db_commands(tmp_path, db_url):
-    db = db_url
+def test_cli_db_commands(tmp_path):  # on PostgreSQL: test_postgres.py's end-to-end test
+    db = str(tmp_path / "s.db")
     r = cli("ingest", str(SAMPLES), "--db", db, "--quiet")
     assert r.returncode == 0, r.stderr
     for cmd in ("entities", "quotes", "amounts", "dates", "stories"):
