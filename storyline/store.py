@@ -276,19 +276,31 @@ class Store:
     def has(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
+    def _stored(self, ids: list[str]) -> set[str]:
+        """Which of these article ids are stored (one query per 500, not one per article)."""
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
     def known_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
 
     def add(self, analyses: Iterable[ArticleAnalysis]) -> int:
         """Write a batch of analysed articles in one transaction; return how many were new."""
-        added = 0
+        new: list[ArticleAnalysis] = []
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        batch = list(analyses)
         with self.write():
-            for an in analyses:
+            stored = self._stored([an.article.id for an in batch])
+            for an in batch:
                 a = an.article
-                if self.has(a.id):
+                if a.id in stored:
                     continue
-                added += 1
+                stored.add(a.id)
+                new.append(an)
                 self.conn.execute(
                     "INSERT INTO articles(id, title, source, url, published, path, external_id, text, "
                     "ingested_at, number) VALUES (?,?,?,?,?,?,?,?,?, "
@@ -298,8 +310,9 @@ class Store:
                 self.conn.execute(
                     "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
                 )
-                self._write_records(an)
-        return added
+            # one statement per table for the whole batch: on PostgreSQL each is a round trip
+            self._write_records(new)
+        return len(new)
 
     def replace(self, an: ArticleAnalysis, override: tuple[str, str, str | None] | None = None) -> None:
         """Swap an article's analysis for a new one (after a corrected date), keeping its story, and
@@ -321,41 +334,41 @@ class Store:
             if override is not None:
                 self.add_override(*override)
 
-    def _write_records(self, an: ArticleAnalysis) -> None:
-        a = an.article
+    def _write_records(self, analyses: list[ArticleAnalysis]) -> None:
         c = self.conn
         c.executemany(
             "INSERT INTO sentences VALUES (?,?,?,?,?,?)",
-            [(s.id, a.id, n, s.start, s.end, a.text[s.start : s.end]) for n, s in enumerate(an.sentences)],
+            [(s.id, an.article.id, n, s.start, s.end, an.article.text[s.start : s.end])
+             for an in analyses for n, s in enumerate(an.sentences)],
         )
         if not self.pg:
             c.executemany(
                 "INSERT INTO sentences_fts(text, sentence, article) VALUES (?,?,?)",
-                [(a.text[s.start : s.end], s.id, a.id) for s in an.sentences],
+                [(an.article.text[s.start : s.end], s.id, an.article.id) for an in analyses for s in an.sentences],
             )
         c.executemany(
             "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
-            [(m.article, m.start, m.end, m.text, m.label, m.kind, m.sentence) for m in an.mentions],
+            [(m.article, m.start, m.end, m.text, m.label, m.kind, m.sentence) for an in analyses for m in an.mentions],
         )
         c.executemany(
             "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(q.id, q.article, q.start, q.end, q.text, q.speaker_text, q.speaker_name, q.cue,
-              int(q.direct), q.sentence) for q in an.quotes],
+              int(q.direct), q.sentence) for an in analyses for q in an.quotes],
         )
         c.executemany(
             "INSERT INTO amounts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(x.id, x.article, x.start, x.end, x.text, x.value, x.value_max, x.unit, x.qualifier,
-              x.kind, x.sentence) for x in an.amounts],
+              x.kind, x.sentence) for an in analyses for x in an.amounts],
         )
         c.executemany(
             "INSERT INTO times VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(t.id, t.article, t.start, t.end, t.text, t.type, t.value, t.mod, t.note, t.sentence)
-             for t in an.times],
+             for an in analyses for t in an.times],
         )
         c.executemany(
             "INSERT INTO event_mentions VALUES (?,?,?,?,?,?,?,?,?)",
             [(e.id, e.article, e.type, e.cameo, e.trigger, e.start, e.end, e.time, e.amount)
-             for e in an.events],
+             for an in analyses for e in an.events],
         )
 
     def record_problems(self, problems: Iterable[IngestProblem]) -> None:
