@@ -500,11 +500,12 @@ class Store:
 
     def match_sentences(self, terms: list[str], limit: int, *, source: str = "", date_from: str = "",
                         date_to: str = "", articles: Iterable[str] | None = None,
-                        snippet: int = 0) -> list[dict[str, object]]:
+                        snippet: int = 0, entity: str = "") -> list[dict[str, object]]:
         """Sentences holding any of the terms, best first: each ``sentence`` (id), ``article``,
         ``text``, ``score`` (higher is better) and, given ``snippet`` (words), a ``snippet`` with the
         matches between MARK_OPEN and MARK_CLOSE. Filters: outlet, days published (YYYY-MM-DD, both
-        ends included), articles."""
+        ends included), articles, and ``entity``: sentences holding a mention of that registry
+        entity (the resolved-state table entity_mentions; filtered before the limit)."""
         where: list[str] = []
         params: list[object] = []
         if source:
@@ -522,6 +523,11 @@ class Store:
                 return []
             where.append(f"s.article IN ({','.join('?' * len(ids))})")
             params += ids
+        if entity:
+            sentence_id = "s.id" if self.pg else "s.sentence"  # sentences' id; FTS5's sentence column
+            where.append(f"EXISTS (SELECT 1 FROM entity_mentions m JOIN sentences sen ON sen.id = {sentence_id} "
+                         'WHERE m.entity = ? AND m.article = s.article AND m.start >= sen.start AND m.start < sen."end")')
+            params.append(entity)
         filters = "".join(f" AND {w}" for w in where)
         if self.pg:
             q, qparams = _pg_tsquery(terms)
