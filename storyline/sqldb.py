@@ -148,8 +148,8 @@ def _row_factory(cursor: Any) -> Any:
 
 @lru_cache(maxsize=512)
 def to_pyformat(sql: str) -> str:
-    """``?`` placeholders to psycopg's ``%s`` (a literal ``%`` doubled), leaving ``?`` and ``%``
-    inside quoted strings and identifiers as they are written."""
+    """``?`` placeholders to psycopg's ``%s``, except inside quoted strings and identifiers; every
+    literal ``%`` doubled (psycopg reads placeholders inside quotes too)."""
     out: list[str] = []
     quote: str | None = None
     for ch in sql:
@@ -183,6 +183,7 @@ class PostgresConnection(Connection):
         self.readonly = readonly
         self._own_commits = 0  # write transactions of this connection: data_version leaves them out
         self._pending = 0
+        self._meta_made = False
         if not readonly:
             # the table the lock and the counters live in; made under the lock, so two first
             # writers cannot both create it
@@ -219,17 +220,21 @@ class PostgresConnection(Connection):
         self._pending = 1
 
     def commit(self) -> None:
-        self.raw.execute("COMMIT")
-        self._own_commits += self._pending
-        self._pending = 0
+        try:
+            self.raw.execute("COMMIT")
+            self._own_commits += self._pending
+        finally:  # a failed COMMIT ends the transaction too
+            self._pending = 0
 
     def rollback(self) -> None:
         self.raw.execute("ROLLBACK")
         self._pending = 0
 
     def _meta(self, key: str) -> int:
-        if not self.has_meta():
-            return 0
+        if not self._meta_made:  # a reader may open a database no writer has made yet
+            self._meta_made = self.has_meta()
+            if not self._meta_made:
+                return 0
         row = self.raw.execute("SELECT value FROM storyline_meta WHERE key=%s", (key,)).fetchone()
         return int(row[0]) if row else 0
 
