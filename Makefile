@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test lint eval bench serve clean browser axe lock
+.PHONY: demo test lint eval bench serve clean browser axe lock postgres
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -59,7 +59,15 @@ $(ALEPH): $(STAMP) requirements-aleph.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements-aleph.lock
 	touch $(ALEPH)
 
-test: $(STAMP) $(ALEPH) $(CHROMIUM) axe
+# The PostgreSQL tests start a throwaway cluster of Debian's postgresql (initdb and pg_ctl into a
+# temporary folder, a Unix socket only, no port): install the package when its binaries are missing.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+	fi
+
+test: $(STAMP) $(ALEPH) $(CHROMIUM) axe postgres
 	$(BIN)/ruff check storyline tests benchmarks
 	$(BIN)/pytest
 

@@ -17,6 +17,7 @@ from . import pipeline
 from .engine import Engine
 from .model import IngestProblem
 from .render import render
+from .sqldb import redact
 from .store import DEFAULT_DB, Store, StoreError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn news articles into a cited story dossier.")
@@ -30,7 +31,7 @@ class Fmt(StrEnum):
     html = "html"
 
 
-DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file, or a PostgreSQL URL (postgresql://...).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Worker processes for extraction.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="local or dask.")]
@@ -63,7 +64,7 @@ def _engine(engine: str, workers: int, scheduler: str | None) -> Engine:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or URLs: .txt .md .html .jsonl, news-please .json, "
                                                     ".warc(.gz), RSS/Atom feeds and sitemaps, URL lists (.urls or .txt).")],
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     published: Annotated[str | None, typer.Option(help="Publication date for files that lack one.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet for files that lack one.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Fetch nothing: feed items without full text and URLs are reported, not read.")] = False,
@@ -75,7 +76,7 @@ def ingest(
         result = pipeline.ingest(paths, db, published=published, source=source, engine=eng,
                                  report=_report, progress=tick, offline=offline)
     if not quiet:
-        err.print(f"{result.added} article(s) added, {result.skipped} already in {db}, "
+        err.print(f"{result.added} article(s) added, {result.skipped} already in {redact(db)}, "
                   f"{len(result.errors)} file(s) or line(s) could not be read")
     if result.added == 0 and result.skipped == 0 and result.errors:
         raise typer.Exit(1)
@@ -107,7 +108,7 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
 
 
-def _open(db: Path) -> Store:
+def _open(db: str) -> Store:
     try:
         return Store(db, readonly=True)
     except StoreError as exc:
@@ -117,7 +118,7 @@ def _open(db: Path) -> Store:
 
 @app.command()
 def dossier(
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     format: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.md,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`), resolved on its own.")] = None,
@@ -146,13 +147,13 @@ def dossier(
 
 
 @app.command()
-def stories(db: DbOpt = Path(DEFAULT_DB), limit: int = 50, page: int = 1,
+def stories(db: DbOpt = DEFAULT_DB, limit: int = 50, page: int = 1,
             entity: Annotated[str | None, typer.Option(help="Only stories naming this entity (id or name).")] = None) -> None:
     """List the stories articles were grouped into on ingest, latest first, a page at a time."""
     with _open(db) as store:
         eid = store.find_registry(entity) if entity else None
         if entity and eid is None:
-            err.print(f"no entity {entity!r} in {db}")
+            err.print(f"no entity {entity!r} in {redact(db)}")
             raise typer.Exit(1)
         rows = store.story_list(limit=limit, offset=(max(page, 1) - 1) * limit, entity=eid)
         total = store.story_count()
@@ -162,7 +163,7 @@ def stories(db: DbOpt = Path(DEFAULT_DB), limit: int = 50, page: int = 1,
 
 
 @app.command()
-def resolve(db: DbOpt = Path(DEFAULT_DB), quiet: QuietOpt = False) -> None:
+def resolve(db: DbOpt = DEFAULT_DB, quiet: QuietOpt = False) -> None:
     """Resolve the stories whose stored resolution is behind (an interrupted ingest, or a database
     made by an older storyline)."""
     with _open(db) as store:
@@ -184,7 +185,7 @@ def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:
 
 
 @app.command()
-def entities(db: DbOpt = Path(DEFAULT_DB), limit: int = 50) -> None:
+def entities(db: DbOpt = DEFAULT_DB, limit: int = 50) -> None:
     """List resolved entities (the registry across stories), most mentioned first."""
     with _open(db) as store:
         rows = store.entity_list(limit=limit)
@@ -200,7 +201,7 @@ def entities(db: DbOpt = Path(DEFAULT_DB), limit: int = 50) -> None:
 
 
 @app.command()
-def quotes(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
+def quotes(db: DbOpt = DEFAULT_DB, limit: int = 100) -> None:
     """List quotes with their speakers."""
     with _open(db) as s:
         rows = s.quote_rows(limit)
@@ -209,7 +210,7 @@ def quotes(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
 
 
 @app.command()
-def amounts(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
+def amounts(db: DbOpt = DEFAULT_DB, limit: int = 100) -> None:
     """List money and number amounts."""
     with _open(db) as s:
         rows = s.amount_rows(limit)
@@ -219,7 +220,7 @@ def amounts(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
 
 
 @app.command()
-def dates(db: DbOpt = Path(DEFAULT_DB), limit: int = 100) -> None:
+def dates(db: DbOpt = DEFAULT_DB, limit: int = 100) -> None:
     """List time expressions with their TIMEX3 values (unresolved ones say why)."""
     with _open(db) as s:
         rows = s.time_rows(limit)
@@ -277,7 +278,7 @@ def eval_cmd(
 
 @app.command()
 def serve(
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     read_only: Annotated[bool, typer.Option("--read-only", help="No fix forms (merge, split, set-date...): for a shared deployment.")] = False,
@@ -296,7 +297,7 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-def _override(db: Path, kind: str, a: str, b: str | None) -> None:
+def _override(db: str, kind: str, a: str, b: str | None) -> None:
     _open(db).close()
     try:
         pipeline.add_override(db, kind, a, b)
@@ -312,7 +313,7 @@ def _override(db: Path, kind: str, a: str, b: str | None) -> None:
 @app.command()
 def merge(a: Annotated[str, typer.Argument(help="Entity id, name or alias that stays.")],
           b: Annotated[str, typer.Argument(help="Entity id, name or alias merged into it.")],
-          db: DbOpt = Path(DEFAULT_DB)) -> None:
+          db: DbOpt = DEFAULT_DB) -> None:
     """Merge two entities the automatic pass kept apart (stored; survives re-ingest)."""
     _override(db, "merge", a, b)
 
@@ -320,13 +321,13 @@ def merge(a: Annotated[str, typer.Argument(help="Entity id, name or alias that s
 @app.command()
 def split(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")],
           alias: Annotated[str, typer.Option("--alias", help="The form whose mentions become an entity of their own.")],
-          db: DbOpt = Path(DEFAULT_DB)) -> None:
+          db: DbOpt = DEFAULT_DB) -> None:
     """Split the mentions written as ALIAS out of ENTITY (stored; survives re-ingest)."""
     _override(db, "split", entity, alias)
 
 
 @app.command("not-same")
-def not_same(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argument()], db: DbOpt = Path(DEFAULT_DB)) -> None:
+def not_same(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argument()], db: DbOpt = DEFAULT_DB) -> None:
     """Record that A and B are different: undo a merge of them and refuse later ones."""
     _override(db, "not-same", a, b)
 
@@ -337,7 +338,7 @@ def set_date(target: Annotated[str, typer.Argument(help="Article id (or its uniq
              date: Annotated[str, typer.Argument(help="The correct publication date, e.g. 2024-03-06.")],
              outlet: Annotated[bool, typer.Option("--outlet", help="TARGET is an outlet: date all its articles.")] = False,
              story: Annotated[bool, typer.Option("--story", help="TARGET is a story (`storyline stories`): date all its articles.")] = False,
-             db: DbOpt = Path(DEFAULT_DB)) -> None:
+             db: DbOpt = DEFAULT_DB) -> None:
     """Correct publication dates; relative dates and the timeline follow. Undo with `storyline undo`."""
     _open(db).close()
     try:
@@ -355,7 +356,7 @@ def set_date(target: Annotated[str, typer.Argument(help="Article id (or its uniq
 
 
 @app.command("overrides")
-def overrides_cmd(db: DbOpt = Path(DEFAULT_DB)) -> None:
+def overrides_cmd(db: DbOpt = DEFAULT_DB) -> None:
     """List the fixes made by hand (merge, split, not-same, set-date), with their time and undo state."""
     with _open(db) as s:
         rows = s.override_records()
@@ -365,7 +366,7 @@ def overrides_cmd(db: DbOpt = Path(DEFAULT_DB)) -> None:
 
 @app.command()
 def undo(override: Annotated[int, typer.Argument(help="Override id (from `storyline overrides`).")],
-         db: DbOpt = Path(DEFAULT_DB)) -> None:
+         db: DbOpt = DEFAULT_DB) -> None:
     """Take back an override (and the rest of its batch); a corrected date goes back to what it was."""
     _open(db).close()
     try:
@@ -377,7 +378,7 @@ def undo(override: Annotated[int, typer.Argument(help="Override id (from `storyl
 
 
 @app.command()
-def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")], db: DbOpt = Path(DEFAULT_DB)) -> None:
+def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")], db: DbOpt = DEFAULT_DB) -> None:
     """Why these mentions are one entity: the rules and scores that joined them, and the mentions."""
     from .dossier import combine
     from .render.cite import Citer
@@ -385,7 +386,7 @@ def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")]
     with _open(db) as store:
         eid = store.find_registry(entity)
         if eid is None:
-            err.print(f"no entity {entity!r} in {db}")
+            err.print(f"no entity {entity!r} in {redact(db)}")
             raise typer.Exit(1)
         d = combine([pipeline.stored_story(store, sid) for sid, _ in store.entity_records(eid, limit=20)])
     e = d.entity(eid)
@@ -410,7 +411,7 @@ def why(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")]
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, ftm, jsonld, csv or timelinejs.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (a folder for csv).")],
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`).")] = None,
 ) -> None:
     """Export entities, events, quotes and amounts, with provenance, for Gephi, Aleph, RDF tools, a
@@ -449,7 +450,7 @@ def _hit_lines(hits: list) -> None:  # type: ignore[type-arg]
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A plain question, e.g. \"How much did Orbital offer for Vexa?\"")],
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Sentences to cite.")] = 3,
     fmt: Annotated[EvalFmt, typer.Option("--format", help="table or json (the /api/ask fields).")] = EvalFmt.table,
 ) -> None:
@@ -480,7 +481,7 @@ def ask(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (may be empty with --entity).")] = "",
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     entity: Annotated[str, typer.Option("--entity", "-e", help="Only sentences naming this entity (name, alias or id).")] = "",
     source: Annotated[str, typer.Option("--source", "-s", help="Only this outlet.")] = "",
     date_from: Annotated[str, typer.Option("--from", help="Published on or after this day (YYYY-MM-DD).")] = "",
@@ -506,7 +507,7 @@ def search(
 @app.command()
 def watch(
     feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed or sitemap URLs (or files) to poll.")],
-    db: DbOpt = Path(DEFAULT_DB),
+    db: DbOpt = DEFAULT_DB,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between polls.")] = 300.0,
     once: Annotated[bool, typer.Option("--once", help="Poll once and stop.")] = False,
     max_polls: Annotated[int | None, typer.Option("--max-polls", help="Stop after N polls.")] = None,

@@ -167,7 +167,7 @@ def story_dossier(db: str | Path, story: str) -> Dossier:
 def stored_story(store: Store, story: str) -> Dossier:
     state = store.story_state(story)
     if state is None or not state.articles:
-        raise KeyError(f"no story {story!r} in {store.path}")
+        raise KeyError(f"no story {story!r} in {store.name}")
     analyses = store.analyses_of(state.articles)
     res = store.story_resolution(story)
     if res is None or store.is_stale(story):
@@ -340,10 +340,9 @@ def find_article(store: Store, article: str) -> str:
     """An article id from its id, a unique prefix of it, or the id the input gave it."""
     if store.has(article):
         return article
-    matches = [str(r["id"]) for r in store.rows("SELECT id FROM articles WHERE id LIKE ? OR external_id = ?",
-                                                (article + "%", article))]
+    matches = store.find_articles(article)
     if len(matches) != 1:
-        raise KeyError(f"no single article {article!r} in {store.path} ({len(matches)} match)")
+        raise KeyError(f"no single article {article!r} in {store.name} ({len(matches)} match)")
     return matches[0]
 
 
@@ -353,15 +352,14 @@ def articles_of(db: str | Path, *, outlet: str | None = None, story: str | None 
         if outlet is not None:
             # outlets compare as ingest compares them: "the  ledger" is The Ledger
             want = outlet_key(outlet)
-            ids = [str(r["id"]) for r in store.rows("SELECT id, source FROM articles ORDER BY published, id")
-                   if outlet_key(str(r["source"] or "")) == want]
+            ids = [aid for aid, src in store.article_sources() if outlet_key(src) == want]
             if not ids:
-                raise KeyError(f"no article from outlet {outlet!r} in {db}")
+                raise KeyError(f"no article from outlet {outlet!r} in {store.name}")
             return ids
         if story is not None:
             ids = store.story_articles(story)
             if not ids:
-                raise KeyError(f"no story {story!r} in {db}")
+                raise KeyError(f"no story {story!r} in {store.name}")
             return ids
     raise ValueError("articles_of needs an outlet or a story")
 
@@ -403,7 +401,7 @@ def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
         records = store.override_records()
         target = next((o for o in records if o.id == override), None)
         if target is None:
-            raise KeyError(f"no override {override} in {db}")
+            raise KeyError(f"no override {override} in {store.name}")
         if target.undone:
             raise ValueError(f"override {override} was already undone at {target.undone}")
         group = [o for o in records if o.undone is None and

@@ -1,21 +1,23 @@
-"""SQLite storage: schema, migrations, transactional writes and reads.
+"""Storage: schema, migrations, transactional writes and reads, on SQLite or PostgreSQL.
 
-One file holds the articles, every extracted record with its offsets, the problems met on ingest,
-and an FTS5 index over sentences. Each batch of articles is written in one transaction, so a crash
-or a bad file in the middle loses nothing already committed and leaves no half article; WAL mode
-keeps readers (the web UI) working during an ingest.
+One database holds the articles, every extracted record with its offsets, the problems met on
+ingest, and a full-text index over sentences (FTS5 on SQLite, a tsvector column with a GIN index on
+PostgreSQL). Each batch of articles is written in one transaction, so a crash or a bad file in the
+middle loses nothing already committed and leaves no half article; WAL mode (SQLite) and MVCC
+(PostgreSQL) keep readers (the web UI) working during an ingest. A ``postgresql://`` URL where a
+file name goes selects PostgreSQL (storyline/sqldb.py holds what differs between the two engines).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import sqldb
 from .model import (
     ArticleAnalysis,
     Discrepancy,
@@ -173,6 +175,67 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# PostgreSQL starts from this script, the schema MIGRATIONS[:PG_BASE] built (types and full-text
+# search in PostgreSQL's terms); every later migration applies to both engines, through pg_ddl.
+PG_BASE = 7
+PG_TEXT_SEARCH = [
+    # English stemming without a stop-word list, like FTS5's porter tokenizer: "who" and "not" are
+    # searchable, and counts of sentences holding a word mean the same on both engines
+    "CREATE TEXT SEARCH DICTIONARY storyline_stem (TEMPLATE = snowball, Language = english)",
+    "CREATE TEXT SEARCH CONFIGURATION storyline (COPY = english)",
+    "ALTER TEXT SEARCH CONFIGURATION storyline ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, "
+    "word, hword, hword_part, numword, numhword, hword_numpart WITH storyline_stem",
+]
+PG_SCHEMA = """
+    CREATE TABLE articles(
+        id TEXT PRIMARY KEY, title TEXT, source TEXT, url TEXT, published TEXT, path TEXT,
+        external_id TEXT, text TEXT NOT NULL, ingested_at TEXT NOT NULL, number INTEGER);
+    CREATE UNIQUE INDEX articles_number ON articles(number);
+    CREATE TABLE analyses(
+        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, json TEXT NOT NULL);
+    CREATE TABLE sentences(
+        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        n INTEGER, start INTEGER, "end" INTEGER, text TEXT,
+        tsv tsvector GENERATED ALWAYS AS (to_tsvector('storyline', coalesce(text, ''))) STORED);
+    CREATE INDEX sentences_tsv ON sentences USING gin(tsv);
+    CREATE INDEX sentences_article ON sentences(article);
+    CREATE TABLE mentions(
+        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER,
+        text TEXT, label TEXT, kind TEXT, sentence INTEGER);
+    CREATE TABLE quotes(
+        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER, "end" INTEGER, text TEXT, speaker_text TEXT, speaker_name TEXT, cue TEXT,
+        direct INTEGER, sentence INTEGER);
+    CREATE TABLE amounts(
+        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER, "end" INTEGER, text TEXT, value REAL, value_max REAL, unit TEXT, qualifier TEXT,
+        kind TEXT, sentence INTEGER);
+    CREATE TABLE times(
+        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER, "end" INTEGER, text TEXT, type TEXT, value TEXT, mod TEXT, note TEXT,
+        sentence INTEGER);
+    CREATE TABLE event_mentions(
+        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        type TEXT, cameo TEXT, trigger TEXT, start INTEGER, "end" INTEGER, time TEXT, amount TEXT);
+    CREATE TABLE problems(
+        id INTEGER PRIMARY KEY, path TEXT, line INTEGER, severity TEXT, message TEXT, at TEXT);
+    CREATE INDEX mentions_article ON mentions(article);
+    CREATE INDEX quotes_article ON quotes(article);
+    CREATE INDEX amounts_article ON amounts(article);
+    CREATE INDEX times_article ON times(article);
+    CREATE INDEX event_mentions_article ON event_mentions(article);
+    CREATE TABLE overrides(
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT, at TEXT NOT NULL,
+        prev TEXT, batch INTEGER, scope TEXT, undone TEXT);
+    CREATE TABLE stories(id TEXT PRIMARY KEY, n INTEGER NOT NULL, profile TEXT NOT NULL);
+    CREATE TABLE story_articles(
+        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, story TEXT NOT NULL);
+    CREATE INDEX story_articles_story ON story_articles(story);
+    CREATE TABLE fetch_state(
+        url TEXT PRIMARY KEY, kind TEXT NOT NULL, etag TEXT, last_modified TEXT, status INTEGER,
+        fetched_at TEXT NOT NULL);
+"""
+
 
 class StoreError(RuntimeError):
     pass
@@ -193,27 +256,26 @@ class Store:
     """
 
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False) -> None:
-        self.path = Path(path)
+        # a PostgreSQL URL stays a string (a Path would fold its "//"); messages never show its password
+        self.path: str | Path = str(path) if sqldb.is_url(path) else Path(path)
+        self.name = sqldb.redact(path)
         self._depth = 0
-        if readonly:
-            if not self.path.exists():
-                raise StoreError(f"{self.path}: no such database")
-            uri = f"file:{self.path.resolve()}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_S,
-                                        isolation_level=None)
-        else:
-            self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_S,
-                                        isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys=ON")
+        if readonly and not sqldb.is_url(path) and not Path(path).exists():
+            raise StoreError(f"{self.name}: no such database")
+        try:
+            self.conn = sqldb.connect(path, readonly, BUSY_TIMEOUT_S)
+        except sqldb.DatabaseError as exc:
+            raise StoreError(f"{self.name}: cannot open the database ({' '.join(str(exc).split())})") from None
+        self.pg = self.conn.dialect == "postgresql"
         if not readonly:
             self.migrate()
         else:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            version = self.conn.user_version()
+            if self.pg and version == 0:
+                self.conn.close()
+                raise StoreError(f"{self.name}: no storyline database there (run `storyline ingest` into it first)")
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: schema {version} is newer than this storyline")
+                raise StoreError(f"{self.name}: schema {version} is newer than this storyline")
 
     def __enter__(self) -> Store:
         return self
@@ -225,7 +287,7 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[sqldb.Connection]:
         """One write transaction (re-entrant: an inner ``write()`` joins the outer one)."""
         if self._depth:
             self._depth += 1
@@ -234,42 +296,51 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.begin_write()
         self._depth = 1
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.rollback()
             raise
         else:
-            self.conn.execute("COMMIT")
+            self.conn.commit()
         finally:
             self._depth = 0
 
     @property
     def _number(self) -> str:
         # a database opened read-only is never migrated: before schema 5 the rowid is the number
-        return "articles.number" if self.version >= 5 else "articles.rowid"
+        return "articles.number" if self.pg or self.version >= 5 else "articles.rowid"
 
     def data_version(self) -> int:
-        """Changes when another connection commits (SQLite's PRAGMA data_version)."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        """Changes when another connection commits (SQLite's PRAGMA data_version; on PostgreSQL a
+        counter every write transaction moves, less this connection's own)."""
+        return self.conn.data_version()
 
     # ---- schema -------------------------------------------------------------------------
     def migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self.conn.user_version()
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: schema {version} is newer than this storyline ({SCHEMA_VERSION})")
+            raise StoreError(f"{self.name}: schema {version} is newer than this storyline ({SCHEMA_VERSION})")
+        if self.pg and version < PG_BASE:
+            with self.write():
+                if self.conn.user_version() == 0:  # else another process made it while this one waited
+                    for statement in PG_TEXT_SEARCH + _statements(pg_ddl(PG_SCHEMA)):
+                        self.conn.execute(statement)
+                    self.conn.set_user_version(PG_BASE)
+            version = self.conn.user_version()
         for n in range(version, SCHEMA_VERSION):
             with self.write():
                 # a second process may have migrated while this one waited for the lock
-                if self.conn.execute("PRAGMA user_version").fetchone()[0] > n:
+                if self.conn.user_version() > n:
                     continue
-                for statement in _statements(MIGRATIONS[n]):
-                    self.conn.execute(statement)
+                for statement in _statements(pg_ddl(MIGRATIONS[n]) if self.pg else MIGRATIONS[n]):
+                    if not (self.pg and "sentences_fts" in statement):  # FTS5's own index: tsv on PostgreSQL
+                        self.conn.execute(statement)
                 if n + 1 == 8:
                     self._fill_story_terms()
-                self.conn.execute(f"PRAGMA user_version={n + 1}")
+                self.conn.set_user_version(n + 1)
 
     def _fill_story_terms(self) -> None:
         """Postings and story frequencies of the stories a database held before they were tables."""
@@ -284,25 +355,37 @@ class Store:
 
     @property
     def version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return self.conn.user_version()
 
     # ---- writes -------------------------------------------------------------------------
     def has(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def _stored(self, ids: list[str]) -> set[str]:
+        """Which of these article ids are stored (one query per 500, not one per article)."""
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def known_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
 
     def add(self, analyses: Iterable[ArticleAnalysis]) -> int:
         """Write a batch of analysed articles in one transaction; return how many were new."""
-        added = 0
+        new: list[ArticleAnalysis] = []
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        batch = list(analyses)
         with self.write():
-            for an in analyses:
+            stored = self._stored([an.article.id for an in batch])
+            for an in batch:
                 a = an.article
-                if self.has(a.id):
+                if a.id in stored:
                     continue
-                added += 1
+                stored.add(a.id)
+                new.append(an)
                 self.conn.execute(
                     "INSERT INTO articles(id, title, source, url, published, path, external_id, text, "
                     "ingested_at, number) VALUES (?,?,?,?,?,?,?,?,?, "
@@ -312,8 +395,9 @@ class Store:
                 self.conn.execute(
                     "INSERT INTO analyses VALUES (?,?)", (a.id, json.dumps(an.to_json(), ensure_ascii=False))
                 )
-                self._write_records(an)
-        return added
+            # one statement per table for the whole batch: on PostgreSQL each is a round trip
+            self._write_records(new)
+        return len(new)
 
     def replace(self, an: ArticleAnalysis, override: tuple[str, str, str | None] | None = None) -> None:
         """Swap an article's analysis for a new one (after a corrected date), keeping its story, and
@@ -323,50 +407,53 @@ class Store:
         with self.write():
             story = self.story_of(aid)
             number = self.number_of(aid)
-            self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
+            if not self.pg:  # FTS5's table has no foreign key; PostgreSQL's tsv goes with its sentence
+                self.conn.execute("DELETE FROM sentences_fts WHERE article=?", (aid,))
             self.conn.execute("DELETE FROM articles WHERE id=?", (aid,))  # cascades to every record table
             self.add([an])
             if number is not None:  # the article keeps its citation number
                 self.conn.execute("UPDATE articles SET number=? WHERE id=?", (number, aid))
             if story is not None:
-                self.conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, story))
+                self.conn.execute("INSERT INTO story_articles VALUES (?,?) "
+                                  "ON CONFLICT (article) DO UPDATE SET story = excluded.story", (aid, story))
             if override is not None:
                 self.add_override(*override)
 
-    def _write_records(self, an: ArticleAnalysis) -> None:
-        a = an.article
+    def _write_records(self, analyses: list[ArticleAnalysis]) -> None:
         c = self.conn
         c.executemany(
             "INSERT INTO sentences VALUES (?,?,?,?,?,?)",
-            [(s.id, a.id, n, s.start, s.end, a.text[s.start : s.end]) for n, s in enumerate(an.sentences)],
+            [(s.id, an.article.id, n, s.start, s.end, an.article.text[s.start : s.end])
+             for an in analyses for n, s in enumerate(an.sentences)],
         )
-        c.executemany(
-            "INSERT INTO sentences_fts(text, sentence, article) VALUES (?,?,?)",
-            [(a.text[s.start : s.end], s.id, a.id) for s in an.sentences],
-        )
+        if not self.pg:
+            c.executemany(
+                "INSERT INTO sentences_fts(text, sentence, article) VALUES (?,?,?)",
+                [(an.article.text[s.start : s.end], s.id, an.article.id) for an in analyses for s in an.sentences],
+            )
         c.executemany(
             "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
-            [(m.article, m.start, m.end, m.text, m.label, m.kind, m.sentence) for m in an.mentions],
+            [(m.article, m.start, m.end, m.text, m.label, m.kind, m.sentence) for an in analyses for m in an.mentions],
         )
         c.executemany(
             "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(q.id, q.article, q.start, q.end, q.text, q.speaker_text, q.speaker_name, q.cue,
-              int(q.direct), q.sentence) for q in an.quotes],
+              int(q.direct), q.sentence) for an in analyses for q in an.quotes],
         )
         c.executemany(
             "INSERT INTO amounts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(x.id, x.article, x.start, x.end, x.text, x.value, x.value_max, x.unit, x.qualifier,
-              x.kind, x.sentence) for x in an.amounts],
+              x.kind, x.sentence) for an in analyses for x in an.amounts],
         )
         c.executemany(
             "INSERT INTO times VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(t.id, t.article, t.start, t.end, t.text, t.type, t.value, t.mod, t.note, t.sentence)
-             for t in an.times],
+             for an in analyses for t in an.times],
         )
         c.executemany(
             "INSERT INTO event_mentions VALUES (?,?,?,?,?,?,?,?,?)",
             [(e.id, e.article, e.type, e.cameo, e.trigger, e.start, e.end, e.time, e.amount)
-             for e in an.events],
+             for an in analyses for e in an.events],
         )
 
     def record_problems(self, problems: Iterable[IngestProblem]) -> None:
@@ -386,7 +473,7 @@ class Store:
     def analyses(self) -> Iterator[ArticleAnalysis]:
         for row in self.conn.execute(
             f"SELECT json, {self._number} FROM analyses JOIN articles ON articles.id = analyses.article "
-            "ORDER BY articles.published, articles.id"
+            "ORDER BY articles.published NULLS FIRST, articles.id"
         ):
             yield _numbered(row[0], row[1])
 
@@ -401,13 +488,14 @@ class Store:
     def unassigned(self) -> list[str]:
         """Ids of articles not yet in a story (left by an interrupted ingest), in publication order."""
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM story_articles) ORDER BY published, id")]
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM story_articles) "
+            "ORDER BY published NULLS FIRST, id")]
 
     def story_states(self) -> list[StoryState]:
         members: dict[str, list[str]] = {}
         for art, story in self.conn.execute(
             "SELECT sa.article, sa.story FROM story_articles sa JOIN articles a ON a.id = sa.article "
-            "ORDER BY a.published, a.id"
+            "ORDER BY a.published NULLS FIRST, a.id"
         ):
             members.setdefault(story, []).append(art)
         out = []
@@ -480,7 +568,7 @@ class Store:
             return None
         members = [r[0] for r in self.conn.execute(
             "SELECT sa.article FROM story_articles sa JOIN articles a ON a.id = sa.article WHERE sa.story=? "
-            "ORDER BY a.published, a.id", (story,))]
+            "ORDER BY a.published NULLS FIRST, a.id", (story,))]
         return StoryState.from_json(story, members, row[0])
 
     def story_of(self, article_id: str) -> str | None:
@@ -514,7 +602,9 @@ class Store:
     def save_fetch(self, url: str, kind: str, status: int, etag: str | None = None,
                    last_modified: str | None = None) -> None:
         with self.write():
-            self.conn.execute("INSERT OR REPLACE INTO fetch_state VALUES (?,?,?,?,?,?)",
+            self.conn.execute("INSERT INTO fetch_state VALUES (?,?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET "
+                              "kind = excluded.kind, etag = excluded.etag, last_modified = excluded.last_modified, "
+                              "status = excluded.status, fetched_at = excluded.fetched_at",
                               (url, kind, etag, last_modified, status, datetime.now(UTC).isoformat(timespec="seconds")))
 
     def number_of(self, article_id: str) -> int | None:
@@ -525,16 +615,81 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, object]]:
-        """Full-text search over sentences, best first (BM25), with a snippet whose matches sit
-        between MARK_OPEN and MARK_CLOSE (control characters that never occur in article text)."""
+        """Full-text search over sentences, best first, with a snippet whose matches sit between
+        MARK_OPEN and MARK_CLOSE (control characters that never occur in article text)."""
+        return self.match_sentences(fts_terms(query), limit, snippet=16)
+
+    # ---- full-text search: FTS5 (bm25, snippet) on SQLite, tsvector (ts_rank, ts_headline) on PostgreSQL
+    def sentence_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM sentences" if self.pg else
+                                     "SELECT count(*) FROM sentences_fts").fetchone()[0])
+
+    def count_matching(self, terms: list[str]) -> int:
+        """How many sentences hold at least one of the terms (a term of several words is a phrase)."""
+        if self.pg:
+            q, params = _pg_tsquery(terms)
+            return int(self.conn.execute(f"SELECT count(*) FROM sentences WHERE tsv @@ {q}", params).fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?",
+                                     (_fts5_query(terms),)).fetchone()[0])
+
+    def match_sentences(self, terms: list[str], limit: int, *, source: str = "", date_from: str = "",
+                        date_to: str = "", articles: Iterable[str] | None = None,
+                        snippet: int = 0, entity: str = "") -> list[dict[str, object]]:
+        """Sentences holding any of the terms, best first: each ``sentence`` (id), ``article``,
+        ``text``, ``score`` (higher is better) and, given ``snippet`` (words), a ``snippet`` with the
+        matches between MARK_OPEN and MARK_CLOSE. Filters: outlet, days published (YYYY-MM-DD, both
+        ends included), articles, and ``entity``: sentences holding a mention of that registry
+        entity (the resolved-state table entity_mentions; filtered before the limit)."""
+        where: list[str] = []
+        params: list[object] = []
+        if source:
+            where.append("a.source = ?")
+            params.append(source)
+        if date_from:
+            where.append("substr(a.published, 1, 10) >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("substr(a.published, 1, 10) <= ?")
+            params.append(date_to)
+        if articles is not None:
+            ids = sorted(set(articles))
+            if not ids:
+                return []
+            where.append(f"s.article IN ({','.join('?' * len(ids))})")
+            params += ids
+        if entity:
+            sentence_id = "s.id" if self.pg else "s.sentence"  # sentences' id; FTS5's sentence column
+            where.append(f"EXISTS (SELECT 1 FROM entity_mentions m JOIN sentences sen ON sen.id = {sentence_id} "
+                         'WHERE m.entity = ? AND m.article = s.article AND m.start >= sen.start AND m.start < sen."end")')
+            params.append(entity)
+        filters = "".join(f" AND {w}" for w in where)
+        if self.pg:
+            q, qparams = _pg_tsquery(terms)
+            inner = (f"SELECT s.id AS sentence, s.article AS article, s.text AS text, ts_rank(s.tsv, q.q, 1) AS score, "
+                     f"q.q AS q FROM sentences s JOIN articles a ON a.id = s.article, (SELECT {q} AS q) q "
+                     f"WHERE s.tsv @@ q.q{filters} ORDER BY score DESC, s.id LIMIT ?")
+            # a sentence no longer than the snippet is shown whole, as FTS5's snippet() shows it
+            head = (", ts_headline('storyline', text, q, CASE WHEN array_length(regexp_split_to_array("
+                    "btrim(text), '\\s+'), 1) <= ? THEN ? ELSE ? END) AS snippet" if snippet else "")
+            sql = f"SELECT sentence, article, text, score{head} FROM ({inner}) hits ORDER BY score DESC, sentence"
+            marks = f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}"'
+            opts = [snippet, f"{marks}, HighlightAll=true",
+                    f"{marks}, MaxWords={snippet}, MinWords={max(1, snippet // 2)}"] if snippet else []
+            found = self.rows(sql, (*opts, *qparams, *params, limit))
+            for r in found:
+                if snippet:
+                    r["snippet"] = _ellipsis(str(r["text"] or ""), str(r["snippet"] or ""))
+                r["score"] = float(r["score"])  # type: ignore[arg-type]
+            return found
+        head = f"snippet(sentences_fts, 0, char(2), char(3), '…', {int(snippet)}) AS snippet, " if snippet else ""
         return self.rows(
-            "SELECT sentence, article, text, snippet(sentences_fts, 0, char(2), char(3), '…', 16) AS snippet, "
-            "bm25(sentences_fts) AS score FROM sentences_fts WHERE sentences_fts MATCH ? "
-            "ORDER BY score LIMIT ?",
-            (fts_query(query), limit),
+            f"SELECT s.sentence AS sentence, s.article AS article, s.text AS text, {head}"
+            f"-bm25(sentences_fts) AS score FROM sentences_fts s JOIN articles a ON a.id = s.article "
+            f"WHERE sentences_fts MATCH ?{filters} ORDER BY score DESC, s.sentence LIMIT ?",
+            (_fts5_query(terms), *params, limit),
         )
 
-    # ---- resolved state ---------------------------------------------------------------------
+    # ---- listings (the CLI's tables) ----------------------------------------------------
     def mark_stale(self, stories: Iterable[str]) -> None:
         """Stories whose resolution is behind their articles or overrides (written with the change
         that made them so: a crash before they are resolved again leaves them marked, not wrong)."""
@@ -794,54 +949,7 @@ class Store:
         return out
 
     # ---- search and ask (task askstore): what they read, and nothing more ------------------
-    # sentence_count, count_matching, match_sentences and the CLI listings have the names and
-    # signatures of branch pg's (SQLite only here; ``entity`` of match_sentences is new).
-    def sentence_count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM sentences_fts").fetchone()[0])
-
-    def count_matching(self, terms: list[str]) -> int:
-        """How many sentences hold at least one of the terms (a term of several words is a phrase)."""
-        return int(self.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?",
-                                     (_fts5_query(terms),)).fetchone()[0])
-
-    def match_sentences(self, terms: list[str], limit: int, *, source: str = "", date_from: str = "",
-                        date_to: str = "", articles: Iterable[str] | None = None, snippet: int = 0,
-                        entity: str = "") -> list[dict[str, object]]:
-        """Sentences holding any of the terms, best first: each ``sentence`` (id), ``article``,
-        ``text``, ``score`` (higher is better) and, given ``snippet`` (words), a ``snippet`` with the
-        matches between MARK_OPEN and MARK_CLOSE. Filters: outlet, days published (YYYY-MM-DD, both
-        ends included), articles, and ``entity``: sentences holding a mention of that registry entity
-        (filtered before the limit, so a much-named entity loses no hit)."""
-        where: list[str] = []
-        params: list[object] = []
-        if source:
-            where.append("a.source = ?")
-            params.append(source)
-        if date_from:
-            where.append("substr(a.published, 1, 10) >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("substr(a.published, 1, 10) <= ?")
-            params.append(date_to)
-        if articles is not None:
-            ids = sorted(set(articles))
-            if not ids:
-                return []
-            where.append(f"s.article IN ({','.join('?' * len(ids))})")
-            params += ids
-        if entity:
-            where.append('EXISTS (SELECT 1 FROM entity_mentions m JOIN sentences sen ON sen.id = s.sentence '
-                         'WHERE m.entity = ? AND m.article = s.article AND m.start >= sen.start AND m.start < sen."end")')
-            params.append(entity)
-        filters = "".join(f" AND {w}" for w in where)
-        head = f"snippet(sentences_fts, 0, char(2), char(3), '…', {int(snippet)}) AS snippet, " if snippet else ""
-        return self.rows(
-            f"SELECT s.sentence AS sentence, s.article AS article, s.text AS text, {head}"
-            f"-bm25(sentences_fts) AS score FROM sentences_fts s JOIN articles a ON a.id = s.article "
-            f"WHERE sentences_fts MATCH ?{filters} ORDER BY score DESC, s.sentence LIMIT ?",
-            (_fts5_query(terms), *params, limit),
-        )
-
+    # (sentence_count, count_matching and match_sentences are above, with full-text search, on both engines)
     def sentence_hits(self, sentences: Iterable[str]) -> dict[str, dict[str, object]]:
         """Sentences by id with what a hit shows: ``article``, ``n`` (its place in the article),
         ``start``, ``end``, ``text``, and the article's ``title``, ``source``, ``published``, ``number``."""
@@ -938,15 +1046,31 @@ class Store:
         return self.rows("SELECT t.id, t.text, t.type, t.value, t.note, a.published FROM times t "
                          "JOIN articles a ON a.id = t.article ORDER BY t.article, t.start LIMIT ?", (limit,))
 
+    def find_articles(self, ref: str) -> list[str]:
+        """Ids of the articles whose id starts with ``ref`` or whose input id is ``ref``."""
+        return [str(r[0]) for r in self.conn.execute(
+            "SELECT id FROM articles WHERE substr(id, 1, ?) = ? OR external_id = ? ORDER BY id",
+            (len(ref), ref, ref))]
+
+    def article_sources(self) -> list[tuple[str, str]]:
+        """(id, outlet) of every article, in publication order."""
+        return [(str(r[0]), str(r[1] or "")) for r in self.conn.execute(
+            "SELECT id, source FROM articles ORDER BY published NULLS FIRST, id")]
+
+    def changes(self) -> int | None:
+        """On PostgreSQL, write transactions committed so far by anyone (what a reader polls to see
+        that the database changed); None on SQLite, where the file's times say it."""
+        return self.conn.changes() if isinstance(self.conn, sqldb.PostgresConnection) else None
+
     # ---- overrides ------------------------------------------------------------------------
     def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,
                      batch: int | None = None, scope: str | None = None) -> int:
         with self.write():
-            cur = self.conn.execute(
-                "INSERT INTO overrides(kind, a, b, at, prev, batch, scope) VALUES (?,?,?,?,?,?,?)",
+            row = self.conn.execute(
+                "INSERT INTO overrides(kind, a, b, at, prev, batch, scope) VALUES (?,?,?,?,?,?,?) RETURNING id",
                 (kind, a, b, datetime.now(UTC).isoformat(timespec="seconds"), prev, batch, scope),
-            )
-            return int(cur.lastrowid or 0)
+            ).fetchone()
+            return int(row[0])
 
     def set_dates(self, analyses: list[ArticleAnalysis], date: str, previous: dict[str, str | None],
                   scope: str | None = None) -> list[int]:
@@ -1027,3 +1151,41 @@ def _fts5_query(terms: list[str]) -> str:
     """Terms to an FTS5 OR query, each a quoted phrase ('""' matches nothing)."""
     quoted = [t.replace('"', "") for t in dict.fromkeys(terms)]
     return " OR ".join(f'"{t}"' for t in quoted if t.strip()) or '""'
+
+
+def _pg_tsquery(terms: list[str]) -> tuple[str, list[object]]:
+    """Terms to a PostgreSQL tsquery expression (each a phrase, ORed) and its parameters; the
+    terms travel as parameters, so no text is ever query syntax."""
+    unique = [t for t in dict.fromkeys(terms) if t.strip()]
+    if not unique:
+        return "''::tsquery", []
+    return "(" + " || ".join(["phraseto_tsquery('storyline', ?)"] * len(unique)) + ")", list(unique)
+
+
+def _ellipsis(text: str, snippet: str) -> str:
+    """'…' where ts_headline cut the sentence, as FTS5's snippet() marks it."""
+    plain = " ".join(snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "").split())
+    flat = " ".join(text.split())
+    at = flat.find(plain)
+    if not plain or at < 0:
+        return snippet
+    rest = flat[at + len(plain):]
+    return ("…" if at > 0 else "") + snippet.strip() + ("…" if any(ch.isalnum() for ch in rest) else "")
+
+
+_PG_TYPES = [
+    (re.compile(r"\bINTEGER PRIMARY KEY\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+    # byte order, as SQLite compares: ids and ISO dates sort the same on both engines
+    (re.compile(r"\bTEXT\b(?! SEARCH)"), 'TEXT COLLATE "C"'),
+]
+
+
+def pg_ddl(script: str) -> str:
+    """A migration in SQLite's terms to PostgreSQL's: INTEGER PRIMARY KEY numbers rows itself,
+    REAL is a double, TEXT compares bytewise. Only the upper-case type names change (column names
+    are lower case), so write the types of new migrations in upper case, quote the column "end",
+    and keep SQLite-only statements to the FTS5 table sentences_fts (skipped on PostgreSQL)."""
+    for pattern, replacement in _PG_TYPES:
+        script = pattern.sub(replacement, script)
+    return script

@@ -1,4 +1,5 @@
-"""Two writers at once: two ingests into one database, each batch a BEGIN IMMEDIATE transaction.
+"""Two writers at once: two ingests into one database (SQLite and PostgreSQL), each batch one write
+transaction under the write lock (BEGIN IMMEDIATE, or a PostgreSQL advisory lock).
 Nothing is lost, no writer fails with "database is locked", and the stored stories stay the sum of
 their members (no writer overwrote another's story under the same id)."""
 
@@ -25,12 +26,12 @@ def _write(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def test_two_concurrent_ingests_keep_every_article_and_story(tmp_path):
+def test_two_concurrent_ingests_keep_every_article_and_story(tmp_path, db_url):
     records = list(synthetic_articles(100, seed=3))
     # the two inputs interleave the same stories, so both writers place articles into shared stories
     a = _write(tmp_path / "a.jsonl", records[0::2])
     b = _write(tmp_path / "b.jsonl", records[1::2])
-    db = tmp_path / "s.db"
+    db = db_url
     procs = [subprocess.Popen([str(BIN), "ingest", str(p), "--db", str(db), "--quiet"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for p in (a, b)]
     for p in procs:
@@ -63,9 +64,9 @@ def test_two_concurrent_ingests_keep_every_article_and_story(tmp_path):
     assert {s.id: sorted(s.articles) for s in d.stories} == listing
 
 
-def test_story_and_citation_ids_agree_across_readers(tmp_path):
+def test_story_and_citation_ids_agree_across_readers(tmp_path, db_url):
     records = list(synthetic_articles(20, seed=5))
-    db = tmp_path / "s.db"
+    db = db_url
     pipeline.ingest([_write(tmp_path / "in.jsonl", records)], db)
     full = pipeline.dossier_from_db(db)
     cite_full = Citer(full)

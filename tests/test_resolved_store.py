@@ -16,8 +16,8 @@ def _rowids(db) -> dict[str, int]:
         return dict(con.execute("SELECT story, rowid FROM story_resolutions").fetchall())
 
 
-def test_stored_story_equals_a_fresh_resolution_and_nothing_is_stale(tmp_path):
-    db = tmp_path / "s.db"
+def test_stored_story_equals_a_fresh_resolution_and_nothing_is_stale(tmp_path, db_url):
+    db = db_url
     pipeline.ingest([SAMPLES], db)
     with Store(db, readonly=True) as store:
         assert store.stale_stories() == []
@@ -49,7 +49,7 @@ def test_a_batch_re_resolves_only_the_stories_it_touched(tmp_path):
     assert set(after) == {first.touched[0], second.touched[0]}
 
 
-def test_one_registry_id_for_a_person_in_two_stories(tmp_path):
+def test_one_registry_id_for_a_person_in_two_stories(tmp_path, db_url):
     rows = [
         {"id": "a1", "title": "Harbor bridge closes for repairs", "source": "Coast Daily", "published": "2024-03-01",
          "text": "The harbor bridge closed on Friday for repairs. City engineer Maria Gonzalez said the steel "
@@ -66,7 +66,7 @@ def test_one_registry_id_for_a_person_in_two_stories(tmp_path):
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    db = tmp_path / "s.db"
+    db = db_url
     pipeline.ingest([src], db)
     with Store(db, readonly=True) as store:
         stories = store.story_ids()
@@ -82,8 +82,8 @@ def test_one_registry_id_for_a_person_in_two_stories(tmp_path):
     assert len({m.article for m in maria.mentions}) == 4
 
 
-def test_an_override_re_resolves_the_stories_it_names(tmp_path):
-    db = tmp_path / "s.db"
+def test_an_override_re_resolves_the_stories_it_names(tmp_path, db_url):
+    db = db_url
     pipeline.ingest([SAMPLES], db)
     with Store(db, readonly=True) as store:
         (sid,) = store.story_ids()
@@ -105,10 +105,10 @@ def test_an_override_re_resolves_the_stories_it_names(tmp_path):
         assert {"Dan Reyes", "Lina Park"} <= {e.name for e in store.story_resolution(sid).entities}
 
 
-def test_stale_stories_are_resolved_again(tmp_path):
+def test_stale_stories_are_resolved_again(tmp_path, db_url):
     """What a crash between storing articles and storing their story's resolution leaves behind:
     the story marked stale with its old rows; readers say so, and the next run resolves it."""
-    db = tmp_path / "s.db"
+    db = db_url
     pipeline.ingest([SAMPLES], db)
     with Store(db) as store:
         (sid,) = store.story_ids()
@@ -122,7 +122,7 @@ def test_stale_stories_are_resolved_again(tmp_path):
         assert store.stale_stories() == [] and store.story_resolution(sid) is not None
 
 
-def _two_stories(tmp_path):
+def _two_stories(tmp_path, db_url=None):
     rows = [
         {"id": "a1", "title": "Harbor bridge closes for repairs", "source": "Coast Daily", "published": "2024-03-01",
          "text": "The harbor bridge closed on Friday for repairs. City engineer Maria Gonzalez said the steel "
@@ -139,13 +139,13 @@ def _two_stories(tmp_path):
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    db = tmp_path / "s.db"
+    db = db_url or tmp_path / "s.db"
     pipeline.ingest([src], db)
     return db
 
 
-def test_a_merge_across_stories_gives_one_registry_id_and_undo_splits_it(tmp_path):
-    db = _two_stories(tmp_path)
+def test_a_merge_across_stories_gives_one_registry_id_and_undo_splits_it(tmp_path, db_url):
+    db = _two_stories(tmp_path, db_url)
     with Store(db, readonly=True) as store:
         a, b = store.find_registry("Maria Gonzalez"), store.find_registry("M. T. Gonzalez")
         assert a and b and a != b
@@ -162,8 +162,8 @@ def test_a_merge_across_stories_gives_one_registry_id_and_undo_splits_it(tmp_pat
         assert len(store.story_list(entity=a)) == 1 and len(store.story_list(entity=b)) == 1
 
 
-def test_an_override_naming_nothing_is_reported_once_not_per_story(tmp_path):
-    db = _two_stories(tmp_path)
+def test_an_override_naming_nothing_is_reported_once_not_per_story(tmp_path, db_url):
+    db = _two_stories(tmp_path, db_url)
     pipeline.add_override(db, "merge", "Maria Gonzalez", "Nobody Atall")
     with Store(db, readonly=True) as store:
         problems = pipeline.override_problems(store)

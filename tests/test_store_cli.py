@@ -1,4 +1,4 @@
-"""A real SQLite file and the real command line."""
+"""A real SQLite file, a real PostgreSQL database (tests/pg.py), and the real command line."""
 
 import json
 import sqlite3
@@ -9,6 +9,7 @@ import pytest
 
 from storyline import ingest
 from storyline.model import ArticleAnalysis
+from storyline.sqldb import IntegrityError
 from storyline.store import SCHEMA_VERSION, Store
 
 from .conftest import SAMPLES
@@ -18,8 +19,8 @@ def cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "storyline.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_ingest_is_idempotent_and_consistent(tmp_path):
-    db = tmp_path / "s.db"
+def test_ingest_is_idempotent_and_consistent(db_url):
+    db = db_url
     first = ingest([SAMPLES], db)
     assert first.added == 10 and not first.errors
     again = ingest([SAMPLES], db)
@@ -36,15 +37,15 @@ def test_ingest_is_idempotent_and_consistent(tmp_path):
         assert orphans[0]["n"] == 0
 
 
-def test_bad_batch_rolls_back(tmp_path):
-    db = tmp_path / "s.db"
+def test_bad_batch_rolls_back(db_url):
+    db = db_url
     ingest([SAMPLES / "01-ledger-bid.md"], db)
     with Store(db) as s:
         stored = next(s.analyses())
         old_id = stored.article.id
         bad = ArticleAnalysis.from_json(stored.to_json())
         bad.article.id = "other"  # a new article whose record ids collide with the stored ones
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(IntegrityError):
             s.add([bad])
         assert s.count("articles") == 1 and not s.has("other")
         # the same batch with ids of its own is written, records and all: the rollback above is
@@ -66,11 +67,11 @@ def test_cli_json_and_errors(tmp_path):
     assert r.returncode == 1
 
 
-def test_cli_db_commands(tmp_path):
+def test_cli_db_commands(tmp_path):  # on PostgreSQL: test_postgres.py's end-to-end test
     db = str(tmp_path / "s.db")
     r = cli("ingest", str(SAMPLES), "--db", db, "--quiet")
     assert r.returncode == 0, r.stderr
-    for cmd in ("entities", "quotes", "amounts", "dates"):
+    for cmd in ("entities", "quotes", "amounts", "dates", "stories"):
         r = cli(cmd, "--db", db)
         assert r.returncode == 0 and r.stdout.strip(), (cmd, r.stderr)
     r = cli("dossier", "--db", db, "--format", "html")

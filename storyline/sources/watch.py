@@ -7,13 +7,13 @@ nothing else is fetched. A page is fetched once; its URL is remembered whatever 
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Article, IngestProblem
+from ..sqldb import DatabaseError, redact
 from ..store import Store
 from .feeds import FeedError, parse_feed
 from .fetch import Fetcher, FetchError, Validators, is_url
@@ -100,8 +100,8 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
     if items:
         try:
             res.added = pipeline.ingest([], db, items=items, report=problem).added
-        except sqlite3.Error as exc:  # e.g. locked past the timeout: nothing is marked, the next poll retries
-            problem(IngestProblem(str(db), f"could not store this poll's articles ({exc}); retried next poll"))
+        except DatabaseError as exc:  # e.g. locked past the timeout: nothing is marked, the next poll retries
+            problem(IngestProblem(redact(db), f"could not store this poll's articles ({exc}); retried next poll"))
             return res
     # remembered only once stored: a crash or a failed write before this re-reads the items next time
     for url, status in pages.items():

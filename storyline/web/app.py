@@ -38,6 +38,7 @@ from ..render.speakers import quotes_by_speaker
 from ..render.summary import StorySummary, summarize_stories
 from ..search import SearchError
 from ..search import search as search_sentences
+from ..sqldb import is_url
 from ..store import MARK_CLOSE, MARK_OPEN, Store
 from . import views
 
@@ -58,13 +59,16 @@ class Data:
     """The database and its resolved dossier, rebuilt when the file changes."""
 
     def __init__(self, db: str | Path) -> None:
-        self.db = Path(db)
+        self.db: str | Path = db if is_url(db) else Path(db)
         Store(self.db, readonly=True).close()  # fail early on a missing or newer database
         self._lock = Lock()
         self._stamp: tuple[float, ...] | None = None
         self._snapshot: Snapshot | None = None
 
     def _files_stamp(self) -> tuple[float, ...]:
+        if is_url(self.db):  # PostgreSQL: the count of committed writes
+            with self.store() as s:
+                return (float(s.changes() or 0),)
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in (self.db, Path(f"{self.db}-wal")))
 
     def store(self) -> Store:
