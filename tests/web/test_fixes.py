@@ -135,7 +135,7 @@ def test_merge_and_set_date_in_the_browser_survive_a_reingest(fix_server, fix_db
     # undo the merge from the Fixes page: the story page shows both again
     page.goto(fix_server + "/fixes")
     shot(page, "fixes")
-    page.locator("tr:has-text('merge e-northgate-securities into') button").click()
+    page.locator("tr:has-text('merge Northgate Securities into') button").click()
     page.wait_for_url("**/fixes")
     assert "undone: merge" in page.inner_text(".flash")
     page.goto(fix_server + "/story/s0")
