@@ -178,7 +178,7 @@ def test_the_server_answers_while_an_ingest_runs(web_db, tmp_path):
         before = stored()
         ingest = subprocess.Popen([BIN, "ingest", str(new), "--db", str(db), "--quiet"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        answered, slowest, counts = 0, 0.0, set()
+        answered, slowest = 0, 0.0
         while ingest.poll() is None:
             for path in ("/", "/story/s0", "/api/stories?limit=200", "/entity/e-dan-reyes"):
                 t = time.perf_counter()
