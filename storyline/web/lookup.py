@@ -14,6 +14,8 @@ import inspect
 import json
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from .. import ask as ask_mod
 from .. import search as search_mod
 from ..model import Dossier, Entity, EntityMention, from_nested
@@ -37,7 +39,10 @@ def search(store: Store, query: str, entity: str = "", source: str = "", date_fr
     if entity.strip():
         ent = store.find_registry(entity.strip())
         if ent is None:
-            raise SearchError(f"no entity named {entity.strip()!r}")
+            names = [str(r["name"]) for r in store.entity_list(limit=500)]
+            close = [m[0] for m in process.extract(entity.strip(), names, scorer=fuzz.WRatio, limit=5, score_cutoff=60)]
+            hint = f"; did you mean {', '.join(repr(x) for x in close)}?" if close else ""
+            raise SearchError(f"no entity named {entity.strip()!r}{hint}")
     if source.strip():
         row = store.conn.execute("SELECT source FROM articles WHERE source = ? COLLATE NOCASE LIMIT 1",
                                  (source.strip(),)).fetchone()
