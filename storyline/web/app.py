@@ -280,6 +280,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
     def entity(request: Request, entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100000)) -> Any:
         with data.store() as s:
             reg = entity_or_404(s, entity_id)
+            if reg["id"] != entity_id:  # merged into another entity across stories: its page is that one's
+                return RedirectResponse(f"/entity/{reg['id']}", status_code=303)
             records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
             e = _entity_of(reg, records)
             mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
@@ -363,6 +365,10 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             names = s.registry_names(refs)
             live = [x for o in records if o.undone is None and o.kind != "set-date" for x in (o.a, o.b) if x]
             problems = [p.message for p in s.story_problems(s.stories_naming(live)) if p.path == "overrides"]
+            # overrides naming nothing the database holds now (pipeline.override_problems, on main
+            # beside this branch): checked across stories, one registry lookup per override
+            across = getattr(pipeline, "override_problems", None)
+            problems += across(s) if across else []
         batches: dict[int, list[Any]] = {}
         shown = []
         for o in reversed(records):  # newest first; a batch shows as one line
@@ -472,6 +478,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
     def api_entity(entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100000)) -> dict:
         with data.store() as s:
             reg = entity_or_404(s, entity_id)
+            if reg["id"] != entity_id:  # merged into another entity across stories: its page is that one's
+                return RedirectResponse(f"/entity/{reg['id']}", status_code=303)
             records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
             e = _entity_of(reg, records)
             mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
