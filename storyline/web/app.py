@@ -39,7 +39,7 @@ from ..render.cite import Citer
 from ..render.speakers import quotes_by_speaker
 from ..render.summary import StorySummary, summarize_stories
 from ..search import SearchError
-from ..store import MARK_CLOSE, MARK_OPEN, Store
+from ..store import MARK_CLOSE, MARK_OPEN, Store, StoreError
 from . import lookup, views
 
 _env = Environment(loader=PackageLoader("storyline.web", "templates"), autoescape=select_autoescape(["html"]))
@@ -49,6 +49,7 @@ MENTIONS_PER_PAGE = 200
 QUOTES_PER_PAGE = 50
 RECORDS_PER_PAGE = 20  # an entity's per-story records read for its page
 API_MAX = 200
+RESOLVED_SCHEMA = 8  # the first schema that stores resolved stories (store.py migration 8)
 
 
 class Data:
@@ -56,7 +57,10 @@ class Data:
 
     def __init__(self, db: str | Path) -> None:
         self.db = Path(db)
-        Store(self.db, readonly=True).close()  # fail early on a missing or newer database
+        with Store(self.db, readonly=True) as s:  # fail early on a missing, newer or older database
+            if s.version < RESOLVED_SCHEMA:
+                raise StoreError(f"{self.db}: schema {s.version} predates the stored resolution this server reads; "
+                                 f"run `storyline resolve --db {self.db}` once, then serve it")
         self._lock = Lock()
         self._watch: Store | None = None  # PRAGMA data_version counts other connections' commits
         self._graph: tuple[int, dict] | None = None

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,7 +23,7 @@ import pytest
 import uvicorn
 
 from storyline import dossier, pipeline
-from storyline.store import Store
+from storyline.store import Store, StoreError
 from storyline.synth import stored_analyses, write_jsonl
 from storyline.web import app as web_app
 
@@ -193,3 +194,11 @@ def test_the_server_answers_while_an_ingest_runs(web_db, tmp_path):
         assert stored() == before + 60
     finally:
         stop_server(proc)
+
+
+def test_a_database_from_before_stored_resolution_is_refused_with_a_message(web_db, tmp_path):
+    old = copy_db(web_db, tmp_path / "old.db")
+    with sqlite3.connect(old) as c:
+        c.execute("PRAGMA user_version=7")
+    with pytest.raises(StoreError, match=r"schema 7 predates the stored resolution.*storyline resolve"):
+        web_app.create_app(old)
