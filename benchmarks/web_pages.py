@@ -68,16 +68,21 @@ def run(db: Path, requests: int, writer: int, seed: int = 1) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "storyline"), "serve", "--db", str(db), "--port", str(port),
                              "--read-only"], stderr=subprocess.DEVNULL, cwd=ROOT)
-    while True:
+    while True:  # the process imports (spaCy comes with the package) before it listens
         try:
-            r = httpx.get(base + "/", timeout=60)
+            httpx.get(base + "/openapi.json", timeout=60)
             break
         except httpx.HTTPError:
             time.sleep(0.05)
-    first = time.perf_counter() - t0
+    listening = time.perf_counter() - t0
+    client = httpx.Client(base_url=base, timeout=120)
+    t = time.perf_counter()
+    r = client.get("/")
+    first = time.perf_counter() - t
     assert r.status_code == 200
     rng = random.Random(seed)
     kinds = {
+        "/openapi.json (floor: a cached answer)": lambda: "/openapi.json",
         "/ (first page)": lambda: "/",
         "/?page=N": lambda: f"/?page={rng.randint(1, max(1, len(stories) // 50))}",
         "/story/ID": lambda: f"/story/{rng.choice(stories)}",
@@ -100,7 +105,7 @@ def run(db: Path, requests: int, writer: int, seed: int = 1) -> dict:
     for i in range(requests):
         kind = names[i % len(names)]
         t = time.perf_counter()
-        r = httpx.get(base + kinds[kind](), timeout=120)
+        r = client.get(kinds[kind]())
         times[kind].append(time.perf_counter() - t)
         assert r.status_code == 200, (kind, r.status_code, r.text[:200])
         peak = max(peak, psutil.Process(proc.pid).memory_info().rss / 2**20)
@@ -116,7 +121,8 @@ def run(db: Path, requests: int, writer: int, seed: int = 1) -> dict:
 
     return {
         "articles": articles, "stories": len(stories), "db_mb": round(db.stat().st_size / 2**20, 1),
-        "first_page_after_start_s": round(first, 2), "requests": requests, "requests_while_writing": during,
+        "listening_after_start_s": round(listening, 2), "first_page_once_listening_s": round(first, 2),
+        "load_average": [round(x, 1) for x in psutil.getloadavg()], "cpus": psutil.cpu_count(), "requests": requests, "requests_while_writing": during,
         "writer_articles": writer, "server_peak_rss_mb": round(peak, 1),
         "all_ms": {"p50": pct(every, 0.5), "p95": pct(every, 0.95), "max": pct(every, 1.0)},
         "by_page_ms": {k: {"n": len(v), "p50": round(statistics.median(v) * 1000, 1), "p95": pct(v, 0.95),
@@ -128,7 +134,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("db", type=Path)
     ap.add_argument("--build", type=int, default=0)
-    ap.add_argument("--requests", type=int, default=330)
+    ap.add_argument("--requests", type=int, default=360)
     ap.add_argument("--writer", type=int, default=0)
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
