@@ -133,10 +133,6 @@ def _plain(obj: Any) -> Any:
     return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
 
 
-def _page_no(page: int) -> int:
-    return max(1, page)
-
-
 def _story_summary(d: Dossier) -> StorySummary:
     return summarize_stories(d, Citer(d))[0]
 
