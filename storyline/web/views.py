@@ -273,11 +273,12 @@ def graph_svg(store: Store, width: int = 900, height: int = 600, limit: int = 30
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
 
-    def sc(v: float, lo: float, hi: float, size: int) -> float:
-        return 60 + (v - lo) / ((hi - lo) or 1) * (size - 120)
+    def sc(v: float, lo: float, hi: float, size: int, after: int = 60) -> float:
+        return 60 + (v - lo) / ((hi - lo) or 1) * (size - 60 - after)
 
+    # room on the right for the labels, which run rightwards from their circles
     nodes = [{"id": n, "kind": "entity", "label": g.nodes[n]["label"], "type": g.nodes[n]["type"],
-              "x": sc(pos[n][0], min(xs), max(xs), width), "y": sc(pos[n][1], min(ys), max(ys), height)} for n in g]
+              "x": sc(pos[n][0], min(xs), max(xs), width, 230), "y": sc(pos[n][1], min(ys), max(ys), height)} for n in g]
     at = {n["id"]: n for n in nodes}
     edges = [{"x1": at[a]["x"], "y1": at[a]["y"], "x2": at[b]["x"], "y2": at[b]["y"], "shared": g.edges[a, b]["shared"],
               "a": at[a]["label"], "b": at[b]["label"]} for a, b in g.edges]
