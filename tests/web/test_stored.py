@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -73,11 +74,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(many_db, monkeypatch):
+@contextmanager
+def _serve(db: Path, monkeypatch: pytest.MonkeyPatch):
     """The app on a loopback port, in this process (so the readers above are the ones it calls)."""
     reads = Reads(monkeypatch)
-    server = uvicorn.Server(uvicorn.Config(web_app.create_app(many_db, read_only=True), host="127.0.0.1",
+    server = uvicorn.Server(uvicorn.Config(web_app.create_app(db, read_only=True), host="127.0.0.1",
                                            port=_free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -85,9 +86,17 @@ def served(many_db, monkeypatch):
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", reads
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}", reads
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(many_db, monkeypatch):
+    with _serve(many_db, monkeypatch) as it:
+        yield it
 
 
 def _story_links(html: str) -> list[str]:
@@ -202,3 +211,23 @@ def test_a_database_from_before_stored_resolution_is_refused_with_a_message(web_
         c.execute("PRAGMA user_version=7")
     with pytest.raises(StoreError, match=r"schema 7 predates the stored resolution.*storyline resolve"):
         web_app.create_app(old)
+
+
+def test_stale_stories_show_their_last_resolution_and_are_not_resolved(many_db, tmp_path, monkeypatch):
+    db = copy_db(many_db, tmp_path / "stale.db")
+    with Store(db) as store:
+        stale, unresolved = store.story_ids()[:2]
+        store.mark_stale([stale, unresolved])
+        with store.write():  # as if the ingest that placed its articles had not resolved it yet
+            store.conn.execute("DELETE FROM story_resolutions WHERE story=?", (unresolved,))
+        title = str(store.story_head(stale)["title"])
+        members = store.story_articles(unresolved)
+    with _serve(db, monkeypatch) as (base, _reads):
+        home = httpx.get(base + "/", params={"page": 1}).text + httpx.get(base + "/", params={"page": 2}).text
+        card = home.split(f'href="/story/{stale}"', 1)[1].split("</h2>", 1)[0]
+        assert "being updated" in card
+        page = httpx.get(base + f"/story/{stale}").text
+        assert "Being updated" in page and title in page and "Key entities" in page
+        page = httpx.get(base + f"/story/{unresolved}")
+        assert page.status_code == 200 and "Story being resolved" in page.text
+        assert all(f"/article/{a}" in page.text for a in members)  # its articles, nothing resolved
