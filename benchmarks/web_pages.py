@@ -114,13 +114,16 @@ def run(db: Path, requests: int, writer: int, seed: int = 1) -> dict:
         writing.wait()
     proc.terminate()
     proc.wait(timeout=30)
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+        # more than ``articles``: something (--writer, or an ingest beside the benchmark) wrote meanwhile
+        articles_after = c.execute("SELECT count(*) FROM articles").fetchone()[0]
     every = sorted(x for v in times.values() for x in v)
 
     def pct(xs: list[float], p: float) -> float:
         return round(sorted(xs)[min(len(xs) - 1, int(p * len(xs)))] * 1000, 1)
 
     return {
-        "articles": articles, "stories": len(stories), "db_mb": round(db.stat().st_size / 2**20, 1),
+        "articles": articles, "articles_after": articles_after, "stories": len(stories), "db_mb": round(db.stat().st_size / 2**20, 1),
         "listening_after_start_s": round(listening, 2), "first_page_once_listening_s": round(first, 2),
         "load_average": [round(x, 1) for x in psutil.getloadavg()], "cpus": psutil.cpu_count(), "requests": requests, "requests_while_writing": during,
         "writer_articles": writer, "server_peak_rss_mb": round(peak, 1),
