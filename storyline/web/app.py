@@ -238,7 +238,7 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             more, rows = len(rows) > STORIES_PER_PAGE, rows[:STORIES_PER_PAGE]
             who = s.story_who([str(r["id"]) for r in rows])
             ctx = dict(stories=rows, who=who, articles=s.count("articles"), story_count=s.story_count(),
-                       top=s.entity_list(limit=40), latest=s.latest_articles(20),
+                       top=s.top_entities(40), latest=s.latest_articles(20),
                        filter_name=(s.registry_entity(eid) or {}).get("name") if eid else "")
         query = {k: v for k, v in (("entity", entity.strip()), ("from", lo), ("to", hi)) if v}
         nav = {"prev": f"/?{urlencode({**query, 'page': page_no - 1})}" if page_no > 1 else "",
@@ -295,7 +295,7 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             names = s.registry_names({c.other for c in e.candidates} | {x for ev in events for x in ev.actors + ev.targets})
             cooc = s.cooccurring(entity_id)
             # the names a merge form suggests: the most mentioned, so the page stays small on a large collection
-            others = sorted((o for o in s.entity_list(limit=500) if o["id"] != entity_id), key=lambda o: str(o["name"]).lower())
+            others = sorted((o for o in s.top_entities(500) if o["id"] != entity_id), key=lambda o: str(o["name"]).lower())
         more = len(mentions) == MENTIONS_PER_PAGE or len(quotes) == QUOTES_PER_PAGE or len(stories) == RECORDS_PER_PAGE
         nav = {"prev": f"?page={page_no - 1}" if page_no > 1 else "", "next": f"?page={page_no + 1}" if more else ""}
         return page("entity.html", request=request, e=e, reg=reg, link=citer_link(cite), quotes=quotes, events=events,
@@ -329,7 +329,7 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
                     hits = _search(s, q, entity, source, date_from, date_to)
                 except SearchError as exc:
                     problem = str(exc)
-            names = sorted((str(r["name"]) for r in s.entity_list(limit=500)), key=str.casefold)
+            names = sorted((str(r["name"]) for r in s.top_entities(500)), key=str.casefold)
             sources = s.recent_outlets()
         return page("search.html", request=request, q=q, hits=hits, entity=entity, source=source, date_from=date_from or "",
                     date_to=date_to or "", entity_names=names, problem=problem, sources=sources)

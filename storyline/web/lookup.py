@@ -39,7 +39,7 @@ def search(store: Store, query: str, entity: str = "", source: str = "", date_fr
     if entity.strip():
         ent = store.find_registry(entity.strip())
         if ent is None:
-            names = [str(r["name"]) for r in store.entity_list(limit=500)]
+            names = [str(r["name"]) for r in store.top_entities(500)]
             close = [m[0] for m in process.extract(entity.strip(), names, scorer=fuzz.WRatio, limit=5, score_cutoff=60)]
             hint = f"; did you mean {', '.join(repr(x) for x in close)}?" if close else ""
             raise SearchError(f"no entity named {entity.strip()!r}{hint}")

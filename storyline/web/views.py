@@ -245,7 +245,7 @@ def graph_svg(store: Store, width: int = 900, height: int = 600, limit: int = 30
     """Positions for the graph of who appears with whom: the ``limit`` most mentioned registry
     entities, linked by the stories they share (counted over each one's ``per_entity`` most
     mentioning stories, so the cost is bounded however large the database)."""
-    top = store.entity_list(limit=limit)
+    top = store.top_entities(limit)
     stories = store.entity_stories([str(e["id"]) for e in top], per_entity=per_entity)
     g = nx.Graph()
     for e in top:
