@@ -12,7 +12,7 @@ from .dossier import build_dossier, combine, resolve_story, story_view
 from .engine import Engine
 from .extract import analyze_article
 from .ingest import legacy_id, outlet_key, read_articles
-from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord, StoryResolution
+from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord, Story, StoryResolution
 from .pubdate import parse_published
 from .resolve.stored_index import StoredStoryIndex
 from .resolve.stories import article_profile, in_order
@@ -164,13 +164,17 @@ def story_dossier(db: str | Path, story: str) -> Dossier:
         return stored_story(store, story)
 
 
-def stored_story(store: Store, story: str) -> Dossier:
+def stored_story(store: Store, story: str, resolve: bool = True) -> Dossier:
+    """``resolve=False`` (the web UI): never resolve; a stale story shows its last stored resolution
+    and a story never resolved yet shows its articles only, until the ingest resolving it commits."""
     state = store.story_state(story)
     if state is None or not state.articles:
         raise KeyError(f"no story {story!r} in {store.name}")
     analyses = store.analyses_of(state.articles)
     res = store.story_resolution(story)
-    if res is None or store.is_stale(story):
+    if not resolve:
+        res = res or StoryResolution(Story(story, "Story being resolved", list(state.articles)))
+    elif res is None or store.is_stale(story):
         res = resolve_story(analyses, state, registry_overrides(store))
         res.problems.append(IngestProblem(f"story {story}", "not yet resolved in the database (run `storyline "
                                           "resolve`); resolved in memory for this reading", severity="warning"))

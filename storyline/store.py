@@ -843,7 +843,9 @@ class Store:
             "SELECT r.story AS id, r.title, r.first, r.last, r.articles, r.outlets, r.resolved_at, "
             "(SELECT 1 FROM stale_stories st WHERE st.story = r.story) IS NOT NULL AS stale "
             f"FROM story_resolutions r WHERE {' AND '.join(where)} "
-            "ORDER BY r.last IS NULL, r.last DESC, r.story LIMIT ? OFFSET ?",
+            # DESC puts undated (NULL) stories last, and the (last, story) index serves it read
+            # backwards: no sort of every story per page (10,000 stories: 27-78 ms -> 0.5-0.8 ms)
+            "ORDER BY r.last DESC, r.story DESC LIMIT ? OFFSET ?",
             (*params, limit, offset))
 
     def story_count(self) -> int:
@@ -1061,6 +1063,122 @@ class Store:
         """On PostgreSQL, write transactions committed so far by anyone (what a reader polls to see
         that the database changed); None on SQLite, where the file's times say it."""
         return self.conn.changes() if isinstance(self.conn, sqldb.PostgresConnection) else None
+
+    # ---- resolved state: reads for the web UI (issue 13, web13) ---------------------------------
+    def story_head(self, story: str) -> dict[str, object] | None:
+        """One stored story's list row (as ``story_list`` gives it), None when it has no resolution."""
+        rows = self.rows(
+            "SELECT r.story AS id, r.title, r.first, r.last, r.articles, r.outlets, r.resolved_at, "
+            "(SELECT 1 FROM stale_stories st WHERE st.story = r.story) IS NOT NULL AS stale "
+            "FROM story_resolutions r WHERE r.story=?", (story,))
+        return rows[0] if rows else None
+
+    def story_who(self, stories: list[str], per_story: int = 5) -> dict[str, list[dict[str, object]]]:
+        """The most mentioned people and organisations of each given story (the page's stories only)."""
+        out: dict[str, list[dict[str, object]]] = {s: [] for s in stories}
+        if not stories:
+            return out
+        marks = ",".join("?" * len(stories))
+        for r in self.rows(f"SELECT story, entity AS id, name, type, mentions FROM story_entities WHERE story IN ({marks}) "
+                           "AND type IN ('PERSON', 'ORG') ORDER BY story, mentions DESC, name", tuple(stories)):
+            who = out[str(r["story"])]
+            if len(who) < per_story:
+                who.append(r)
+        return out
+
+    def story_members(self, stories: list[str]) -> dict[str, list[str]]:
+        """The article ids of each given story, in publication order."""
+        out: dict[str, list[str]] = {s: [] for s in stories}
+        if not stories:
+            return out
+        marks = ",".join("?" * len(stories))
+        for story, art in self.conn.execute(
+                f"SELECT sa.story, sa.article FROM story_articles sa JOIN articles a ON a.id = sa.article "
+                f"WHERE sa.story IN ({marks}) ORDER BY a.published, a.id", tuple(stories)):
+            out[story].append(art)
+        return out
+
+    def latest_articles(self, limit: int = 20) -> list[dict[str, object]]:
+        """The articles stored last (highest citation numbers first), through the number index."""
+        return self.rows(f"SELECT id, title, source, published, {self._number} AS number FROM articles "
+                         f"ORDER BY {self._number} DESC LIMIT ?", (limit,))
+
+    def recent_outlets(self, articles: int = 2000) -> list[str]:
+        """The outlets of the latest stored articles (a bounded read, not a scan of every article)."""
+        rows = self.conn.execute(f"SELECT source FROM articles ORDER BY {self._number} DESC LIMIT ?", (articles,))
+        return sorted({r[0] for r in rows if r[0]}, key=str.casefold)
+
+    def article_heads(self, ids: Iterable[str]) -> dict[str, dict[str, object]]:
+        """Title, outlet, date and citation number of the given articles (no text, no analysis)."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, dict[str, object]] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            for r in self.rows(f"SELECT id, title, source, published, {self._number} AS number FROM articles "
+                               f"WHERE id IN ({','.join('?' * len(part))})", tuple(part)):
+                out[str(r["id"])] = r
+        return out
+
+    def sentence_starts(self, ids: Iterable[str]) -> dict[str, list[int]]:
+        """Where each sentence of the given articles starts (what a citation "[n:s]" counts). Read
+        through the sentence id's key range ("ARTICLE:sN"), which the primary key indexes."""
+        out: dict[str, list[int]] = {}
+        for a in dict.fromkeys(ids):
+            rows = self.conn.execute("SELECT n, start FROM sentences WHERE id >= ? AND id < ? AND article = ?",
+                                     (f"{a}:s", f"{a}:t", a)).fetchall()
+            out[a] = [start for _, start in sorted((r[0], r[1]) for r in rows)]
+        return out
+
+    def top_entities(self, limit: int = 50) -> list[dict[str, object]]:
+        """The most mentioned registry entities, read backwards through the (mentions, id) index
+        (ties by id descending), so the cost is the limit, not the registry."""
+        return self.rows("SELECT id, name, type, mentions, stories FROM registry WHERE stories > 0 "
+                         "ORDER BY mentions DESC, id DESC LIMIT ?", (limit,))
+
+    def speaker_quotes(self, entity: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, object]]:
+        """Quotes resolved to this registry entity as their speaker, a page at a time."""
+        return self.rows(
+            'SELECT q.id, q.article, q.start, q."end", q.text, q.cue, q.direct, s.story FROM quote_speakers s '
+            "JOIN quotes q ON q.id = s.quote WHERE s.entity=? ORDER BY q.article, q.start LIMIT ? OFFSET ?",
+            (entity, limit, offset))
+
+    def cooccurring(self, entity: str, *, articles: int = 500, limit: int = 12) -> list[dict[str, object]]:
+        """Entities named in the same articles as this one, most shared articles first; counted over
+        at most ``articles`` of its articles, so an entity named everywhere stays cheap."""
+        return self.rows(
+            "SELECT m.entity AS id, r.name, r.type, count(DISTINCT m.article) AS articles FROM entity_mentions m "
+            "JOIN registry r ON r.id = m.entity WHERE m.article IN (SELECT DISTINCT article FROM entity_mentions "
+            "WHERE entity=? ORDER BY article LIMIT ?) AND m.entity != ? GROUP BY m.entity, r.name, r.type "
+            "ORDER BY articles DESC, m.entity LIMIT ?", (entity, articles, entity, limit))
+
+    def entity_stories(self, entities: list[str], *, per_entity: int = 300) -> dict[str, set[str]]:
+        """Up to ``per_entity`` stories naming each of these entities (their most mentioning first)."""
+        return {e: {r[0] for r in self.conn.execute(
+            "SELECT story FROM story_entities WHERE entity=? ORDER BY mentions DESC, story LIMIT ?", (e, per_entity))}
+            for e in entities}
+
+    def entity_events(self, entity: str, stories: list[str], *, limit: int = 50) -> list[Event]:
+        """Events of the given stories where this entity acts or is acted on."""
+        out: list[Event] = []
+        for sid in stories:
+            for (data,) in self.conn.execute("SELECT json FROM story_events WHERE story=? ORDER BY n", (sid,)):
+                if entity in data:  # cheap pre-filter on the JSON text before decoding it
+                    ev = from_nested(Event, json.loads(data))
+                    if entity in ev.actors or entity in ev.targets:
+                        out.append(ev)
+                        if len(out) >= limit:
+                            return out
+        return out
+
+    def story_problems(self, stories: Iterable[str]) -> list[IngestProblem]:
+        """The problems stored with these stories' resolutions (overrides that could not apply)."""
+        out: list[IngestProblem] = []
+        for sid in dict.fromkeys(stories):
+            row = self.conn.execute("SELECT json FROM story_resolutions WHERE story=?", (sid,)).fetchone()
+            if row is not None:
+                out += [p for p in (from_nested(IngestProblem, x) for x in json.loads(row[0]).get("problems", []))
+                        if p not in out]
+        return out
 
     # ---- overrides ------------------------------------------------------------------------
     def add_override(self, kind: str, a: str, b: str | None = None, prev: str | None = None,

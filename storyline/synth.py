@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .model import Article, ArticleAnalysis, Mention, Quote, Sentence
+
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "corpus"
 
 _FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kemi", "Luca",
@@ -97,3 +99,44 @@ def write_jsonl(path: str | Path, n: int, seed: int = 7) -> Path:
         for rec in synthetic_articles(n, seed):
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return path
+
+
+def stored_analyses(n: int, per_story: int = 10, seed: int = 7, start: int = 0) -> Iterator[ArticleAnalysis]:
+    """``n`` short articles already analysed (sentences, name mentions, one quote each), made without
+    spaCy, so a database of many stories can be built in seconds through ``pipeline.add_analyses``
+    (web and store scale tests). Articles ``start``.. ; ``per_story`` of them share a cast and a
+    topic. The organisations come from a small pool, so their names recur across stories the way
+    real names do (one registry entity in many stories)."""
+    rng = random.Random(seed)
+    for i in range(start, start + n):
+        k = i // per_story
+        person, other = f"{_FIRST[k % 24]} {_word(k * 2, 'son')}", f"{_FIRST[(k + 7) % 24]} {_word(k * 2 + 1, 'berg')}"
+        org = f"{_CO[k % len(_CO)]} {_CO2[(k // len(_CO)) % len(_CO2)]}"
+        # made-up words of its own, so a story's articles are alike and unlike every other story's
+        w = [_word(k * 8 + j, tail).lower() for j, tail in enumerate(["ine", "ost", "ade", "ult", "ery", "and", "ism", "ure"])]
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=k % 700 + i % per_story // 3)
+        amount = rng.randint(2, 90)
+        parts = [(person, "PERSON"), (" of ", ""), (org, "ORG"), (" met ", ""), (other, "PERSON"),
+                 (f" about {w[0]} {w[1]} on Monday. ", ""), (f'"The {w[2]} {w[3]} {w[0]},"', "QUOTE"),
+                 (" ", ""), (person.split()[1], "PERSON"), (" said. ", ""), (org, "ORG"),
+                 (f" {w[4]} {amount} {w[1]} {w[5]}. ", ""), (other, "PERSON"), (f" {w[6]} {w[7]}.", "")]
+        text, spans = "", []
+        for piece, label in parts:
+            spans.append((len(text), len(text) + len(piece), piece, label))
+            text += piece
+        aid = f"stored-{i}"
+        ends = [m.end() for m in re.finditer(r"\. (?=[A-Z\"])|\.$", text)]
+        starts = [0] + ends[:-1]
+        sentences = [Sentence(f"{aid}:s{n}", aid, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
+
+        def sent(off: int, starts: list[int] = starts) -> int:
+            return max(n for n, s in enumerate(starts) if s <= off)
+
+        mentions = [Mention(aid, s, e, t, label, "name", sent(s)) for s, e, t, label in spans if label in {"PERSON", "ORG"}]
+        q = next(x for x in spans if x[3] == "QUOTE")
+        sp = next(x for x in spans if x[3] == "PERSON" and x[0] > q[0])
+        quote = Quote(f"{aid}:q0", aid, q[2].strip('"'), q[0] + 1, q[1] - 1, sp[2], sp[0], sp[1], "said", True, sent(q[0]))
+        art = Article(aid, text, title=f"{org}: {w[0]} {w[1]} ({i % per_story + 1})",
+                      source=["Harbor Times", "Daily Ledger", "Wire Service", "Evening Post"][i % 4],
+                      published=day.isoformat())
+        yield ArticleAnalysis(art, sentences, mentions, [quote])

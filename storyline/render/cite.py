@@ -15,6 +15,14 @@ class Citer:
         self.number = {a.article.id: a.article.number or n for n, a in enumerate(dossier.analyses, start=1)}
         self.starts = {a.article.id: [s.start for s in a.sentences] for a in dossier.analyses}
 
+    @classmethod
+    def from_rows(cls, number: dict[str, int], starts: dict[str, list[int]]) -> Citer:
+        """A citer over stored rows (citation numbers, sentence starts) of some articles only: the
+        web UI's pages cite what they show without loading the analyses."""
+        c = cls(Dossier([]))
+        c.number, c.starts = dict(number), dict(starts)
+        return c
+
     def sentence(self, article: str, offset: int) -> int:
         starts = self.starts.get(article, [0])
         return max(0, bisect.bisect_right(starts, offset) - 1)

@@ -1,10 +1,13 @@
 """FastAPI app: server-rendered pages and a JSON API over one storyline database.
 
-Pages read the database read-only; only the fix forms (merge, split, not-same, set-date, undo) open
-it for writing, through the same library functions the CLI uses, and only when the server was not
-started read-only. Each form carries a CSRF token bound to the browser's session cookie. The dossier
-is resolved once and kept until the database changes (or a fix lands). Every page escapes article
-text (Jinja2 autoescape); bad ids give a 404 page and bad parameters a 422 page, never a traceback.
+Pages read the stored state and never resolve anything: each request opens its own read-only
+connection (SQLite WAL lets it read while an ingest writes) and reads only what it shows, a page
+of stories, one story's rows, one entity's records and a page of its mentions, one article. The
+graph is cached until the database changes. Only the fix forms (merge, split, not-same, set-date,
+undo) write, through the same library functions the CLI uses (they re-resolve the stories a fix
+touches), and only when the server was not started read-only. Each form carries a CSRF token
+bound to the browser's session cookie. Every page escapes article text (Jinja2 autoescape); bad
+ids give a 404 page and bad parameters a 422 page, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
-from threading import Lock
+from threading import Lock, Thread
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,8 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import pipeline
 from ..ask import answer
-from ..dossier import build_dossier
-from ..model import Dossier
+from ..model import Dossier, Entity
 from ..pubdate import DateError
 from ..render.cite import Citer
 from ..render.speakers import quotes_by_speaker
@@ -39,59 +42,58 @@ from ..render.summary import StorySummary, summarize_stories
 from ..search import SearchError
 from ..search import search as search_sentences
 from ..sqldb import is_url
-from ..store import MARK_CLOSE, MARK_OPEN, Store
+from ..store import MARK_CLOSE, MARK_OPEN, Store, StoreError
 from . import views
 
 _env = Environment(loader=PackageLoader("storyline.web", "templates"), autoescape=select_autoescape(["html"]))
 
-
-@dataclasses.dataclass
-class Snapshot:
-    """One resolution of the database and what every page derives from it, computed once."""
-
-    dossier: Dossier
-    citer: Citer
-    entity_at: dict[tuple[str, int], str]
-    summaries: list[StorySummary]
+STORIES_PER_PAGE = 50
+MENTIONS_PER_PAGE = 200
+QUOTES_PER_PAGE = 50
+RECORDS_PER_PAGE = 20  # an entity's per-story records read for its page
+API_MAX = 200
+RESOLVED_SCHEMA = 8  # the first schema that stores resolved stories (store.py migration 8)
 
 
 class Data:
-    """The database and its resolved dossier, rebuilt when the file changes."""
+    """The database: a read-only connection per request, and the graph, kept until the file changes."""
 
     def __init__(self, db: str | Path) -> None:
         self.db: str | Path = db if is_url(db) else Path(db)
-        Store(self.db, readonly=True).close()  # fail early on a missing or newer database
+        with Store(self.db, readonly=True) as s:  # fail early on a missing, newer or older database
+            if s.version < RESOLVED_SCHEMA:
+                raise StoreError(f"{self.db}: schema {s.version} predates the stored resolution this server reads; "
+                                 f"run `storyline resolve --db {self.db}` once, then serve it")
         self._lock = Lock()
-        self._stamp: tuple[float, ...] | None = None
-        self._snapshot: Snapshot | None = None
-
-    def _files_stamp(self) -> tuple[float, ...]:
-        if is_url(self.db):  # PostgreSQL: the count of committed writes
-            with self.store() as s:
-                return (float(s.changes() or 0),)
-        return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in (self.db, Path(f"{self.db}-wal")))
+        self._watch: Store | None = None  # PRAGMA data_version counts other connections' commits
+        self._graph: tuple[int, dict] | None = None
+        # the graph's first layout pays for numpy's lazy imports: done now, off the request path
+        Thread(target=self.graph, daemon=True).start()
 
     def store(self) -> Store:
         return Store(self.db, readonly=True)
 
-    def snapshot(self) -> Snapshot:
+    def graph(self) -> dict:
         with self._lock:
-            stamp = self._files_stamp()
-            if self._snapshot is None or stamp != self._stamp:
-                with self.store() as s:
-                    d = build_dossier(list(s.analyses()), overrides=s.overrides(), stored_stories=s.story_states())
-                citer = Citer(d)
-                self._snapshot = Snapshot(d, citer, views.entity_index(d), summarize_stories(d, citer))
-                self._stamp = stamp
-            return self._snapshot
-
-    def dossier(self) -> Dossier:
-        return self.snapshot().dossier
+            if self._watch is None:
+                self._watch = self.store()
+            version = self._watch.data_version()
+            if self._graph is None or self._graph[0] != version:
+                self._graph = (version, views.graph_svg(self._watch))
+            return self._graph[1]
 
     def invalidate(self) -> None:
-        """Forget the resolution: a fix just landed, and a file time may not have moved yet."""
+        """Forget the graph: a fix just landed."""
         with self._lock:
-            self._snapshot = None
+            self._graph = None
+
+
+def citer_for(store: Store, articles: Iterable[str]) -> Citer:
+    """Citations for the given articles only, from their stored numbers and sentence starts."""
+    ids = list(dict.fromkeys(articles))
+    heads = store.article_heads(ids)
+    return Citer.from_rows({a: int(h["number"]) for a, h in heads.items() if h["number"] is not None},  # type: ignore[arg-type]
+                           store.sentence_starts(ids))
 
 
 SESSION = "storyline_session"
@@ -134,6 +136,23 @@ def _plain(obj: Any) -> Any:
     return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
 
 
+def _story_summary(d: Dossier) -> StorySummary:
+    return summarize_stories(d, Citer(d))[0]
+
+
+def _entity_of(reg: dict[str, object], records: list[tuple[str, Entity]]) -> Entity:
+    """A registry entity as one record: its stories' aliases, descriptors, evidence and candidates
+    (the records read, a page of them), mentions left to the paged mention list."""
+    e = Entity(str(reg["id"]), str(reg["name"]), str(reg["type"]))
+    for _, r in records:
+        e.aliases += [a for a in r.aliases if a not in e.aliases and a != e.name]
+        e.descriptors += [x for x in r.descriptors if x not in e.descriptors]
+        e.evidence += [x for x in r.evidence if x not in e.evidence]
+        e.candidates += [c for c in r.candidates if c.other != e.id and all(c.other != k.other for k in e.candidates)]
+        e.mentions += r.mentions
+    return e
+
+
 def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
     data = Data(db)
     guard = Guard()
@@ -157,17 +176,15 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
                    flashes=flashes.pop(session, []) if session else [], here=request.url.path if request else "/")
         return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status)
 
-    def citer_link(snap: Snapshot) -> Any:
-        cite = snap.citer
-
+    def citer_link(cite: Citer) -> Any:
         def link(article: str, offset: int | None = None) -> dict[str, str]:
             n = cite.sentence(article, offset) if offset is not None else 0
             return {"href": f"/article/{article}#s{n}", "text": cite(article, offset)}
         return link
 
-    def cite_links(snap: Snapshot) -> Any:
+    def cite_links(cite: Citer) -> Any:
         """'[3:1] [4:0]' as links to those sentences."""
-        by_number = {str(n): aid for aid, n in snap.citer.number.items()}
+        by_number = {str(n): aid for aid, n in cite.number.items()}
 
         def links(text: str) -> Markup:
             out = []
@@ -190,118 +207,148 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             return JSONResponse({"detail": msg}, status_code=422)
         return page("error.html", 422, code=422, message=msg)
 
-    def story_or_404(snap: Snapshot, story_id: str) -> Any:
-        for s in snap.summaries:
-            if s.story.id == story_id:
-                return s
-        raise HTTPException(404, f"no story {story_id!r}")
+    def story_or_404(store: Store, story_id: str) -> Dossier:
+        try:
+            return pipeline.stored_story(store, story_id, resolve=False)
+        except KeyError:
+            raise HTTPException(404, f"no story {story_id!r}") from None
 
-    def entity_or_404(d: Dossier, entity_id: str) -> Any:
-        for e in d.entities:
-            if e.id == entity_id:
-                return e
-        raise HTTPException(404, f"no entity {entity_id!r}")
+    def entity_or_404(store: Store, entity_id: str) -> dict[str, object]:
+        reg = store.registry_entity(entity_id)
+        if reg is None:
+            raise HTTPException(404, f"no entity {entity_id!r}")
+        if not reg["stories"]:
+            raise HTTPException(404, f"entity {entity_id!r} is in no story now (merged into another, or re-resolved)")
+        return reg
 
-    def article_or_404(d: Dossier, article_id: str) -> Any:
-        for an in d.analyses:
-            if an.article.id == article_id:
-                return an
-        raise HTTPException(404, f"no article {article_id!r}")
+    def entity_filter(store: Store, ref: str) -> str | None:
+        if not ref.strip():
+            return None
+        eid = store.find_registry(ref.strip())
+        if eid is None:
+            raise HTTPException(404, f"no entity {ref.strip()!r}")
+        return eid
 
     # ---- pages ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> Any:
-        snap = data.snapshot()
-        return page("index.html", request=request, d=snap.dossier, summaries=snap.summaries)
+    def home(request: Request, page_no: int = Query(1, alias="page", ge=1, le=100000), entity: str = Query("", max_length=200),
+             date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> Any:
+        lo, hi = _day(date_from, "from"), _day(date_to, "to")
+        with data.store() as s:
+            eid = entity_filter(s, entity)
+            rows = s.story_list(limit=STORIES_PER_PAGE + 1, offset=(page_no - 1) * STORIES_PER_PAGE, entity=eid,
+                                since=lo or None, until=hi or None)
+            more, rows = len(rows) > STORIES_PER_PAGE, rows[:STORIES_PER_PAGE]
+            who = s.story_who([str(r["id"]) for r in rows])
+            ctx = dict(stories=rows, who=who, articles=s.count("articles"), story_count=s.story_count(),
+                       top=s.top_entities(40), latest=s.latest_articles(20),
+                       filter_name=(s.registry_entity(eid) or {}).get("name") if eid else "")
+        query = {k: v for k, v in (("entity", entity.strip()), ("from", lo), ("to", hi)) if v}
+        nav = {"prev": f"/?{urlencode({**query, 'page': page_no - 1})}" if page_no > 1 else "",
+               "next": f"/?{urlencode({**query, 'page': page_no + 1})}" if more else ""}
+        return page("index.html", request=request, page_no=page_no, nav=nav, entity=entity, date_from=lo,
+                    date_to=hi, **ctx)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(request: Request, story_id: str) -> Any:
-        snap = data.snapshot()
-        d = snap.dossier
-        s = story_or_404(snap, story_id)
-        arts = set(s.story.articles)
-        names = {e.id: e.name for e in d.entities}
-        timeline = [t for t in d.timeline if arts & set(t.articles)]
+        with data.store() as st:
+            d = story_or_404(st, story_id)
+            stale = st.is_stale(story_id)
+        s = _story_summary(d)
+        cite = Citer(d)
+        link = citer_link(cite)
         events = {e.id: e for e in d.events}
-        discrepancies = [x for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]
+        names = {e.id: e.name for e in d.entities}
         who = [e for e, _ in s.who]
-        entities = who + [e for e in d.entities if e.type in {"PERSON", "ORG"} and e not in who
-                          and arts & {m.article for m in e.mentions}][:10]
-        articles = [an.article for an in d.analyses if an.article.id in arts]
-        return page("story.html", request=request, d=d, s=s, link=citer_link(snap), links=cite_links(snap),
-                    timeline=timeline, events=events, layout=views.timeline_layout(timeline, events, names, citer_link(snap)),
-                    entities=entities, quotes_by_speaker=quotes_by_speaker(d, arts),
-                    discrepancies=discrepancies, sources={a.article.id: a.article for a in d.analyses},
-                    articles=articles, outlets=sorted({a.source for a in articles if a.source}))
+        entities = who + [e for e in d.entities if e.type in {"PERSON", "ORG"} and e not in who][:10]
+        articles = [an.article for an in d.analyses]
+        return page("story.html", request=request, d=d, s=s, link=link, links=cite_links(cite), stale=stale,
+                    timeline=d.timeline, events=events, layout=views.timeline_layout(d.timeline, events, names, link),
+                    entities=entities, quotes_by_speaker=quotes_by_speaker(d), discrepancies=d.discrepancies,
+                    sources={a.id: a for a in articles}, articles=articles,
+                    outlets=sorted({a.source for a in articles if a.source}))
 
     @app.get("/story/{story_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def story_timeline(request: Request, story_id: str, lanes: str = Query("actor", pattern="^(actor|type)$")) -> Any:
-        snap = data.snapshot()
-        d = snap.dossier
-        s = story_or_404(snap, story_id)
-        arts = set(s.story.articles)
-        timeline = [t for t in d.timeline if arts & set(t.articles)]
+        with data.store() as st:
+            d = story_or_404(st, story_id)
+        s = _story_summary(d)
+        link = citer_link(Citer(d))
         events = {e.id: e for e in d.events}
         names = {e.id: e.name for e in d.entities}
-        return page("timeline.html", request=request, s=s, timeline=timeline, events=events, lanes=lanes,
-                    link=citer_link(snap), layout=views.timeline_layout(timeline, events, names, citer_link(snap), lanes))
+        return page("timeline.html", request=request, s=s, timeline=d.timeline, events=events, lanes=lanes,
+                    link=link, layout=views.timeline_layout(d.timeline, events, names, link, lanes))
 
     @app.get("/entity/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def entity(request: Request, entity_id: str) -> Any:
-        snap = data.snapshot()
-        d = snap.dossier
-        e = entity_or_404(d, entity_id)
-        quotes = [q for q in d.quotes if q.speaker == e.id]
-        titles = {a.article.id: a.article.title for a in d.analyses}
-        # the names a merge form suggests: the most mentioned, so the page stays small on a large collection
-        others = sorted(sorted((x for x in d.entities if x.id != e.id), key=lambda x: -len(x.mentions))[:500],
-                        key=lambda x: x.name.lower())
-        return page("entity.html", request=request, d=d, e=e, link=citer_link(snap), quotes=quotes,
-                    events=views.events_of(d, e), cooc=views.cooccurring(d, e), titles=titles, others=others,
-                    names={x.id: x.name for x in d.entities})
+    def entity(request: Request, entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100000)) -> Any:
+        with data.store() as s:
+            reg = entity_or_404(s, entity_id)
+            if reg["id"] != entity_id:  # merged into another entity across stories: its page is that one's
+                return RedirectResponse(f"/entity/{reg['id']}", status_code=303)
+            records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
+            e = _entity_of(reg, records)
+            mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
+            quotes = s.speaker_quotes(entity_id, limit=QUOTES_PER_PAGE, offset=(page_no - 1) * QUOTES_PER_PAGE)
+            stories = s.story_list(entity=entity_id, limit=RECORDS_PER_PAGE, offset=(page_no - 1) * RECORDS_PER_PAGE)
+            events = s.entity_events(entity_id, [sid for sid, _ in records])
+            cited = [m.article for m in mentions] + [str(q["article"]) for q in quotes] + \
+                [m.article for ev in events for m in ev.mentions[:3]]
+            heads = s.article_heads(cited)
+            cite = citer_for(s, cited)
+            names = s.registry_names({c.other for c in e.candidates} | {x for ev in events for x in ev.actors + ev.targets})
+            cooc = s.cooccurring(entity_id)
+            # the names a merge form suggests: the most mentioned, so the page stays small on a large collection
+            others = sorted((o for o in s.top_entities(500) if o["id"] != entity_id), key=lambda o: str(o["name"]).lower())
+        more = len(mentions) == MENTIONS_PER_PAGE or len(quotes) == QUOTES_PER_PAGE or len(stories) == RECORDS_PER_PAGE
+        nav = {"prev": f"?page={page_no - 1}" if page_no > 1 else "", "next": f"?page={page_no + 1}" if more else ""}
+        return page("entity.html", request=request, e=e, reg=reg, link=citer_link(cite), quotes=quotes, events=events,
+                    cooc=cooc, titles={a: h["title"] or a for a, h in heads.items()}, others=others, names=names,
+                    mentions=mentions, stories=stories, nav=nav, page_no=page_no)
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, article_id: str) -> Any:
-        snap = data.snapshot()
-        an = article_or_404(snap.dossier, article_id)
-        return page("article.html", request=request, an=an, body=views.highlight(an, snap.entity_at))
+        with data.store() as s:
+            an = s.analysis(article_id)
+            if an is None:
+                raise HTTPException(404, f"no article {article_id!r}")
+            at = s.entities_at(article_id)
+            story_id = s.story_of(article_id)
+        return page("article.html", request=request, an=an, body=views.highlight(an, at), story=story_id)
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph(request: Request) -> Any:
-        return page("graph.html", request=request, g=views.graph_svg(data.dossier()))
+        return page("graph.html", request=request, g=data.graph())
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=500), entity: str = "", source: str = "",
                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> Any:
-        d = data.dossier()
         # a bad date is a 422 even before anything is searched
         _day(date_from, "from")
         _day(date_to, "to")
         problem, hits = "", []
-        if q.strip() or entity.strip():
-            try:
-                hits = _search(d, q, entity, source, date_from, date_to)
-            except SearchError as exc:
-                problem = str(exc)
-        names = sorted({x for e in d.entities for x in [e.name, *e.aliases]}, key=str.casefold)
+        with data.store() as s:
+            if q.strip() or entity.strip():
+                try:
+                    hits = _search(s, q, entity, source, date_from, date_to)
+                except SearchError as exc:
+                    problem = str(exc)
+            names = sorted((str(r["name"]) for r in s.top_entities(500)), key=str.casefold)
+            sources = s.recent_outlets()
         return page("search.html", request=request, q=q, hits=hits, entity=entity, source=source, date_from=date_from or "",
-                    date_to=date_to or "", entity_names=names, problem=problem,
-                    sources=sorted({a.article.source for a in d.analyses if a.article.source}))
+                    date_to=date_to or "", entity_names=names, problem=problem, sources=sources)
 
     @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
     def ask_page(request: Request, q: str = Query("", max_length=500)) -> Any:
-        snap = data.snapshot()
-        ans = None
+        ans, link = None, citer_link(Citer(Dossier([])))
         if q.strip():
             with data.store() as s:
                 ans = answer(s, q)
-        return page("ask.html", request=request, q=q, ans=ans, link=citer_link(snap))
+                link = citer_link(citer_for(s, [x.article for x in [*ans.amounts, *ans.times, *ans.quotes]]))
+        return page("ask.html", request=request, q=q, ans=ans, link=link)
 
-    def _search(d: Dossier, q: str, entity: str, source: str, date_from: str, date_to: str) -> list[dict]:
-        with data.store() as s:
-            hits = search_sentences(s, q, entity, source, date_from, date_to)
+    def _search(s: Store, q: str, entity: str, source: str, date_from: str, date_to: str) -> list[dict]:
         out = []
-        for h in hits:
+        for h in search_sentences(s, q, entity, source, date_from, date_to):
             snippet = str(escape(h.snippet or h.text)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
             out.append({"article": h.article, "title": h.title, "source": h.source, "published": h.published,
                         "snippet": Markup(snippet), "text": h.text, "href": f"/article/{h.article}#s{h.sentence}",
@@ -309,15 +356,22 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
                         "citation": h.citation, "score": h.score})
         return out
 
-
     # ---- fixes made in the browser ------------------------------------------------------------
     @app.get("/fixes", response_class=HTMLResponse, include_in_schema=False)
     def fixes_page(request: Request) -> Any:
-        snap = data.snapshot()
-        d = snap.dossier
         with data.store() as s:
             records = s.override_records()
-        titles = {an.article.id: an.article.title or an.article.id for an in d.analyses}
+            refs = [x for o in records for x in (o.a, o.b) if x]
+            arts = [o.a for o in records if o.kind == "set-date"] + \
+                [o.b[1:].rpartition(":")[0] for o in records if o.kind == "split" and o.b and o.b.startswith("@")]
+            titles = {a: str(h["title"] or a) for a, h in s.article_heads(arts).items()}
+            names = s.registry_names(refs)
+            live = [x for o in records if o.undone is None and o.kind != "set-date" for x in (o.a, o.b) if x]
+            problems = [p.message for p in s.story_problems(s.stories_naming(live)) if p.path == "overrides"]
+            # overrides naming nothing the database holds now (pipeline.override_problems, on main
+            # beside this branch): checked across stories, one registry lookup per override
+            across = getattr(pipeline, "override_problems", None)
+            problems += across(s) if across else []
         batches: dict[int, list[Any]] = {}
         shown = []
         for o in reversed(records):  # newest first; a batch shows as one line
@@ -327,9 +381,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
                     continue
                 batches[o.batch] = [o]
             shown.append(o)
-        problems = [p.message for p in d.problems if p.path == "overrides"]
-        return page("fixes.html", request=request, records=shown, batches=batches, titles=titles, problems=problems,
-                    names={e.id: e.name for e in d.entities})
+        return page("fixes.html", request=request, records=shown, batches=batches, titles=titles,
+                    problems=list(dict.fromkeys(problems)), names=names)
 
     @app.post("/fix/{action}", include_in_schema=False)
     async def fix(request: Request, action: str) -> Any:
@@ -347,73 +400,104 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         if action not in FIX_ACTIONS:
             raise HTTPException(404, f"no fix {action!r}")
         back = _local(form.get("next", "/"))
+        affected: list[str] = []
         try:
-            message, back = await run_in_threadpool(_apply_fix, action, form, back)
+            message, back, affected = await run_in_threadpool(_apply_fix, action, form, back)
         except (KeyError, ValueError, DateError) as exc:
             message = f"{action} not recorded: {exc.args[0] if exc.args else exc}"
         finally:
             data.invalidate()
-        snap = await run_in_threadpool(data.snapshot)  # resolve now: the next page shows the fix and what it could not do
-        messages = [message] + [f"note: {p.message}" for p in snap.dossier.problems
-                                if p.path == "overrides" and action != "undo" and p.message.startswith(f"{action} ")]
-        flashes.setdefault(request.cookies.get(SESSION, ""), []).extend(messages[:5])
+        # what the fix could not do, as the re-resolved stories it touched stored it
+        notes: list[str] = []
+        if affected and action != "undo":
+            with data.store() as s:
+                notes = [f"note: {p.message}" for p in s.story_problems(affected)
+                         if p.path == "overrides" and p.message.startswith(f"{action} ")]
+        flashes.setdefault(request.cookies.get(SESSION, ""), []).extend([message, *notes][:5])
         return RedirectResponse(back, status_code=303)
 
-    def _apply_fix(action: str, form: dict[str, str], back: str) -> tuple[str, str]:
+    def _apply_fix(action: str, form: dict[str, str], back: str) -> tuple[str, str, list[str]]:
         if action == "set-date":
             date = form.get("date", "")
             scope = form.get("scope", "article")
             if scope == "story":
-                story = next((s for s in data.dossier().stories if s.id == form.get("story")), None)
-                if story is None:
-                    raise KeyError(f"no story {form.get('story')!r}")
-                ids, label = story.articles, f"story {story.id} ({story.title})"
+                sid = form.get("story", "")
+                with data.store() as s:
+                    head = s.story_head(sid)
+                if head is None:
+                    raise KeyError(f"no story {sid!r}")
+                ids, label = pipeline.articles_of(data.db, story=sid), f"story {sid} ({head['title']})"
             elif scope == "outlet":
                 ids, label = pipeline.articles_of(data.db, outlet=form.get("outlet", "")), f"outlet {form.get('outlet')}"
             else:
                 ids, label = [form.get("article", "")], None
             done = pipeline.set_dates(data.db, ids, date, scope=label)
-            return f"set-date: {len(done)} article(s) now dated {done[0].article.published}", back
+            with data.store() as s:
+                affected = [x for x in dict.fromkeys(s.story_of(an.article.id) for an in done) if x]
+            return f"set-date: {len(done)} article(s) now dated {done[0].article.published}", back, affected
         if action == "undo":
             gone = pipeline.undo_override(data.db, int(form.get("id", "0") or 0))
-            return f"undone: {gone[0].kind} {gone[0].a}" + (f" and {len(gone) - 1} more" if len(gone) > 1 else ""), back
+            return f"undone: {gone[0].kind} {gone[0].a}" + (f" and {len(gone) - 1} more" if len(gone) > 1 else ""), back, []
         a, b = form.get("a", ""), form.get("b", "")
-        names = {e.id: e.name for e in data.dossier().entities}
+        with data.store() as s:
+            names = s.registry_names([a, b])
+            affected = s.stories_naming([x.strip() for x in (a, b) if x.strip()])
         pipeline.add_override(data.db, action, a, b)
         if action == "merge" and back == f"/entity/{b}":  # the entity merged away has no page any more
             back = f"/entity/{a}"
-        return f"recorded: {action} {names.get(a, a)!r} {names.get(b, b)!r}", back
+        return f"recorded: {action} {names.get(a, a)!r} {names.get(b, b)!r}", back, affected
 
     # ---- JSON API -------------------------------------------------------------------------
     @app.get("/api/stories")
-    def api_stories() -> list[dict]:
-        d = data.dossier()
-        return [{"id": s.id, "title": s.title, "articles": s.articles} for s in d.stories]
+    def api_stories(page_no: int = Query(1, alias="page", ge=1, le=100000),
+                    limit: int = Query(STORIES_PER_PAGE, ge=1, le=API_MAX), entity: str = "",
+                    date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> list[dict]:
+        lo, hi = _day(date_from, "from"), _day(date_to, "to")
+        with data.store() as s:
+            rows = s.story_list(limit=limit, offset=(page_no - 1) * limit, entity=entity_filter(s, entity),
+                                since=lo or None, until=hi or None)
+            members = s.story_members([str(r["id"]) for r in rows])
+        return [{"id": r["id"], "title": r["title"], "articles": members[str(r["id"])], "first": r["first"],
+                 "last": r["last"], "outlets": r["outlets"], "stale": bool(r["stale"])} for r in rows]
 
     @app.get("/api/stories/{story_id}")
     def api_story(story_id: str) -> dict:
-        snap = data.snapshot()
-        d = snap.dossier
-        s = story_or_404(snap, story_id)
-        arts = set(s.story.articles)
-        return {"id": s.story.id, "title": s.story.title, "when": s.when, "articles": s.story.articles,
-                "who": [{"entity": e.id, "name": e.name, "cite": c} for e, c in s.who],
+        with data.store() as st:
+            d = story_or_404(st, story_id)
+            stale = st.is_stale(story_id)
+        s = _story_summary(d)
+        return {"id": s.story.id, "title": s.story.title, "when": s.when, "articles": [an.article.id for an in d.analyses],
+                "stale": stale, "who": [{"entity": e.id, "name": e.name, "cite": c} for e, c in s.who],
                 "what": [{"summary": w, "cite": c} for w, c in s.what],
-                "timeline": [_plain(t) for t in d.timeline if arts & set(t.articles)],
-                "discrepancies": [_plain(x) for x in d.discrepancies if arts & {a for v in x.values for a in v.articles}]}
+                "timeline": [_plain(t) for t in d.timeline], "discrepancies": [_plain(x) for x in d.discrepancies]}
 
     @app.get("/api/entities")
-    def api_entities() -> list[dict]:
-        return [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "mentions": len(e.mentions)}
-                for e in data.dossier().entities]
+    def api_entities(page_no: int = Query(1, alias="page", ge=1, le=100000),
+                     limit: int = Query(STORIES_PER_PAGE, ge=1, le=API_MAX), type: str = "") -> list[dict]:
+        with data.store() as s:
+            return s.entity_list(limit=limit, offset=(page_no - 1) * limit, type=type or None)
 
     @app.get("/api/entities/{entity_id}")
-    def api_entity(entity_id: str) -> dict:
-        return _plain(entity_or_404(data.dossier(), entity_id))
+    def api_entity(entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100000)) -> dict:
+        with data.store() as s:
+            reg = entity_or_404(s, entity_id)
+            if reg["id"] != entity_id:  # merged into another entity across stories: its page is that one's
+                return RedirectResponse(f"/entity/{reg['id']}", status_code=303)
+            records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
+            e = _entity_of(reg, records)
+            mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
+        return {"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "descriptors": e.descriptors,
+                "evidence": e.evidence, "candidates": [_plain(c) for c in e.candidates],
+                "mention_count": reg["mentions"], "story_count": reg["stories"],
+                "stories": [sid for sid, _ in records], "mentions": [_plain(m) for m in mentions], "page": page_no}
 
     @app.get("/api/articles/{article_id}")
     def api_article(article_id: str) -> dict:
-        return article_or_404(data.dossier(), article_id).to_json()
+        with data.store() as s:
+            an = s.analysis(article_id)
+        if an is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return an.to_json()
 
     @app.get("/api/search")
     def api_search(q: str = Query("", max_length=500), entity: str = "", source: str = "",
@@ -423,7 +507,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         _day(date_from, "from")
         _day(date_to, "to")
         try:
-            hits = _search(data.dossier(), q, entity, source, date_from, date_to)
+            with data.store() as s:
+                hits = _search(s, q, entity, source, date_from, date_to)
         except SearchError as exc:
             raise HTTPException(404, str(exc)) from None
         return [{k: (str(v) if k == "snippet" else v) for k, v in h.items()} for h in hits]

@@ -135,9 +135,23 @@ def test_merge_and_set_date_in_the_browser_survive_a_reingest(fix_server, fix_db
     # undo the merge from the Fixes page: the story page shows both again
     page.goto(fix_server + "/fixes")
     shot(page, "fixes")
-    page.locator("tr:has-text('merge e-northgate-securities into') button").click()
+    page.locator("tr:has-text('merge Northgate Securities into') button").click()
     page.wait_for_url("**/fixes")
     assert "undone: merge" in page.inner_text(".flash")
     page.goto(fix_server + "/story/s0")
     assert "Northgate Securities" in page.locator("h2:text('Key entities') + ul").inner_text()
     page.close()
+
+
+def test_a_fix_that_cannot_apply_says_so_from_the_stored_story(fix_server, fix_db):
+    with httpx.Client(base_url=fix_server) as c:
+        token = _token(c, "/entity/e-lina-park")
+        form = {"a": "e-lina-park", "b": "e-tom-alvarez", "csrf": token, "next": "/entity/e-lina-park"}
+        c.post("/fix/not-same", data=form)
+        c.get("/entity/e-lina-park")  # the first flash, read
+        c.post("/fix/merge", data=form)
+        page = c.get("/entity/e-lina-park").text
+        assert "recorded: merge" in page and "note: merge" in page and "marked not the same" in page
+        assert "marked not the same" in c.get("/fixes").text  # listed with the fixes that do not apply
+        for oid in re.findall(r'name="id" value="(\d+)"><button aria-label="Undo fix', c.get("/fixes").text)[:2]:
+            c.post("/fix/undo", data={"id": oid, "csrf": token, "next": "/fixes"})

@@ -1,0 +1,233 @@
+"""The web UI reads the stored state (issue 13): pages cost what they show, never the database.
+
+A database of many small stories is made from analyses built without spaCy and stored through
+``pipeline.add_analyses`` (the path an ingest batch takes), then served by uvicorn on loopback in
+this process, with the readers that load or resolve the whole collection made to fail."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from storyline import dossier, pipeline
+from storyline.store import Store, StoreError
+from storyline.synth import stored_analyses, write_jsonl
+from storyline.web import app as web_app
+
+from .conftest import copy_db, start_server, stop_server
+
+BIN = str(Path(sys.executable).parent / "storyline")
+STORIES, PER_STORY = 60, 5
+
+
+@pytest.fixture(scope="module")
+def many_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("many") / "many.db"
+    analyses = list(stored_analyses(STORIES * PER_STORY, per_story=PER_STORY))
+    with Store(db) as store:
+        live = pipeline.LiveStories(store)
+        for i in range(0, len(analyses), 64):
+            pipeline.add_analyses(store, analyses[i : i + 64], live)
+        assert store.story_count() == STORIES and not store.stale_stories()
+    return db
+
+
+class Reads:
+    """What the server read: article analyses by id, and any whole-collection read (which fails)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.articles: Counter[str] = Counter()
+        original = Store.analyses_of
+
+        def analyses_of(store: Store, ids):  # type: ignore[no-untyped-def]
+            ids = list(ids)
+            self.articles.update(ids)
+            return original(store, ids)
+
+        def forbidden(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError("the web UI loaded or resolved the whole collection")
+
+        monkeypatch.setattr(Store, "analyses_of", analyses_of)
+        monkeypatch.setattr(Store, "analyses", forbidden)
+        monkeypatch.setattr(dossier, "build_dossier", forbidden)
+        monkeypatch.setattr(pipeline, "resolve_story", forbidden)
+        monkeypatch.setattr(pipeline, "dossier_from_db", forbidden)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _serve(db: Path, monkeypatch: pytest.MonkeyPatch):
+    """The app on a loopback port, in this process (so the readers above are the ones it calls)."""
+    reads = Reads(monkeypatch)
+    server = uvicorn.Server(uvicorn.Config(web_app.create_app(db, read_only=True), host="127.0.0.1",
+                                           port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}", reads
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(many_db, monkeypatch):
+    with _serve(many_db, monkeypatch) as it:
+        yield it
+
+
+def _story_links(html: str) -> list[str]:
+    return re.findall(r'<h2 style="border:0;margin:0"><a href="/story/(s\d+)">', html)
+
+
+def test_the_story_list_pages_and_reads_no_article(served, many_db):
+    base, reads = served
+    first = httpx.get(base + "/").text
+    second = httpx.get(base + "/?page=2").text
+    page1, page2 = _story_links(first), _story_links(second)
+    assert len(page1) == web_app.STORIES_PER_PAGE and len(page2) == STORIES - web_app.STORIES_PER_PAGE
+    assert 'rel="next"' in first and 'rel="next"' not in second and 'rel="prev"' in second
+    with Store(many_db, readonly=True) as store:
+        assert sorted(page1 + page2) == sorted(store.story_ids())  # every story once, across the pages
+        latest = str(store.story_list(limit=1)[0]["id"])
+    assert page1[0] == latest  # latest first
+    assert "Who: " in first  # the summary, from the page's stories' stored entities
+    assert not reads.articles  # the list reads no article, however many there are
+    api = httpx.get(base + "/api/stories", params={"page": 3, "limit": 20}).json()
+    assert len(api) == 20 and set(api[0]) >= {"id", "title", "articles"}
+    assert not reads.articles
+
+
+def test_a_story_page_reads_that_story_only(served, many_db):
+    base, reads = served
+    with Store(many_db, readonly=True) as store:
+        sid = store.story_ids()[7]
+        members = store.story_articles(sid)
+        titles = {a: store.analysis(a).article.title for a in members}
+    html = httpx.get(base + f"/story/{sid}").text
+    assert set(reads.articles) == set(members)
+    listed = re.findall(r'<a href="/article/([^"]+)">', html.split("<h2>Articles</h2>", 1)[1].split("</ul>", 1)[0])
+    assert sorted(listed) == sorted(members) and all(titles[a] in html for a in members)
+    reads.articles.clear()
+    entity = re.search(r'<a href="/entity/([^"]+)"><b>', html)[1]
+    for path in (f"/story/{sid}/timeline", f"/entity/{entity}", f"/article/{members[0]}", "/graph", "/fixes"):
+        r = httpx.get(base + path)
+        assert r.status_code == 200, path
+    assert set(reads.articles) <= set(members)  # the timeline reads its story; the others no analysis
+    assert httpx.get(base + "/story/s9999").status_code == 404
+    assert httpx.get(base + "/api/stories/s9999").status_code == 404
+
+
+def test_the_web_package_never_resolves_or_loads_everything():
+    src = "".join(p.read_text(encoding="utf-8") for p in Path(web_app.__file__).parent.glob("*.py"))
+    for name in ("build_dossier", "dossier_from_db", ".analyses()", "resolve_story", "resolve_stories"):
+        assert name not in src, name
+
+
+def _cli(*args: str) -> str:
+    r = subprocess.run([BIN, *args], capture_output=True, text=True, env={**os.environ, "COLUMNS": "250"}, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_story_ids_and_citations_agree_across_web_api_dossier_and_cli(server, web_db):
+    full = json.loads(_cli("dossier", "--db", str(web_db), "--format", "json"))
+    numbers = {a["id"]: a["number"] for a in full["articles"]}
+    sentences = {a["id"]: [s["start"] for s in a["sentences"]] for a in full["articles"]}
+    members = {s["id"]: sorted(s["articles"]) for s in full["stories"]}
+    api = {s["id"]: sorted(s["articles"]) for s in httpx.get(server + "/api/stories").json()}
+    assert api == members
+    listed = {m[0]: int(m[1]) for m in re.findall(r"^│ (s\d+)\s+│ (\d+)\s+│", _cli("stories", "--db", str(web_db)), re.M)}
+    assert listed == {sid: len(arts) for sid, arts in members.items()}
+    home = httpx.get(server + "/").text
+    assert sorted(_story_links(home)) == sorted(members)
+    for sid, arts in members.items():
+        page = httpx.get(server + f"/story/{sid}").text
+        cites = re.findall(r'<a class="cite" href="/article/([^"#]+)#s(\d+)">\[(\d+):(\d+)\]</a>', page)
+        assert cites or len(arts) == 1
+        for art, anchor, n, s in cites:
+            assert art in arts and int(n) == numbers[art] and anchor == s and int(s) < len(sentences[art])
+        assert httpx.get(server + f"/api/stories/{sid}").json()["id"] == sid
+    md = _cli("dossier", "--db", str(web_db), "--story", "s0")
+    page = httpx.get(server + "/story/s0").text
+    assert {n for n, _ in re.findall(r"\[(\d+):(\d+)\]", page)} <= set(re.findall(r"\[(\d+):", md)) | \
+        {str(numbers[a]) for a in members["s0"]}
+
+
+def test_the_server_answers_while_an_ingest_runs(web_db, tmp_path):
+    db = copy_db(web_db, tmp_path / "busy.db")
+    new = write_jsonl(tmp_path / "new.jsonl", 30, seed=11)
+    proc, base = start_server(db)
+    try:
+        def stored() -> int:  # articles in the listed stories
+            return sum(len(s["articles"]) for s in httpx.get(base + "/api/stories", params={"limit": 200}).json())
+
+        before = stored()
+        ingest = subprocess.Popen([BIN, "ingest", str(new), "--db", str(db), "--quiet"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        answered, slowest = 0, 0.0
+        while ingest.poll() is None:
+            for path in ("/", "/story/s0", "/api/stories?limit=200", "/entity/e-dan-reyes"):
+                t = time.perf_counter()
+                r = httpx.get(base + path, timeout=30)
+                slowest = max(slowest, time.perf_counter() - t)
+                assert r.status_code == 200, (path, r.text[:300])
+                answered += 1
+            time.sleep(0.2)
+        assert ingest.returncode == 0, ingest.stderr.read() if ingest.stderr else ""
+        assert answered >= 4  # it kept answering through the whole ingest
+        assert slowest < 10  # generous: 2 shared cores, the ingest's spaCy beside it
+        assert stored() == before + 30
+    finally:
+        stop_server(proc)
+
+
+def test_a_database_from_before_stored_resolution_is_refused_with_a_message(web_db, tmp_path):
+    old = copy_db(web_db, tmp_path / "old.db")
+    with sqlite3.connect(old) as c:
+        c.execute("PRAGMA user_version=7")
+    with pytest.raises(StoreError, match=r"schema 7 predates the stored resolution.*storyline resolve"):
+        web_app.create_app(old)
+
+
+def test_stale_stories_show_their_last_resolution_and_are_not_resolved(many_db, tmp_path, monkeypatch):
+    db = copy_db(many_db, tmp_path / "stale.db")
+    with Store(db) as store:
+        stale, unresolved = store.story_ids()[:2]
+        store.mark_stale([stale, unresolved])
+        with store.write():  # as if the ingest that placed its articles had not resolved it yet
+            store.conn.execute("DELETE FROM story_resolutions WHERE story=?", (unresolved,))
+        title = str(store.story_head(stale)["title"])
+        members = store.story_articles(unresolved)
+    with _serve(db, monkeypatch) as (base, _reads):
+        home = httpx.get(base + "/", params={"page": 1}).text + httpx.get(base + "/", params={"page": 2}).text
+        card = home.split(f'href="/story/{stale}"', 1)[1].split("</h2>", 1)[0]
+        assert "being updated" in card
+        page = httpx.get(base + f"/story/{stale}").text
+        assert "Being updated" in page and title in page and "Key entities" in page
+        page = httpx.get(base + f"/story/{unresolved}")
+        assert page.status_code == 200 and "Story being resolved" in page.text
+        assert all(f"/article/{a}" in page.text for a in members)  # its articles, nothing resolved
