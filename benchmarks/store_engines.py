@@ -34,10 +34,9 @@ def measure(db: str, analyses: list[ArticleAnalysis], batch: int = 50) -> dict[s
         for i in range(0, len(analyses), batch):
             s.add(analyses[i : i + batch])
         out["write (Store.add)"] = time.perf_counter() - t
-        live = pipeline.LiveStories(s)
         t = time.perf_counter()
         for i in range(0, len(analyses), batch):
-            pipeline._assign(s, live, analyses[i : i + batch])
+            pipeline._assign(s, analyses[i : i + batch])
         out["story assignment"] = time.perf_counter() - t
     with Store(db, readonly=True) as s:
         t = time.perf_counter()

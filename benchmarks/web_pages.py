@@ -33,15 +33,14 @@ from storyline.store import Store
 from storyline.synth import stored_analyses
 db, n, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with Store(db) as s:
-    live = pipeline.LiveStories(s)
     batch = []
     for an in stored_analyses(n, start=start):
         batch.append(an)
         if len(batch) == 64:
-            pipeline.add_analyses(s, batch, live)
+            pipeline.add_analyses(s, batch)
             batch = []
     if batch:
-        pipeline.add_analyses(s, batch, live)
+        pipeline.add_analyses(s, batch)
 """
 
 

@@ -39,9 +39,8 @@ def many_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("many") / "many.db"
     analyses = list(stored_analyses(STORIES * PER_STORY, per_story=PER_STORY))
     with Store(db) as store:
-        live = pipeline.LiveStories(store)
         for i in range(0, len(analyses), 64):
-            pipeline.add_analyses(store, analyses[i : i + 64], live)
+            pipeline.add_analyses(store, analyses[i : i + 64])
         assert store.story_count() == STORIES and not store.stale_stories()
     return db
 
