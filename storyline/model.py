@@ -442,3 +442,26 @@ class OverrideRecord:
     batch: int | None = None  # the first override of a change made at once (a story's or outlet's dates)
     scope: str | None = None  # what a batch covered, e.g. "story s0" or "outlet Harbor Times"
     undone: str | None = None  # when it was taken back, or None while it applies
+
+
+@dataclass
+class UnitTiming:
+    """One piece of work as a worker ran it (wall clock of the worker, seconds since the epoch)."""
+
+    worker: int  # process id
+    articles: int
+    chars: int
+    start: float
+    end: float
+    cpu: float  # CPU seconds the worker spent on it (parse and extraction)
+
+
+@dataclass
+class EngineStats:
+    """Where an engine's time went: what the workers ran, and how long the process that consumes the
+    results waited for them and spent on its own work (storing, assigning, resolving) between them."""
+
+    units: list[UnitTiming] = field(default_factory=list)
+    wait: float = 0.0  # the consumer blocked on a result
+    consumer: float = 0.0  # the consumer's own work between two results
+    batches: int = 0
