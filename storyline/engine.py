@@ -84,6 +84,7 @@ class Engine:
         self._pool: ProcessPoolExecutor | None = None
         self._client: Any = None
         self._cluster: Any = None
+        self._t = (0.0, 0.0)
 
     def __enter__(self) -> Engine:
         if self.kind == "local" and self.workers > 1:
@@ -127,10 +128,18 @@ class Engine:
             for b in batches:
                 out, timing = _work_timed(b)
                 self.stats.units.append(timing)
-                t = time.perf_counter()
+                self._hand_out()
                 yield out
-                self.stats.consumer += time.perf_counter() - t
-                self.stats.batches += 1
+                self._handed_back()
+
+    def _hand_out(self) -> None:
+        self._t = (time.perf_counter(), time.thread_time())  # the consumer runs in this thread
+
+    def _handed_back(self) -> None:
+        wall, cpu = self._t
+        self.stats.consumer += time.perf_counter() - wall
+        self.stats.consumer_cpu += time.thread_time() - cpu
+        self.stats.batches += 1
 
     def _stream(self, batches: Iterable[list[Article]], submit: Callable[[Any, list[Article]], Any],
                 wait_any: Callable[[list[Any]], None]) -> Iterator[list[ArticleAnalysis]]:
@@ -172,10 +181,9 @@ class Engine:
                     out.extend(analyses)
                     stats.units.append(timing)
                 fill()  # before the consumer's turn, so the workers have work while it runs
-                t = time.perf_counter()
+                self._hand_out()
                 yield out
-                stats.consumer += time.perf_counter() - t
-                stats.batches += 1
+                self._handed_back()
         finally:
             for futs in queue:  # the consumer stopped early or a piece failed
                 for f in futs:

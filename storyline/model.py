@@ -464,4 +464,5 @@ class EngineStats:
     units: list[UnitTiming] = field(default_factory=list)
     wait: float = 0.0  # the consumer blocked on a result
     consumer: float = 0.0  # the consumer's own work between two results
+    consumer_cpu: float = 0.0  # CPU seconds of that work (its thread's): what a loaded machine does not inflate
     batches: int = 0
