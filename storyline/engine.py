@@ -22,12 +22,16 @@ from typing import Any
 from .extract import analyze_articles
 from .model import Article, ArticleAnalysis, EngineStats, UnitTiming
 
-# A piece of work for one worker: about two seconds of parsing here (some 5,000 words). Small enough
-# that two workers finish a batch, and the input, within a piece of each other; large enough that
-# nlp.pipe still batches and the per-task overhead (a few ms) stays under 1%.
-UNIT_CHARS = 30_000
+# A piece of work for one worker: about half a second of parsing on an idle core (some 2,500 words),
+# so two workers finish the input within about that of each other. Smaller pieces cost nothing
+# measurable: nlp.pipe over pieces of 8k, 15k, 30k characters or one 218k piece took the same CPU
+# time within noise (11.0 to 12.0 s for 48 PolNeAR articles), and a piece's pickling and queueing is
+# a few ms.
+UNIT_CHARS = 15_000
 UNIT_ARTICLES = 32
-AHEAD = 6  # pieces per worker submitted and not finished, at most (plus the rest of one batch)
+# Pieces per worker submitted and not finished, at most (plus the rest of one batch): some six
+# seconds of work that the workers go on with while the consumer stores and resolves a batch.
+AHEAD = 12
 
 
 def split_units(batch: list[Article], chars: int = UNIT_CHARS, most: int = UNIT_ARTICLES) -> list[list[Article]]:
