@@ -64,9 +64,18 @@ def _work(batch: list[Article]) -> list[ArticleAnalysis]:
     return analyze_articles(batch)
 
 
+class ExtractionError(RuntimeError):
+    """Extraction failed on a piece: the message names its articles (files and lines) and the cause.
+    It carries only a message, so it crosses back from a worker whatever the cause's type was."""
+
+
 def _work_timed(unit: list[Article]) -> tuple[list[ArticleAnalysis], UnitTiming]:
     start, cpu = time.time(), time.process_time()
-    out = analyze_articles(unit)
+    try:
+        out = analyze_articles(unit)
+    except Exception as e:
+        names = ", ".join(a.path or a.id for a in unit)
+        raise ExtractionError(f"extraction failed on {names}: {type(e).__name__}: {e}") from e
     timing = UnitTiming(os.getpid(), len(unit), sum(len(a.text) for a in unit), start, time.time(),
                         time.process_time() - cpu)
     return out, timing

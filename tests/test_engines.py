@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.engine import Engine, split_units
+from storyline.engine import Engine, ExtractionError, split_units
 from storyline.ingest import read_articles
 from storyline.model import Article
 from storyline.pipeline import analyze
@@ -111,6 +111,15 @@ def test_stream_reads_input_lazily(two_workers):
     assert pulled <= 8
     stream.close()  # the consumer stops: what was queued is cancelled, the engine stays usable
     assert [len(b) for b in two_workers.map([[art], [art]])] == [1, 1]
+
+
+def test_a_failing_piece_reaches_the_consumer(two_workers):
+    good = _sample_articles()[0]
+    # spaCy refuses it in the worker (srsly's ExtraData); the consumer learns which article it was
+    bad = Article(id="bad", text=b"not a text", path="odd.jsonl:3")  # type: ignore[arg-type]
+    with pytest.raises(ExtractionError, match="odd.jsonl:3"):
+        list(two_workers.map([[good], [good, bad], [good]]))
+    assert [len(b) for b in two_workers.map([[good]])] == [1]  # and nothing is left stuck
 
 
 def _stored(db) -> tuple[list, list]:
