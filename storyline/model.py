@@ -6,7 +6,7 @@ Every record that comes from text carries the article id and the character offse
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 SCHEMA = "storyline.dossier/1"
@@ -15,8 +15,44 @@ T = TypeVar("T")
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-ready data."""
-    return asdict(record)
+    """A record as plain JSON-ready data: what ``dataclasses.asdict`` gives, without its deep copy
+    of every leaf (the records hold only strings, numbers, lists and dicts). Storing an ingest batch
+    and its stories' resolution converts some 10,000 records per 300 articles in the main process;
+    asdict spent 2.6 ms per article analysis there."""
+    if not is_dataclass(record) or isinstance(record, type):
+        return asdict(record)  # raises the TypeError asdict raises
+    return _plain(record)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _plain(obj: Any) -> Any:
+    cls = obj.__class__
+    if cls in _ATOMS:
+        return obj
+    names = _FIELDS.get(cls)
+    if names is None and is_dataclass(cls):
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    if names is not None:
+        return {n: _plain(getattr(obj, n)) for n in names}
+    if cls is list:
+        return [_plain(v) for v in obj]
+    if cls is dict:
+        return {_plain(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, dict)) or not isinstance(obj, _ATOMS):
+        return _asdict_value(obj)  # anything else exactly as asdict treats it
+    return obj
+
+
+@dataclass
+class _Box:
+    value: Any
+
+
+def _asdict_value(obj: Any) -> Any:
+    return asdict(_Box(obj))["value"]
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
