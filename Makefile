@@ -80,7 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py --sizes 100 1000 10000
 	$(BIN)/python benchmarks/ingest_stream.py --articles 10000
-	$(BIN)/python benchmarks/workers.py --articles 400 --rounds 2
+	$(BIN)/python benchmarks/workers.py --articles 300 --rounds 2 --dask
 	$(BIN)/python benchmarks/resolve_realistic.py --sizes 1000 2000 4000 8000 --out benchmarks/results/resolve_realistic.json
 	$(BIN)/python benchmarks/report.py
 

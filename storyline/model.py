@@ -18,8 +18,44 @@ T = TypeVar("T")
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-ready data."""
-    return asdict(record)
+    """A record as plain JSON-ready data: what ``dataclasses.asdict`` gives, without its deep copy
+    of every leaf (the records hold only strings, numbers, lists and dicts). Storing an ingest batch
+    and its stories' resolution converts some 10,000 records per 300 articles in the main process;
+    asdict spent 2.6 ms per article analysis there."""
+    if not hasattr(record, "__dataclass_fields__") or isinstance(record, type):
+        return asdict(record)  # raises the TypeError asdict raises
+    return _plain(record)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _plain(obj: Any) -> Any:
+    cls = obj.__class__
+    if cls in _ATOMS:
+        return obj
+    names = _FIELDS.get(cls)
+    if names is None and hasattr(cls, "__dataclass_fields__"):
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    if names is not None:
+        return {n: _plain(getattr(obj, n)) for n in names}
+    if cls is list:
+        return [_plain(v) for v in obj]
+    if cls is dict:
+        return {_plain(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, dict)) or not isinstance(obj, _ATOMS):
+        return _asdict_value(obj)  # anything else exactly as asdict treats it
+    return obj
+
+
+@dataclass
+class _Box:
+    value: Any
+
+
+def _asdict_value(obj: Any) -> Any:
+    return asdict(_Box(obj))["value"]
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
@@ -500,3 +536,27 @@ class OverrideRecord:
     batch: int | None = None  # the first override of a change made at once (a story's or outlet's dates)
     scope: str | None = None  # what a batch covered, e.g. "story s0" or "outlet Harbor Times"
     undone: str | None = None  # when it was taken back, or None while it applies
+
+
+@dataclass
+class UnitTiming:
+    """One piece of work as a worker ran it (wall clock of the worker, seconds since the epoch)."""
+
+    worker: int  # process id
+    articles: int
+    chars: int
+    start: float
+    end: float
+    cpu: float  # CPU seconds the worker spent on it (parse and extraction)
+
+
+@dataclass
+class EngineStats:
+    """Where an engine's time went: what the workers ran, and how long the process that consumes the
+    results waited for them and spent on its own work (storing, assigning, resolving) between them."""
+
+    units: list[UnitTiming] = field(default_factory=list)
+    wait: float = 0.0  # the consumer blocked on a result
+    consumer: float = 0.0  # the consumer's own work between two results
+    consumer_cpu: float = 0.0  # CPU seconds of that work (its thread's): what a loaded machine does not inflate
+    batches: int = 0

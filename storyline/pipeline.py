@@ -183,18 +183,12 @@ def stored_story(store: Store, story: str, resolve: bool = True) -> Dossier:
 
 def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: IngestResult,
          progress: Progress | None) -> None:
-    # a few batches in flight at most: memory stays flat however large the input
-    window = max(2, eng.workers * 2)
-    pending: list[list[Article]] = []
-    for batch in batches:
-        pending.append(batch)
-        if len(pending) >= window:
-            _flush(store, eng, pending, result, progress)
-            pending = []
-    _flush(store, eng, pending, result, progress)
+    # one stream: the engine reads batches lazily and keeps a bounded amount of work ahead, so memory
+    # stays flat and the workers keep extracting while _flush stores, assigns and resolves a batch
+    _flush(store, eng, batches, result, progress)
 
 
-def _flush(store: Store, eng: Engine, pending: list[list[Article]], result: IngestResult,
+def _flush(store: Store, eng: Engine, pending: Iterable[list[Article]], result: IngestResult,
            progress: Progress | None) -> None:
     for analyses in eng.map(pending):
         add_analyses(store, analyses, result)
