@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
 RESOLVE_CHUNK = 16  # story resolutions stored per transaction when many stories wait
+SMALL_STORY = 40  # stories up to this size are re-resolved on every batch that touches them
+GROWTH = 0.1  # a larger story is re-resolved once it has grown by this fraction since its last resolution
 
 Report = Callable[[IngestProblem], None]
 Progress = Callable[[int], None]
@@ -90,7 +92,7 @@ def ingest(
         touched.update(dict.fromkeys(assign_stories(store)))
         result.touched = list(touched)
         # what a crash or another writer left behind is resolved now, so a re-run completes the work
-        result.problems += resolve_stories(store, store.stale_stories(), progress=None)
+        result.problems += resolve_stories(store, store.stale_stories(), progress=None, force=False)
         store.record_problems(result.problems)
     return result
 
@@ -205,7 +207,7 @@ def add_analyses(store: Store, analyses: list[ArticleAnalysis], result: IngestRe
     for sid in touched:
         if sid not in result.touched:
             result.touched.append(sid)
-    result.problems += resolve_stories(store, touched)
+    result.problems += resolve_stories(store, touched, force=False)
     return touched
 
 
@@ -222,9 +224,23 @@ def registry_overrides(store: Store) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def resolve_stories(store: Store, stories: Iterable[str], progress: Progress | None = None) -> list[IngestProblem]:
+def due(size: int, resolved: int | None) -> bool:
+    """Whether a story that has grown to ``size`` articles since it was resolved with ``resolved`` is
+    resolved again now. A story re-resolves from all of its articles, so re-resolving a large story
+    for every article it gains would cost its size per article (quadratic in a continuing story);
+    re-resolving it when it has grown by a tenth costs about ten article-resolutions per article
+    however large it gets. Small stories (most news) are resolved on every batch that touches them;
+    a large one shows its last resolution, marked as being updated, until it is due."""
+    if resolved is None or size <= SMALL_STORY:
+        return True
+    return size - resolved >= max(1, int(GROWTH * resolved))
+
+
+def resolve_stories(store: Store, stories: Iterable[str], progress: Progress | None = None,
+                    force: bool = True) -> list[IngestProblem]:
     """Resolve these stories from their own articles and store the results in one transaction; a
-    story that fails is named in a problem and stays stale (the next ingest tries again)."""
+    story that fails is named in a problem and stays stale (the next ingest tries again).
+    ``force=False`` (ingest): a large story waits until it is ``due``, and stays marked stale."""
     overrides = registry_overrides(store)
     done: list[tuple[StoryResolution, int]] = []
     problems: list[IngestProblem] = []
@@ -234,6 +250,8 @@ def resolve_stories(store: Store, stories: Iterable[str], progress: Progress | N
             done = []
         state = store.story_state(sid)
         if state is None:
+            continue
+        if not force and not due(len(state.articles), store.resolved_size(sid)):
             continue
         try:
             done.append((resolve_story(store.analyses_of(state.articles), state, overrides), len(state.articles)))

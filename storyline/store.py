@@ -702,6 +702,11 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT st.story FROM stale_stories st JOIN stories s ON s.id = st.story ORDER BY s.n")]
 
+    def resolved_size(self, story: str) -> int | None:
+        """How many articles the story's stored resolution was made from (None: never resolved)."""
+        row = self.conn.execute("SELECT articles FROM story_resolutions WHERE story=?", (story,)).fetchone()
+        return int(row[0]) if row else None
+
     def is_stale(self, story: str) -> bool:
         return self.conn.execute("SELECT 1 FROM stale_stories WHERE story=?", (story,)).fetchone() is not None
 

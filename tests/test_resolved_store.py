@@ -170,3 +170,23 @@ def test_an_override_naming_nothing_is_reported_once_not_per_story(tmp_path, db_
         stored = [p for sid in store.story_ids() for p in store.story_resolution(sid).problems]
     assert len(problems) == 1 and "Nobody Atall" in problems[0]
     assert stored == []
+
+
+def test_large_stories_are_re_resolved_when_they_have_grown_by_a_tenth():
+    from storyline.pipeline import GROWTH, SMALL_STORY, due
+
+    assert due(5, None) and due(SMALL_STORY, SMALL_STORY - 1)  # small stories: every batch
+    big = 10 * SMALL_STORY
+    assert not due(big + 1, big)
+    assert not due(big + int(GROWTH * big) - 1, big)
+    assert due(big + int(GROWTH * big), big)
+    assert due(big, None)  # never resolved: now
+    # amortized: growing a story one article at a time to 20x its size re-resolves it a bounded
+    # number of times, so its total cost stays within a constant factor of its final size
+    size, resolved, work = SMALL_STORY + 1, SMALL_STORY, 0
+    while size < 20 * SMALL_STORY:
+        if due(size, resolved):
+            work += size
+            resolved = size
+        size += 1
+    assert work < 12 * size
