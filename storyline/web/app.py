@@ -279,15 +279,23 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         return page("timeline.html", request=request, s=s, timeline=d.timeline, events=events, lanes=lanes,
                     link=link, layout=views.timeline_layout(d.timeline, events, names, link, lanes))
 
+    def entity_page(s: Store, entity_id: str, page_no: int, prefix: str) -> Any:
+        """A registry entity's record, its per-story records and a page of its mentions; an entity
+        merged into another across stories redirects to that one (under ``prefix``)."""
+        reg = entity_or_404(s, entity_id)
+        if reg["id"] != entity_id:
+            return RedirectResponse(f"{prefix}{reg['id']}", status_code=303)
+        records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
+        mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
+        return reg, records, _entity_of(reg, records), mentions
+
     @app.get("/entity/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity(request: Request, entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100000)) -> Any:
         with data.store() as s:
-            reg = entity_or_404(s, entity_id)
-            if reg["id"] != entity_id:  # merged into another entity across stories: its page is that one's
-                return RedirectResponse(f"/entity/{reg['id']}", status_code=303)
-            records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
-            e = _entity_of(reg, records)
-            mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
+            found = entity_page(s, entity_id, page_no, "/entity/")
+            if isinstance(found, RedirectResponse):
+                return found
+            reg, records, e, mentions = found
             quotes = s.speaker_quotes(entity_id, limit=QUOTES_PER_PAGE, offset=(page_no - 1) * QUOTES_PER_PAGE)
             stories = s.story_list(entity=entity_id, limit=RECORDS_PER_PAGE, offset=(page_no - 1) * RECORDS_PER_PAGE)
             events = s.entity_events(entity_id, [sid for sid, _ in records])
@@ -480,12 +488,10 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
     @app.get("/api/entities/{entity_id}")
     def api_entity(entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100000)) -> dict:
         with data.store() as s:
-            reg = entity_or_404(s, entity_id)
-            if reg["id"] != entity_id:  # merged into another entity across stories: its page is that one's
-                return RedirectResponse(f"/entity/{reg['id']}", status_code=303)
-            records = s.entity_records(entity_id, limit=RECORDS_PER_PAGE)
-            e = _entity_of(reg, records)
-            mentions = s.entity_mentions(entity_id, limit=MENTIONS_PER_PAGE, offset=(page_no - 1) * MENTIONS_PER_PAGE)
+            found = entity_page(s, entity_id, page_no, "/api/entities/")
+            if isinstance(found, RedirectResponse):
+                return found  # type: ignore[return-value]
+            reg, records, e, mentions = found
         return {"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "descriptors": e.descriptors,
                 "evidence": e.evidence, "candidates": [_plain(c) for c in e.candidates],
                 "mention_count": reg["mentions"], "story_count": reg["stories"],
