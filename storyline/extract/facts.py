@@ -297,6 +297,10 @@ def _subset(num: Token, noun: Token) -> str:
     between = num.doc[num.i + 1 : noun.i] if noun.i > num.i else []
     if any(t.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", t.text) for t in between):
         return "most"  # "the four hardest-hit villages", "the 12 most affected"
+    if any(t.lower_ == "other" and t.head == noun for t in between):
+        # "seven AK-47s, three other rifles", "four other people died": counted besides a set the
+        # sentence names, not the whole count
+        return "other"
     for c in (*noun.children, *num.children):
         if c.lower_ in _SEVERE:
             return "severe"
@@ -381,7 +385,9 @@ def place_of(num: Token) -> str:
     gov = _governor(noun)
     if gov is None:
         return ""
-    for c in [*gov.children, *noun.children]:
+    # the nearest place phrase: "killed 170,000 people in the province and tens of thousands more in
+    # countries around the ocean" puts 170,000 in the province whatever the parser hangs where
+    for c in sorted([*gov.children, *noun.children], key=lambda t: abs(t.i - num.i)):
         if c.dep_ == "prep" and c.lower_ in {"in", "across", "around"}:
             for o in c.children:
                 if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "LOC"}:
