@@ -33,6 +33,9 @@ _UPDATE_WORDS = re.compile(r"\b(rose|risen|rises|rising|climbed|climbs|increased
 # the text says a figure grew (no dates needed): "the toll rose to 10", "bringing to 10 the number ..."
 _ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new toll|revised|now stands|"
                    r"(?:bringing|brought|brings|pushing|pushed|raising|raised) (?:\S+ ){0,6}?to)\b", re.I)
+# the text marks a figure as superseded: "originally reported that two ... died", "a preliminary
+# magnitude of 4.4", "initially put the toll at"
+_EARLIER = re.compile(r"\b(originally|initially|at first|preliminary|earlier reported|previously reported)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
 _VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
@@ -200,7 +203,7 @@ def _close(a: Fact, b: Fact) -> bool:
 
 
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
-            published: dict[str, str] | None = None) -> list[list[Fact]]:
+            published: dict[str, str] | None = None, superseded: set[str] | None = None) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
@@ -209,6 +212,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
     mags = magnitude or {}
     pub = published or {}
+    old = superseded or set()
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -241,7 +245,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                     return True  # "more than 50" is not a version of 43
                 if not _close(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
-                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b):
+                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
+                        and a.id not in old and b.id not in old:
                     # an article does not contradict itself: its two figures for one measure are
                     # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
                     return True
@@ -329,11 +334,16 @@ def _label(f: Fact) -> str:
     return value
 
 
-def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str]) -> str:
+def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str],
+             superseded: set[str] | None = None) -> str:
     reps = [g[0] for g in values.values()]
     if all(is_rounding(a, b) for i, a in enumerate(reps) for b in reps[i + 1:]):
         return "rounding"
     first = reps[0]
+    old = superseded or set()
+    marked = [any(f.id in old for f in g) for g in values.values()]
+    if any(marked) and not all(marked):
+        return "update"  # the text says one figure was the first, since revised
     if first.predicate in GROWING and first.kind == "count" and first.noun in {"people", "", "village", "house", "home", "building"}:
         dated = [f for g in values.values() for f in g if published.get(f.article)]
         nums = {k: _num(g[0]) for k, g in values.items()}
@@ -463,10 +473,12 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     out: list[Discrepancy] = []
     now = _story_year([f for m in blocks.values() for f in m], published, texts)
     magnitude = _sentence_magnitudes(facts)
+    # an article may give a figure and the one it replaced ("rated 4.2 ... originally had rated it 4.4")
+    superseded = {f.id for f in facts if _superseded(texts.get(f.article, ""), f)}
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now, magnitude, published):
+        for group in _groups(members, now, magnitude, published, superseded):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
@@ -484,9 +496,16 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                     value=k, articles=sorted({f.article for f in g}),
                     mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
                     asserted_by=list(dict.fromkeys(f.asserted_by for f in g))) for k, g in values.items()],
-                verdict=_verdict(values, published, texts), measure=measure, kind=kind,
+                verdict=_verdict(values, published, texts, superseded), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
+
+
+def _superseded(text: str, f: Fact) -> bool:
+    """The sentence marks the figure as the first one, before the value: "originally had rated the
+    quake as 4.4" (not the revised 4.2 earlier in that sentence)."""
+    lo = max(text.rfind("\n", 0, f.start), text.rfind(". ", 0, f.start)) + 1
+    return bool(_EARLIER.search(text[lo : f.start]))
 
 
 def _sentence_magnitudes(facts: list[Fact]) -> dict[tuple[str, int], float]:
