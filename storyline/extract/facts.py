@@ -390,8 +390,8 @@ def place_of(num: Token) -> str:
     for c in sorted([*gov.children, *noun.children], key=lambda t: abs(t.i - num.i)):
         if c.dep_ == "prep" and c.lower_ in {"in", "across", "around"}:
             for o in c.children:
-                if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "LOC"}:
-                    return o.text.lower()
+                if o.dep_ == "pobj" and (o.ent_type_ in {"GPE", "LOC"} or o.pos_ == "PROPN" and o.ent_type_ == "NORP"):
+                    return o.text.lower()  # the tagger calls an island a nationality: "in Sumatra"
                 if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "state", "asia", "ocean"}:
                     comp = [x.text.lower() for x in o.children if x.ent_type_ in {"GPE", "LOC"} or x.dep_ == "poss"]
                     return comp[0].removesuffix("'s") if comp else o.lemma_.lower()
