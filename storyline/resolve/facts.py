@@ -211,6 +211,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
     a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
     mags = magnitude or {}
+    main = _main_magnitude({(f.article, f.sentence): mags[(f.article, f.sentence)]
+                            for f in facts if (f.article, f.sentence) in mags})
     pub = published or {}
     old = superseded or set()
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
@@ -238,6 +240,12 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                 ma, mb = mags.get((a.article, a.sentence)), mags.get((b.article, b.sentence))
                 if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
                     return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
+                if a.unit != "magnitude" and main is not None and (ma is None) != (mb is None) \
+                        and abs((ma if mb is None else mb) - main) > 0.3:  # type: ignore[operator]
+                    # a sentence naming another quake's magnitude ("a 6.4-magnitude earthquake
+                    # jolted Maluku, but caused no casualties") tells that quake's figure, not the
+                    # story's, which most sentences tell without naming the magnitude again
+                    return True
                 if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
                     # the toll in one province and across the region; one district's and the whole toll
                     return True
@@ -499,6 +507,18 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                 verdict=_verdict(values, published, texts, superseded), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
+
+
+def _main_magnitude(mags: dict[tuple[str, int], float]) -> float | None:
+    """The magnitude that most articles name beside a measure's figures: the quake those figures
+    are about. None when no magnitude is named by two articles and by more articles than any other."""
+    arts: dict[float, set[str]] = defaultdict(set)
+    for (article, _), v in mags.items():
+        arts[v].add(article)
+    ranked = sorted(arts, key=lambda v: -len(arts[v]))
+    if not ranked or len(arts[ranked[0]]) < 2 or len(ranked) > 1 and len(arts[ranked[1]]) >= len(arts[ranked[0]]):
+        return None
+    return ranked[0]
 
 
 def _superseded(text: str, f: Fact) -> bool:
