@@ -176,7 +176,7 @@ def test_a_breakdown_by_nationality_is_not_a_total():
 def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
     fs = [f for f in facts("Seven AK-47s, three other automatic rifles and 13 loaded magazines were seized.")
           if f.kind == "count"]
-    assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle"), (13, "magazine")]
+    assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle~other"), (13, "magazine")]
 
 
 def test_a_district_is_the_place_of_its_figure():
@@ -258,3 +258,24 @@ def test_more_than_is_a_bound_not_an_extra_count():
     assert [f for f in facts("Four more people died in hospital on Monday.") if f.kind == "count"] == []
     f = one("On Saturday, more than a dozen people were killed by a quake in eastern China.", "count")
     assert f.value == 12 and f.qualifier == "more_than" and f.text == "more than a dozen"
+
+
+# --- facts4: what a figure belongs to --------------------------------------------------------
+
+
+def test_other_items_are_counted_besides_the_named_set():
+    # "seven AK-47s, three other automatic rifles": the three are not the rifles' count
+    fs = [f for f in facts("The navy seized seven assault rifles and three other rifles from the pirates.") if f.kind == "count"]
+    by = {f.value: f for f in fs}
+    assert by[7].measure == "rifle|seize"
+    assert by[3].measure == "rifle~other|seize"
+
+
+def test_the_place_of_a_figure_is_its_own_place_phrase_not_a_conjuncts():
+    f = [x for x in facts("In 2004 a massive tremor sparked a tsunami that killed 170,000 people in the province "
+                          "and tens of thousands more in countries around the Indian Ocean.")
+         if x.kind == "count" and x.value == 170000][0]
+    assert f.place == "province"
+    g = [x for x in facts("A strong quake triggered a tsunami that killed 230,000 people in 13 countries around "
+                          "the Indian Ocean in 2004.") if x.kind == "count" and x.value == 230000][0]
+    assert g.place == "country"
