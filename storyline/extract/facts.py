@@ -399,6 +399,24 @@ def place_of(num: Token) -> str:
                     # "in Central Aceh district": a part of the area the story covers, not its name
                     comp = [x.text.lower() for x in o.children if x.dep_ in {"compound", "poss", "amod"}]
                     return " ".join([*comp, o.lemma_.lower()])
+    return _part_of_clause(gov)
+
+
+def _part_of_clause(gov: Token) -> str:
+    """A part of the area ("in Bener Meriah district") named anywhere in coordinated clauses, one of
+    which holds the value: "Twelve people were killed and 70 others were injured by
+    a landslide or collapsing buildings in Bener Meriah district" puts both figures there."""
+    clauses = [gov, *(c for c in gov.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})]
+    if gov.dep_ == "conj" and gov.head.pos_ in {"VERB", "AUX"}:
+        clauses.append(gov.head)
+    if len(clauses) < 2:
+        return ""  # one clause: its own place phrase (place_of) says where
+    for clause in clauses:
+        for t in clause.subtree:
+            if t.dep_ == "pobj" and t.lemma_.lower() in _SUBUNITS and t.head.lower_ == "in" \
+                    and any(x.dep_ == "compound" and x.pos_ == "PROPN" for x in t.children):
+                comp = [x.text.lower() for x in t.children if x.dep_ in {"compound", "poss", "amod"}]
+                return " ".join([*comp, t.lemma_.lower()])
     return ""
 
 

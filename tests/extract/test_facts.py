@@ -279,3 +279,14 @@ def test_the_place_of_a_figure_is_its_own_place_phrase_not_a_conjuncts():
     g = [x for x in facts("A strong quake triggered a tsunami that killed 230,000 people in 13 countries around "
                           "the Indian Ocean in 2004.") if x.kind == "count" and x.value == 230000][0]
     assert g.place == "country"
+
+
+def test_coordinated_figures_share_the_district_either_clause_names():
+    fs = [f for f in facts("Twelve people were killed and 70 others were injured by a landslide or collapsing "
+                           "buildings in Bener Meriah district, said Sutopo Purwo Nugroho of the agency.")
+          if f.kind == "count"]
+    assert {f.value for f in fs} == {12, 70}
+    assert all(f.place.endswith("district") and "meriah" in f.place for f in fs), [(f.value, f.place) for f in fs]
+    # a single clause with no place phrase of its own gets no place from elsewhere
+    f = one("Twelve people were killed by a landslide, said Sutopo Purwo Nugroho of the agency.", "count")
+    assert f.place == ""
