@@ -182,7 +182,7 @@ def _close(a: Fact, b: Fact) -> bool:
                 same_zone = va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
                 return same_zone and _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
             if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
-                return abs(int(va) - int(vb)) <= 2  # outlets disagree on a year by one, not by ten
+                return abs(int(va) - int(vb)) <= 1  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)
         return False
     if a.kind == "quantity" and a.unit == "magnitude":
