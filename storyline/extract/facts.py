@@ -428,8 +428,11 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
 
 
 def _speaker(num: Token, quotes: list[Quote]) -> str:
+    # "Blackmore, alleged to have 19 wives": an indirect "quote" whose cue is a raised participle
+    # is the outlet's report about its subject, not the subject's words
+    raised = any(a.lemma_.lower() in _SAY and _raised(a) for a in num.ancestors)
     for q in quotes:
-        if q.start <= num.idx < q.end:
+        if q.start <= num.idx < q.end and not (raised and not q.direct):
             return q.speaker_name or q.speaker_text or "an unnamed source"
     # "..., officials said": the value sits in a clause a reporting verb governs (ccomp), or the
     # reporting verb hangs off the value's clause (parataxis); a say-verb elsewhere is not its source
@@ -441,7 +444,8 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
             # "Manokwari, a city of 160,000 people, ..., the WHO said": a description the outlet
             # adds, not what the source reports
             return "outlet"
-        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb):
+        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb) \
+                and not _raised(node):
             who = _subject(node, num)
             if who:
                 return who
@@ -464,6 +468,13 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
             if objs:
                 return noun_phrase(objs[0]).text
     return "outlet"
+
+
+def _raised(verb: Token) -> bool:
+    """ "Blackmore, alleged to have 19 wives", "he is said to have fled": the subject is who the
+    report is about, not who reports it."""
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children) for c in verb.children)
 
 
 def _subject(verb: Token, num: Token | None = None) -> str:

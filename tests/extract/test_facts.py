@@ -290,3 +290,11 @@ def test_coordinated_figures_share_the_district_either_clause_names():
     # a single clause with no place phrase of its own gets no place from elsewhere
     f = one("Twelve people were killed by a landslide, said Sutopo Purwo Nugroho of the agency.", "count")
     assert f.place == ""
+
+
+def test_a_raised_participle_reports_about_its_subject_not_for_it():
+    text = ('Winston Blackmore and James Oler were arrested Wednesday. Blackmore, alleged to have 19 wives, '
+            'is charged with "practicing polygamy".')
+    assert one(text, "count").asserted_by == "outlet"
+    # a reporting verb with its own subject still names the source
+    assert one("Oppal said Blackmore has 20 wives.", "count").asserted_by == "Oppal"

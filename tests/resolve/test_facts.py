@@ -266,3 +266,10 @@ def test_a_figure_told_with_another_quakes_magnitude_is_that_quakes():
     # with no magnitude most articles agree on, the zero may join
     fs = [f for f in fs if f.article not in {"b", "c"} or f.unit != "magnitude"]
     assert any("0" in [v.value for v in d.values] for d in run(fs) if d.kind == "count")
+
+
+def test_years_two_apart_are_two_happenings():
+    y = {"measure": "date|strike", "kind": "date"}
+    assert run([fact("a", "2004", "2004", **y), fact("b", "2002", "2002", **y)]) == []
+    [d] = run([fact("a", "2019", "2019", **y), fact("b", "2018", "2018", **y)])
+    assert d.kind == "date"
