@@ -672,6 +672,9 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if unit_word in _LENGTH or unit_word == "nautical" or after[:3] in {"km ", "km,", "km."}:
             factor = 1.852 if unit_word == "nautical" else _LENGTH.get(unit_word, 1.0)
             landmark = _landmark(doc, head)
+            town = _located(head)
+            if landmark and town:
+                landmark = f"{landmark}~{town}"
             ulen = len(nxt.text) if nxt is not None else 2
             gap = nxt.idx - end if nxt is not None else 0
             add(start, end + gap + ulen, "quantity", f"distance|{landmark}", round(value * factor, 3), head,
@@ -802,6 +805,20 @@ def _landmark(doc: Doc, num: Token) -> str:
                 return o.lemma_.lower() if o.pos_ != "PROPN" else o.text.lower()
         if tok.is_punct and tok.text not in {"-", "(", ")"}:
             break
+    return ""
+
+
+def _located(num: Token) -> str:
+    """The named place a distance locates: "centered in Geyserville, about 20 miles north of Santa
+    Rosa" gives where Geyserville lies, not where the quake struck ("struck 26 miles north of Santa
+    Rosa"); so does "Zarand, a town 600 miles from Tehran"."""
+    node = num.head
+    for _ in range(3):
+        node = node.head
+        if node.pos_ == "PROPN" and node.ent_type_ in {"GPE", "LOC", "FAC"} and node.dep_ in {"pobj", "nsubj", "appos"}:
+            return node.text.lower()
+        if node.pos_ in {"VERB", "AUX"} or node.head == node:
+            return ""
     return ""
 
 

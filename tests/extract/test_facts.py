@@ -298,3 +298,11 @@ def test_a_raised_participle_reports_about_its_subject_not_for_it():
     assert one(text, "count").asserted_by == "outlet"
     # a reporting verb with its own subject still names the source
     assert one("Oppal said Blackmore has 20 wives.", "count").asserted_by == "Oppal"
+
+
+def test_a_distance_that_locates_a_named_town_is_the_towns():
+    town = one("The temblor struck at 2:09 a.m. and was centered in Geyserville, about 20 miles north of Santa Rosa, "
+               "according to the U.S. Geological Survey.", "quantity")
+    quake = one("The temblor struck about 26 miles north of Santa Rosa in the Geysers area.", "quantity")
+    assert quake.measure.startswith("distance|") and "geyserville" not in quake.measure
+    assert town.measure != quake.measure and "geyserville" in town.measure
