@@ -151,6 +151,10 @@ def _governor(tok: Token) -> Token | None:
         head = node.head
         if head == node:
             return None
+        if node.dep_ == "conj" and node.pos_ in {"NOUN", "PROPN"} and head.pos_ in {"VERB", "AUX"}:
+            # "a receptionist died and two men ... underwent surgery": a noun is not coordinated
+            # with a verb; the parser lost the men's own verb, so the value has no governor
+            return None
         if head.pos_ in {"VERB", "AUX"} or (head.pos_ == "ADJ" and head.lemma_.lower() in _PRED_OF):
             return head
         if head.pos_ == "ADP" or head.dep_ in {"prep", "agent"}:
@@ -188,6 +192,9 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     via = noun.head
     if noun.dep_ == "pobj" and via.lower_ in {"of", "to"} and via.head.lemma_.lower() in _HOLDERS:
         pred = "population"  # "home to 120,000 people", "a city of 160,000", "population of 1,000"
+    if noun != num and _PRED_OF.get(noun_lemma) in {"kill", "injure"} and noun.dep_ == "conj":
+        # "Leaves Woman Dead and 2 Hurt": the count's own word says what happened, not its conjunct's
+        pred, noun_lemma = _PRED_OF[noun_lemma], "people"
     for cand in [] if pred else [noun, *noun.children, *[c for c in noun.head.children if c.dep_ in {"compound", "nsubj"}], noun.head]:
         lemma = cand.lemma_.lower()
         if lemma in _TOLL_NOUNS and cand.i != num.i:

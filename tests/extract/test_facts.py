@@ -306,3 +306,17 @@ def test_a_distance_that_locates_a_named_town_is_the_towns():
     quake = one("The temblor struck about 26 miles north of Santa Rosa in the Geysers area.", "quantity")
     assert quake.measure.startswith("distance|") and "geyserville" not in quake.measure
     assert town.measure != quake.measure and "geyserville" in town.measure
+
+
+def test_a_counts_own_toll_word_wins_over_its_conjuncts():
+    fs = [f for f in facts("Shooting at Accounting Firm Leaves Woman Dead and 2 Hurt.") if f.kind == "count"]
+    assert [(f.value, f.measure) for f in fs] == [(2, "people|injure")]
+
+
+def test_a_noun_the_parser_coordinates_with_a_verb_takes_no_predicate_from_it():
+    fs = [f for f in facts('A female receptionist died and two men, believed to be "management level employees," '
+                           "underwent surgery for wounds.") if f.kind == "count"]
+    assert all(f.predicate != "kill" for f in fs), [(f.value, f.measure) for f in fs]
+    # a real coordination of clauses keeps each verb: "killing 12 and injuring 80"
+    by = {f.value: f.measure for f in facts("A bomb exploded, killing 12 people and injuring 80.") if f.kind == "count"}
+    assert by[12] == "people|kill" and by[80] == "people|injure"
