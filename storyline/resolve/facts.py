@@ -10,7 +10,8 @@ the annotation guide (../shared/data/GUIDE-facts-across-outlets.md):
 
 - ``rounding``: the values differ only in precision (612 vs 600, $13.9 billion vs nearly $14 billion);
 - ``update``: a later article gives a newer figure (every earlier value published before the later
-  one, or the later one says the figure rose) for a figure that changes over time (a toll);
+  one, or the later one says the figure rose) for a figure that changes over time (a toll), or the
+  text marks one figure as the first, since revised ("originally had rated the quake as 4.4");
 - ``conflict``: two values in the outlets' own voice, or from the same source, disagree;
 - ``claim``: otherwise, a differing value is only a quoted party's claim.
 """
