@@ -151,6 +151,10 @@ def _governor(tok: Token) -> Token | None:
         head = node.head
         if head == node:
             return None
+        if node.dep_ == "conj" and node.pos_ in {"NOUN", "PROPN"} and head.pos_ in {"VERB", "AUX"}:
+            # "a receptionist died and two men ... underwent surgery": a noun is not coordinated
+            # with a verb; the parser lost the men's own verb, so the value has no governor
+            return None
         if head.pos_ in {"VERB", "AUX"} or (head.pos_ == "ADJ" and head.lemma_.lower() in _PRED_OF):
             return head
         if head.pos_ == "ADP" or head.dep_ in {"prep", "agent"}:
@@ -188,6 +192,9 @@ def _measure(num: Token) -> tuple[str, str, bool]:
     via = noun.head
     if noun.dep_ == "pobj" and via.lower_ in {"of", "to"} and via.head.lemma_.lower() in _HOLDERS:
         pred = "population"  # "home to 120,000 people", "a city of 160,000", "population of 1,000"
+    if noun != num and _PRED_OF.get(noun_lemma) in {"kill", "injure"} and noun.dep_ == "conj":
+        # "Leaves Woman Dead and 2 Hurt": the count's own word says what happened, not its conjunct's
+        pred, noun_lemma = _PRED_OF[noun_lemma], "people"
     for cand in [] if pred else [noun, *noun.children, *[c for c in noun.head.children if c.dep_ in {"compound", "nsubj"}], noun.head]:
         lemma = cand.lemma_.lower()
         if lemma in _TOLL_NOUNS and cand.i != num.i:
@@ -297,6 +304,10 @@ def _subset(num: Token, noun: Token) -> str:
     between = num.doc[num.i + 1 : noun.i] if noun.i > num.i else []
     if any(t.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", t.text) for t in between):
         return "most"  # "the four hardest-hit villages", "the 12 most affected"
+    if any(t.lower_ == "other" and t.head == noun for t in between):
+        # "seven AK-47s, three other rifles", "four other people died": counted besides a set the
+        # sentence names, not the whole count
+        return "other"
     for c in (*noun.children, *num.children):
         if c.lower_ in _SEVERE:
             return "severe"
@@ -381,11 +392,13 @@ def place_of(num: Token) -> str:
     gov = _governor(noun)
     if gov is None:
         return ""
-    for c in [*gov.children, *noun.children]:
+    # the nearest place phrase: "killed 170,000 people in the province and tens of thousands more in
+    # countries around the ocean" puts 170,000 in the province whatever the parser hangs where
+    for c in sorted([*gov.children, *noun.children], key=lambda t: abs(t.i - num.i)):
         if c.dep_ == "prep" and c.lower_ in {"in", "across", "around"}:
             for o in c.children:
-                if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "LOC"}:
-                    return o.text.lower()
+                if o.dep_ == "pobj" and (o.ent_type_ in {"GPE", "LOC"} or o.pos_ == "PROPN" and o.ent_type_ == "NORP"):
+                    return o.text.lower()  # the tagger calls an island a nationality: "in Sumatra"
                 if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "state", "asia", "ocean"}:
                     comp = [x.text.lower() for x in o.children if x.ent_type_ in {"GPE", "LOC"} or x.dep_ == "poss"]
                     return comp[0].removesuffix("'s") if comp else o.lemma_.lower()
@@ -393,6 +406,24 @@ def place_of(num: Token) -> str:
                     # "in Central Aceh district": a part of the area the story covers, not its name
                     comp = [x.text.lower() for x in o.children if x.dep_ in {"compound", "poss", "amod"}]
                     return " ".join([*comp, o.lemma_.lower()])
+    return _part_of_clause(gov)
+
+
+def _part_of_clause(gov: Token) -> str:
+    """A part of the area ("in Bener Meriah district") named anywhere in coordinated clauses, one of
+    which holds the value: "Twelve people were killed and 70 others were injured by
+    a landslide or collapsing buildings in Bener Meriah district" puts both figures there."""
+    clauses = [gov, *(c for c in gov.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})]
+    if gov.dep_ == "conj" and gov.head.pos_ in {"VERB", "AUX"}:
+        clauses.append(gov.head)
+    if len(clauses) < 2:
+        return ""  # one clause: its own place phrase (place_of) says where
+    for clause in clauses:
+        for t in clause.subtree:
+            if t.dep_ == "pobj" and t.lemma_.lower() in _SUBUNITS and t.head.lower_ == "in" \
+                    and any(x.dep_ == "compound" and x.pos_ == "PROPN" for x in t.children):
+                comp = [x.text.lower() for x in t.children if x.dep_ in {"compound", "poss", "amod"}]
+                return " ".join([*comp, t.lemma_.lower()])
     return ""
 
 
@@ -404,8 +435,11 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
 
 
 def _speaker(num: Token, quotes: list[Quote]) -> str:
+    # "Blackmore, alleged to have 19 wives": an indirect "quote" whose cue is a raised participle
+    # is the outlet's report about its subject, not the subject's words
+    raised = any(a.lemma_.lower() in _SAY and _raised(a) for a in num.ancestors)
     for q in quotes:
-        if q.start <= num.idx < q.end:
+        if q.start <= num.idx < q.end and not (raised and not q.direct):
             return q.speaker_name or q.speaker_text or "an unnamed source"
     # "..., officials said": the value sits in a clause a reporting verb governs (ccomp), or the
     # reporting verb hangs off the value's clause (parataxis); a say-verb elsewhere is not its source
@@ -417,7 +451,8 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
             # "Manokwari, a city of 160,000 people, ..., the WHO said": a description the outlet
             # adds, not what the source reports
             return "outlet"
-        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb):
+        if node.lemma_.lower() in _SAY and node.pos_ == "VERB" and (via_clause or not passed_verb) \
+                and not _raised(node):
             who = _subject(node, num)
             if who:
                 return who
@@ -440,6 +475,13 @@ def _speaker(num: Token, quotes: list[Quote]) -> str:
             if objs:
                 return noun_phrase(objs[0]).text
     return "outlet"
+
+
+def _raised(verb: Token) -> bool:
+    """ "Blackmore, alleged to have 19 wives", "he is said to have fled": the subject is who the
+    report is about, not who reports it."""
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children) for c in verb.children)
 
 
 def _subject(verb: Token, num: Token | None = None) -> str:
@@ -637,6 +679,9 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if unit_word in _LENGTH or unit_word == "nautical" or after[:3] in {"km ", "km,", "km."}:
             factor = 1.852 if unit_word == "nautical" else _LENGTH.get(unit_word, 1.0)
             landmark = _landmark(doc, head)
+            town = _located(head)
+            if landmark and town:
+                landmark = f"{landmark}~{town}"
             ulen = len(nxt.text) if nxt is not None else 2
             gap = nxt.idx - end if nxt is not None else 0
             add(start, end + gap + ulen, "quantity", f"distance|{landmark}", round(value * factor, 3), head,
@@ -767,6 +812,20 @@ def _landmark(doc: Doc, num: Token) -> str:
                 return o.lemma_.lower() if o.pos_ != "PROPN" else o.text.lower()
         if tok.is_punct and tok.text not in {"-", "(", ")"}:
             break
+    return ""
+
+
+def _located(num: Token) -> str:
+    """The named place a distance locates: "centered in Geyserville, about 20 miles north of Santa
+    Rosa" gives where Geyserville lies, not where the quake struck ("struck 26 miles north of Santa
+    Rosa"); so does "Zarand, a town 600 miles from Tehran"."""
+    node = num.head
+    for _ in range(3):
+        node = node.head
+        if node.pos_ == "PROPN" and node.ent_type_ in {"GPE", "LOC", "FAC"} and node.dep_ in {"pobj", "nsubj", "appos"}:
+            return node.text.lower()
+        if node.pos_ in {"VERB", "AUX"} or node.head == node:
+            return ""
     return ""
 
 

@@ -10,7 +10,8 @@ the annotation guide (../shared/data/GUIDE-facts-across-outlets.md):
 
 - ``rounding``: the values differ only in precision (612 vs 600, $13.9 billion vs nearly $14 billion);
 - ``update``: a later article gives a newer figure (every earlier value published before the later
-  one, or the later one says the figure rose) for a figure that changes over time (a toll);
+  one, or the later one says the figure rose) for a figure that changes over time (a toll), or the
+  text marks one figure as the first, since revised ("originally had rated the quake as 4.4");
 - ``conflict``: two values in the outlets' own voice, or from the same source, disagree;
 - ``claim``: otherwise, a differing value is only a quoted party's claim.
 """
@@ -33,6 +34,9 @@ _UPDATE_WORDS = re.compile(r"\b(rose|risen|rises|rising|climbed|climbs|increased
 # the text says a figure grew (no dates needed): "the toll rose to 10", "bringing to 10 the number ..."
 _ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new toll|revised|now stands|"
                    r"(?:bringing|brought|brings|pushing|pushed|raising|raised) (?:\S+ ){0,6}?to)\b", re.I)
+# the text marks a figure as superseded: "originally reported that two ... died", "a preliminary
+# magnitude of 4.4", "initially put the toll at"
+_EARLIER = re.compile(r"\b(originally|initially|at first|preliminary|earlier reported|previously reported)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
 _VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
@@ -179,7 +183,7 @@ def _close(a: Fact, b: Fact) -> bool:
                 same_zone = va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
                 return same_zone and _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
             if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
-                return abs(int(va) - int(vb)) <= 2  # outlets disagree on a year by one, not by ten
+                return abs(int(va) - int(vb)) <= 1  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)
         return False
     if a.kind == "quantity" and a.unit == "magnitude":
@@ -200,7 +204,7 @@ def _close(a: Fact, b: Fact) -> bool:
 
 
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
-            published: dict[str, str] | None = None) -> list[list[Fact]]:
+            published: dict[str, str] | None = None, superseded: set[str] | None = None) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
@@ -208,7 +212,10 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
     a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
     mags = magnitude or {}
+    main = _main_magnitude({(f.article, f.sentence): mags[(f.article, f.sentence)]
+                            for f in facts if (f.article, f.sentence) in mags})
     pub = published or {}
+    old = superseded or set()
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     parent = list(range(len(facts)))
 
@@ -234,6 +241,12 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                 ma, mb = mags.get((a.article, a.sentence)), mags.get((b.article, b.sentence))
                 if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
                     return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
+                if a.unit != "magnitude" and main is not None and (ma is None) != (mb is None) \
+                        and abs((ma if mb is None else mb) - main) > 0.3:  # type: ignore[operator]
+                    # a sentence naming another quake's magnitude ("a 6.4-magnitude earthquake
+                    # jolted Maluku, but caused no casualties") tells that quake's figure, not the
+                    # story's, which most sentences tell without naming the magnitude again
+                    return True
                 if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
                     # the toll in one province and across the region; one district's and the whole toll
                     return True
@@ -241,7 +254,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                     return True  # "more than 50" is not a version of 43
                 if not _close(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
-                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b):
+                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
+                        and a.id not in old and b.id not in old:
                     # an article does not contradict itself: its two figures for one measure are
                     # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
                     return True
@@ -329,11 +343,16 @@ def _label(f: Fact) -> str:
     return value
 
 
-def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str]) -> str:
+def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str],
+             superseded: set[str] | None = None) -> str:
     reps = [g[0] for g in values.values()]
     if all(is_rounding(a, b) for i, a in enumerate(reps) for b in reps[i + 1:]):
         return "rounding"
     first = reps[0]
+    old = superseded or set()
+    marked = [any(f.id in old for f in g) for g in values.values()]
+    if any(marked) and not all(marked):
+        return "update"  # the text says one figure was the first, since revised
     if first.predicate in GROWING and first.kind == "count" and first.noun in {"people", "", "village", "house", "home", "building"}:
         dated = [f for g in values.values() for f in g if published.get(f.article)]
         nums = {k: _num(g[0]) for k, g in values.items()}
@@ -463,10 +482,12 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     out: list[Discrepancy] = []
     now = _story_year([f for m in blocks.values() for f in m], published, texts)
     magnitude = _sentence_magnitudes(facts)
+    # an article may give a figure and the one it replaced ("rated 4.2 ... originally had rated it 4.4")
+    superseded = {f.id for f in facts if _superseded(texts.get(f.article, ""), f)}
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now, magnitude, published):
+        for group in _groups(members, now, magnitude, published, superseded):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
@@ -484,9 +505,28 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                     value=k, articles=sorted({f.article for f in g}),
                     mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
                     asserted_by=list(dict.fromkeys(f.asserted_by for f in g))) for k, g in values.items()],
-                verdict=_verdict(values, published, texts), measure=measure, kind=kind,
+                verdict=_verdict(values, published, texts, superseded), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
+
+
+def _main_magnitude(mags: dict[tuple[str, int], float]) -> float | None:
+    """The magnitude that most articles name beside a measure's figures: the quake those figures
+    are about. None when no magnitude is named by two articles and by more articles than any other."""
+    arts: dict[float, set[str]] = defaultdict(set)
+    for (article, _), v in mags.items():
+        arts[v].add(article)
+    ranked = sorted(arts, key=lambda v: -len(arts[v]))
+    if not ranked or len(arts[ranked[0]]) < 2 or len(ranked) > 1 and len(arts[ranked[1]]) >= len(arts[ranked[0]]):
+        return None
+    return ranked[0]
+
+
+def _superseded(text: str, f: Fact) -> bool:
+    """The sentence marks the figure as the first one, before the value: "originally had rated the
+    quake as 4.4" (not the revised 4.2 earlier in that sentence)."""
+    lo = max(text.rfind("\n", 0, f.start), text.rfind(". ", 0, f.start)) + 1
+    return bool(_EARLIER.search(text[lo : f.start]))
 
 
 def _sentence_magnitudes(facts: list[Fact]) -> dict[tuple[str, int], float]:

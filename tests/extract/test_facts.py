@@ -176,7 +176,7 @@ def test_a_breakdown_by_nationality_is_not_a_total():
 def test_a_count_mislabelled_as_a_percentage_is_still_a_count():
     fs = [f for f in facts("Seven AK-47s, three other automatic rifles and 13 loaded magazines were seized.")
           if f.kind == "count"]
-    assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle"), (13, "magazine")]
+    assert [(f.value, f.noun) for f in fs] == [(7, "ak-47"), (3, "rifle~other"), (13, "magazine")]
 
 
 def test_a_district_is_the_place_of_its_figure():
@@ -258,3 +258,65 @@ def test_more_than_is_a_bound_not_an_extra_count():
     assert [f for f in facts("Four more people died in hospital on Monday.") if f.kind == "count"] == []
     f = one("On Saturday, more than a dozen people were killed by a quake in eastern China.", "count")
     assert f.value == 12 and f.qualifier == "more_than" and f.text == "more than a dozen"
+
+
+# --- facts4: what a figure belongs to --------------------------------------------------------
+
+
+def test_other_items_are_counted_besides_the_named_set():
+    # "seven AK-47s, three other automatic rifles": the three are not the rifles' count
+    fs = [f for f in facts("The navy seized seven assault rifles and three other rifles from the pirates.") if f.kind == "count"]
+    by = {f.value: f for f in fs}
+    assert by[7].measure == "rifle|seize"
+    assert by[3].measure == "rifle~other|seize"
+
+
+def test_the_place_of_a_figure_is_its_own_place_phrase_not_a_conjuncts():
+    f = [x for x in facts("In 2004 a massive tremor sparked a tsunami that killed 170,000 people in the province "
+                          "and tens of thousands more in countries around the Indian Ocean.")
+         if x.kind == "count" and x.value == 170000][0]
+    assert f.place == "province"
+    g = [x for x in facts("A strong quake triggered a tsunami that killed 230,000 people in 13 countries around "
+                          "the Indian Ocean in 2004.") if x.kind == "count" and x.value == 230000][0]
+    assert g.place == "country"
+
+
+def test_coordinated_figures_share_the_district_either_clause_names():
+    fs = [f for f in facts("Twelve people were killed and 70 others were injured by a landslide or collapsing "
+                           "buildings in Bener Meriah district, said Sutopo Purwo Nugroho of the agency.")
+          if f.kind == "count"]
+    assert {f.value for f in fs} == {12, 70}
+    assert all(f.place.endswith("district") and "meriah" in f.place for f in fs), [(f.value, f.place) for f in fs]
+    # a single clause with no place phrase of its own gets no place from elsewhere
+    f = one("Twelve people were killed by a landslide, said Sutopo Purwo Nugroho of the agency.", "count")
+    assert f.place == ""
+
+
+def test_a_raised_participle_reports_about_its_subject_not_for_it():
+    text = ('Winston Blackmore and James Oler were arrested Wednesday. Blackmore, alleged to have 19 wives, '
+            'is charged with "practicing polygamy".')
+    assert one(text, "count").asserted_by == "outlet"
+    # a reporting verb with its own subject still names the source
+    assert one("Oppal said Blackmore has 20 wives.", "count").asserted_by == "Oppal"
+
+
+def test_a_distance_that_locates_a_named_town_is_the_towns():
+    town = one("The temblor struck at 2:09 a.m. and was centered in Geyserville, about 20 miles north of Santa Rosa, "
+               "according to the U.S. Geological Survey.", "quantity")
+    quake = one("The temblor struck about 26 miles north of Santa Rosa in the Geysers area.", "quantity")
+    assert quake.measure.startswith("distance|") and "geyserville" not in quake.measure
+    assert town.measure != quake.measure and "geyserville" in town.measure
+
+
+def test_a_counts_own_toll_word_wins_over_its_conjuncts():
+    fs = [f for f in facts("Shooting at Accounting Firm Leaves Woman Dead and 2 Hurt.") if f.kind == "count"]
+    assert [(f.value, f.measure) for f in fs] == [(2, "people|injure")]
+
+
+def test_a_noun_the_parser_coordinates_with_a_verb_takes_no_predicate_from_it():
+    fs = [f for f in facts('A female receptionist died and two men, believed to be "management level employees," '
+                           "underwent surgery for wounds.") if f.kind == "count"]
+    assert all(f.predicate != "kill" for f in fs), [(f.value, f.measure) for f in fs]
+    # a real coordination of clauses keeps each verb: "killing 12 and injuring 80"
+    by = {f.value: f.measure for f in facts("A bomb exploded, killing 12 people and injuring 80.") if f.kind == "count"}
+    assert by[12] == "people|kill" and by[80] == "people|injure"

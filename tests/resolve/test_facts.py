@@ -230,3 +230,46 @@ def test_a_strict_bound_well_above_an_exact_toll_counts_something_larger():
     [d] = run([fact("a", "three", 3), fact("b", "more than 10", 10, qualifier="more_than")],
               {"a": "2005-11-27", "b": "2005-11-28"})
     assert d.verdict == "update"
+
+
+# --- facts4: superseded figures, another quake's figure ---------------------------------------
+
+
+def test_a_figure_the_text_calls_the_first_one_is_an_update_not_a_self_contradiction():
+    # 38_3ecb: "The 4.2-magnitude earthquake ... according to the USGS, which originally had rated
+    # the quake as 4.4"; another article: "a preliminary magnitude of 4.4"
+    q = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude", "by": "USGS"}
+    a_text = "The 4.2-magnitude earthquake struck Sunday, according to the USGS, which originally had rated the quake as 4.4 in magnitude."
+    b_text = "An earthquake with a preliminary magnitude of 4.4 struck this morning."
+    c_text = "A 4.2 magnitude earthquake shook a remote area on Sunday."
+    fs = [fact("a", "4.2", 4.2, start=a_text.index("4.2"), **q), fact("a", "4.4", 4.4, start=a_text.index("4.4"), **q),
+          fact("b", "4.4", 4.4, start=b_text.index("4.4"), **q), fact("c", "4.2", 4.2, start=c_text.index("4.2"), **q)]
+    texts = {"a": a_text, "b": b_text, "c": c_text}
+    [d] = discrepancies_of(fs, dict.fromkeys(texts, ""), texts)
+    assert d.verdict == "update"
+    # without the marker, one article's two magnitudes are two quakes and nothing is joined across
+    texts["a"] = a_text.replace("originally had rated", "rated")
+    texts["b"] = b_text.replace("preliminary ", "")
+    assert all(d.verdict != "update" for d in discrepancies_of(fs, dict.fromkeys(texts, ""), texts))
+
+
+def test_a_figure_told_with_another_quakes_magnitude_is_that_quakes():
+    # most articles tell the 6.1 quake's toll; one recalls "a 6.4-magnitude earthquake jolted Maluku,
+    # but caused no casualties": that zero is the other quake's, not a version of the toll
+    mag = {"measure": "magnitude|", "kind": "quantity", "unit": "magnitude"}
+    fs = [fact("a", "6.1", 6.1, sentence=0, start=1, **mag), fact("a", "11", 11, sentence=1, start=40),
+          fact("b", "6.1", 6.1, sentence=0, start=1, **mag), fact("b", "12", 12, sentence=0, start=40),
+          fact("c", "6.1", 6.1, sentence=0, start=1, **mag), fact("c", "12", 12, sentence=0, start=40),
+          fact("d", "6.4", 6.4, sentence=3, start=1, **mag), fact("d", "no", 0, sentence=3, start=40)]
+    [d] = [d for d in run(fs) if d.kind == "count"]
+    assert sorted(v.value for v in d.values) == ["11", "12"]
+    # with no magnitude most articles agree on, the zero may join
+    fs = [f for f in fs if f.article not in {"b", "c"} or f.unit != "magnitude"]
+    assert any("0" in [v.value for v in d.values] for d in run(fs) if d.kind == "count")
+
+
+def test_years_two_apart_are_two_happenings():
+    y = {"measure": "date|strike", "kind": "date"}
+    assert run([fact("a", "2004", "2004", **y), fact("b", "2002", "2002", **y)]) == []
+    [d] = run([fact("a", "2019", "2019", **y), fact("b", "2018", "2018", **y)])
+    assert d.kind == "date"
