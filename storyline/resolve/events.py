@@ -1,16 +1,18 @@
 """Event fusion across articles (the discrepancies between outlets come from resolve/facts.py).
 
-Two event mentions are one real-world event when they have the same type, share a participant in
-the same role, their participants do not contradict (who did what to whom: where both name actors,
-the actors overlap; the targets overlap, or neither names one, or the sentence of the one that
-leaves it unsaid names the other's; nobody is the actor of one and the
-target of the other; an announcement or a release needs a shared target), and their times overlap (equal, one inside the other, or unstated). For
-the symmetric types (meet, agree) the participants of one must all take part in the other. A
-cluster keeps its members' participants and times, so a chain of compatible pairs never joins two
-mentions that contradict each other. Blocking by (type, participant) keeps this linear in
-mentions; union-find joins the pairs. Where fused mentions disagree on the amount or the date, a discrepancy is recorded with each
-value, its articles, and a verdict: ``rounding`` (43 billion vs 43.1 billion), ``update`` (a later
-article revises the figure and says so), or ``conflict``.
+Within one story, two event mentions are one real-world event when they are named by the same word
+(or its nominal/verbal form: "death" / "die", "shooting" / "shoot") or share a participant in the
+same role within one type, and nothing says they are different happenings. The evidence that
+splits (positive evidence, never a want of agreement, which reports naming no participant cannot
+give): times that do not overlap; named actors on both sides that are disjoint; named targets on
+both sides that are disjoint; crossed roles (A sued B, B sued A); places that differ; for the types
+one actor repeats with different objects (founding, buying, announcing) a target named on one side
+only; for the symmetric types (meet, agree) participants of which neither side's includes the
+other's. A cluster keeps its members: a time conflict with any member blocks a join, as does a
+participant or place conflict with half of the member pairs or more (a parse's wrong "he" must not
+split a story's event, a chain must not join two dated happenings). An article's own repeats are
+joined before other articles', so its dated mention dates its undated ones. Union-find joins.
+Where fused mentions disagree on the amount or the date, the fact layer records the discrepancy.
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ def shares_role(actors_a: set[str], targets_a: set[str], actors_b: set[str], tar
 
 # joining two clusters needs fewer than 1 in ROLE_TOLERANCE member pairs whose participants or place conflict
 ROLE_TOLERANCE = 2
+TWO_PASS = 2
 MAX_CANDIDATES = 200  # clusters of one word in one story a mention is compared with
 
 
@@ -145,7 +148,7 @@ DERIVED: dict[str, str] = {
     "earthquake": "quake", "sentence": "sentence", "conviction": "convict", "acquisition": "acquire",
     "purchase": "buy", "resignation": "resign", "appointment": "appoint", "investigation": "investigate",
 }
-_SUFFIXES = (("ing", ("", "e")), ("ation", ("e", "")), ("ion", ("e", "")), ("ment", ("",)), ("al", ("",)))
+_SUFFIXES = (("ing", ("", "e")), ("ation", ("e", "")), ("ion", ("e", "")), ("ment", ("",)), ("al", ("",)), ("s", ("",)))
 
 
 def trigger_keys(lemmas: set[str]) -> dict[str, str]:
@@ -262,11 +265,11 @@ def fuse_events(
         uf.union(ri, rj)
         members_of[uf.find(ri)] = members_of.pop(ri) + members_of.pop(rj)
 
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         for eid in aset[i] | tset[i]:
-            blocks[(m.type, eid)].append(i)
-    for (_etype, _eid), members in blocks.items():
+            blocks[(group[i], m.type, eid)].append(i)
+    for members in blocks.values():
         for pos, i in enumerate(members):
             for j in members[pos + 1 : pos + 40]:  # a block is small; cap its pairs anyway
                 if shares_role(aset[i], tset[i], aset[j], tset[j]) and compatible(i, j):
@@ -282,7 +285,7 @@ def fuse_events(
     same_word: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         same_word[(group[i], keys[group[i]][m.trigger])].append(i)
-    for members in same_word.values():
+    def join_first_compatible(members: list[int]) -> None:
         roots: list[int] = []
         for i in members:
             for r in roots[-MAX_CANDIDATES:]:
@@ -292,6 +295,17 @@ def fuse_events(
             else:
                 roots.append(i)
             roots = list(dict.fromkeys(uf.find(r) for r in roots))
+
+    # within one article first: its undated "the quake" takes the date its dated mention gives,
+    # so that date can then keep it from another article's quake of another year
+    for members in same_word.values():
+        by_article: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            by_article[mentions[i].article].append(i)
+        for own in by_article.values():
+            join_first_compatible(own)
+    for members in same_word.values():
+        join_first_compatible(members)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
         clusters[uf.find(i)].append(i)

@@ -102,6 +102,16 @@ def test_a_cluster_outvotes_one_slip_in_its_participants():
 def test_same_word_fuses_only_within_one_story():
     groups = {"a": "s1", "b": "s2", "c": "s1"}
     assert fuse(ev("a", "shooting"), ev("b", "shooting"), ev("c", "shooting"), groups=groups) == [{"a", "c"}, {"b"}]
-    # a shared participant still joins across stories, as before
-    assert fuse(ev("a", "sue", actors=["A"], targets=["B"]), ev("b", "sue", actors=["A"], targets=["B"]),
-                groups={"a": "s1", "b": "s2"}) == [{"a", "b"}]
+    # fusion runs per story: a shared participant joins within one, not across two
+    a_sues_b = [ev("a", "sue", actors=["A"], targets=["B"]), ev("b", "sue", actors=["A"], targets=["B"])]
+    assert fuse(*a_sues_b, groups={"a": "s1", "b": "s2"}) == [{"a"}, {"b"}]
+    assert fuse(*a_sues_b, groups={"a": "s1", "b": "s1"}) == [{"a", "b"}]
+    assert fuse(*a_sues_b) == [{"a", "b"}]  # no stories given: one story
+
+
+def test_an_article_dates_its_own_repeats_before_other_articles_join():
+    # article a: "the quake" then "the 2009 quake"; article b: "the quake of 2008". The undated
+    # mention of a belongs with a's dated one, not with b's quake, although it comes first
+    frames = [ev("a", "quake", n=0), ev("a", "quake", time="2009", n=1), ev("b", "quake", time="2008")]
+    events = fuse(*frames)
+    assert sorted(map(sorted, events)) == [["a"], ["b"]]
