@@ -135,6 +135,7 @@ def shares_role(actors_a: set[str], targets_a: set[str], actors_b: set[str], tar
 # joining two clusters needs fewer than 1 in ROLE_TOLERANCE member pairs whose participants or place conflict
 ROLE_TOLERANCE = 2
 TWO_PASS = 2
+VOTERS = 25  # members of a cluster whose participants are compared
 MAX_CANDIDATES = 200  # clusters of one word in one story a mention is compared with
 
 
@@ -255,9 +256,12 @@ def fuse_events(
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             return False
-        pairs = [(x, y) for x in members_of[ri] for y in members_of[rj]]
-        if not all(times_compatible(mentions[x].time, mentions[y].time) for x, y in pairs):
+        times_i = {mentions[x].time for x in members_of[ri]}
+        times_j = {mentions[y].time for y in members_of[rj]}
+        if not all(times_compatible(a, b) for a in times_i for b in times_j):
             return False
+        # a big cluster's first members vote for it: the cost stays bounded in a long stream
+        pairs = [(x, y) for x in members_of[ri][:VOTERS] for y in members_of[rj][:VOTERS]]
         return sum(not roles_ok(x, y) for x, y in pairs) * ROLE_TOLERANCE < len(pairs)
 
     def join(i: int, j: int) -> None:
@@ -285,6 +289,7 @@ def fuse_events(
     same_word: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         same_word[(group[i], keys[group[i]][m.trigger])].append(i)
+
     def join_first_compatible(members: list[int]) -> None:
         roots: list[int] = []
         for i in members:
