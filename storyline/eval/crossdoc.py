@@ -152,7 +152,8 @@ def gold_mention_fusion(docs: list[GoldDoc], d: Dossier, parsed: list[SpacyDoc] 
             frames.append(frame(tok, eid, doc.id, an.mentions, an.amounts, an.times, an.quotes, sent_of, etype, cameo))
             gold_of[eid] = (doc.id, m.start, m.end)
         analyses.append(replace(an, events=frames))
-    _, cluster_of = fuse_events(analyses, index)
+    # fusion runs per story, as in use: storyline's own story clustering, as the baseline above
+    _, cluster_of = fuse_events(analyses, index, {a: s.id for s in d.stories for a in s.articles})
     out: dict[str, list[Predicted]] = defaultdict(list)
     for eid, (doc_id, start, end) in gold_of.items():
         out[doc_id].append(Predicted(doc_id, start, end, cluster_of.get(eid, eid)))

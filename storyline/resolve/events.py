@@ -1,16 +1,18 @@
 """Event fusion across articles (the discrepancies between outlets come from resolve/facts.py).
 
-Two event mentions are one real-world event when they have the same type, share a participant in
-the same role, their participants do not contradict (who did what to whom: where both name actors,
-the actors overlap; the targets overlap, or neither names one, or the sentence of the one that
-leaves it unsaid names the other's; nobody is the actor of one and the
-target of the other; an announcement or a release needs a shared target), and their times overlap (equal, one inside the other, or unstated). For
-the symmetric types (meet, agree) the participants of one must all take part in the other. A
-cluster keeps its members' participants and times, so a chain of compatible pairs never joins two
-mentions that contradict each other. Blocking by (type, participant) keeps this linear in
-mentions; union-find joins the pairs. Where fused mentions disagree on the amount or the date, a discrepancy is recorded with each
-value, its articles, and a verdict: ``rounding`` (43 billion vs 43.1 billion), ``update`` (a later
-article revises the figure and says so), or ``conflict``.
+Within one story, two event mentions are one real-world event when they are named by the same word
+(or its nominal/verbal form: "death" / "die", "shooting" / "shoot") or share a participant in the
+same role within one type, and nothing says they are different happenings. The evidence that
+splits (positive evidence, never a want of agreement, which reports naming no participant cannot
+give): times that do not overlap; named actors on both sides that are disjoint; named targets on
+both sides that are disjoint; crossed roles (A sued B, B sued A); places that differ; for the types
+one actor repeats with different objects (founding, buying, announcing) a target named on one side
+only; for the symmetric types (meet, agree) participants of which neither side's includes the
+other's. A cluster keeps its members: a time conflict with any member blocks a join, as does a
+participant or place conflict with half of the member pairs or more (a parse's wrong "he" must not
+split a story's event, a chain must not join two dated happenings). An article's own repeats are
+joined before other articles', so its dated mention dates its undated ones. Union-find joins.
+Where fused mentions disagree on the amount or the date, the fact layer records the discrepancy.
 """
 
 from __future__ import annotations
@@ -89,20 +91,27 @@ def times_compatible(a: str | None, b: str | None) -> bool:
 SYMMETRIC = {"meet", "agree"}
 # a company announces or releases many things: only what was announced tells two reports apart
 NEEDS_TARGET = {"statement", "publish"}
+# one actor does these again and again with different objects (founds Apple, then NeXT; buys one
+# firm, then another): a report that leaves the object unsaid cannot be told apart by its actor
+REPEATED_BY_ACTOR = NEEDS_TARGET | {"found", "acquire", "invest", "hire"}
 
 
 def roles_compatible(etype: str, actors_a: set[str], targets_a: set[str],
                      actors_b: set[str], targets_b: set[str]) -> bool:
-    """Whether two frames can tell one event: "Jobs founded Apple" and "Jobs founded NeXT" cannot
-    (same actor, different targets), nor "A sued B" and "B sued A". An actor may be unstated on one
-    side ("Vexa was sued"); a target may not, since "Jobs founded" with no company named could be
-    either founding."""
+    """Whether two frames can tell one event, judged on positive evidence only: "Jobs founded
+    Apple" and "Jobs founded NeXT" cannot (both name a target, and the targets are disjoint), nor
+    "A sued B" and "B sued A" (crossed roles), nor two attacks whose named attackers differ. A role
+    left unsaid on one side contradicts nothing ("Vexa was sued"), except for the types one actor
+    repeats with different objects, where "Jobs founded" with no company named could be either
+    founding."""
     if etype in SYMMETRIC:
         pa, pb = actors_a | targets_a, actors_b | targets_b
-        return bool(pa and pb) and (pa <= pb or pb <= pa)
+        return not (pa and pb) or pa <= pb or pb <= pa
     if etype in NEEDS_TARGET and not targets_a & targets_b:
         return False
-    if bool(targets_a) != bool(targets_b) or (targets_a and not targets_a & targets_b):
+    if targets_a and targets_b and not targets_a & targets_b:
+        return False
+    if etype in REPEATED_BY_ACTOR and bool(targets_a) != bool(targets_b):
         return False
     if actors_a and actors_b and not actors_a & actors_b:
         return False
@@ -110,8 +119,58 @@ def roles_compatible(etype: str, actors_a: set[str], targets_a: set[str],
     return not crossed
 
 
+def places_compatible(a: str | None, b: str | None) -> bool:
+    """Whether two event places can be one place: unstated, or one name inside the other
+    ("Paris" and "Paris, France")."""
+    if not a or not b:
+        return True
+    a, b = a.lower().removeprefix("the "), b.lower().removeprefix("the ")
+    return a in b or b in a
+
+
 def shares_role(actors_a: set[str], targets_a: set[str], actors_b: set[str], targets_b: set[str]) -> bool:
     return bool(actors_a & actors_b or targets_a & targets_b)
+
+
+# joining two clusters needs fewer than 1 in ROLE_TOLERANCE member pairs whose participants or place conflict
+ROLE_TOLERANCE = 2
+TWO_PASS = 2
+VOTERS = 25  # members of a cluster whose participants are compared
+MAX_CANDIDATES = 200  # clusters of one word in one story a mention is compared with
+
+
+# one happening named by different words: the killing and the deaths it caused, an arrest and a
+# detention; kept to pairs a reader would never tell apart as two events
+DERIVED: dict[str, str] = {
+    "death": "die", "dead": "die", "kill": "die", "killing": "die", "fatal": "die",
+    "detain": "arrest", "detention": "arrest", "detained": "arrest",
+    "shooting": "shoot", "gunfire": "shoot", "bombing": "bomb", "blast": "explode", "explosion": "explode",
+    "crash": "crash", "collision": "crash", "nomination": "nominate", "nominee": "nominate",
+    "earthquake": "quake", "sentence": "sentence", "conviction": "convict", "acquisition": "acquire",
+    "purchase": "buy", "resignation": "resign", "appointment": "appoint", "investigation": "investigate",
+}
+_SUFFIXES = (("ing", ("", "e")), ("ation", ("e", "")), ("ion", ("e", "")), ("ment", ("",)), ("al", ("",)), ("s", ("",)))
+
+
+def trigger_keys(lemmas: set[str]) -> dict[str, str]:
+    """The word each event is named by, its nominal and verbal forms as one: "death" and "die",
+    and among the words of one story, "shooting" and "shoot", "nomination" and "nominate" (a
+    noun's stem counts only when the story also uses the verb)."""
+    out: dict[str, str] = {}
+    for w in lemmas:
+        key = DERIVED.get(w)
+        if key is None:
+            for suffix, endings in _SUFFIXES:
+                stem = w[: -len(suffix)]
+                if w.endswith(suffix) and len(stem) >= 3:
+                    cands = [stem + e for e in endings]
+                    if len(stem) > 3 and stem[-1] == stem[-2]:
+                        cands.append(stem[:-1])  # running -> run
+                    key = next((c for c in cands if c in lemmas), None)
+                    if key:
+                        break
+        out[w] = DERIVED.get(key or w, key or w)
+    return out
 
 
 class _UnionFind:
@@ -134,11 +193,17 @@ def _decimals(text: str) -> int:
 
 
 def fuse_events(
-    analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str]
+    analyses: list[ArticleAnalysis], index: dict[tuple[str, int], str],
+    groups: dict[str, str] | None = None,
 ) -> tuple[list[Event], dict[str, str]]:
     """Fuse event mentions; return events and a map event-mention id -> event id. (Discrepancies
-    between the outlets' figures come from the fact layer, resolve/facts.py.)"""
+    between the outlets' figures come from the fact layer, resolve/facts.py.)
+
+    ``groups`` maps an article to its story: mentions that share no participant are fused only
+    within one story (by the same trigger word). Without it the analyses are taken as one story,
+    as when a database resolves one story at a time."""
     mentions: list[EventMention] = [e for an in analyses for e in an.events if not e.negated]
+    group = [groups.get(m.article, m.article) if groups is not None else "" for m in mentions]
     published = {an.article.id: an.article.published or "" for an in analyses}
     amounts = {x.id: x for an in analyses for x in an.amounts}
     texts = {an.article.id: an.article.text for an in analyses}
@@ -175,43 +240,77 @@ def fuse_events(
                     named[(em.article, lo)].add(eid)
     context = [named.get((m.article, m.sentence_start), set()) for m in mentions]
 
-    def pair_ok(i: int, j: int) -> bool:
+    def roles_ok(i: int, j: int) -> bool:
         ti, tj = tset[i], tset[j]
         if not ti and tj & context[i]:
             ti = tj & context[i]
         elif not tj and ti & context[j]:
             tj = ti & context[j]
-        return times_compatible(mentions[i].time, mentions[j].time) and roles_compatible(
-            mentions[i].type, aset[i], ti, aset[j], tj)
+        return roles_compatible(mentions[i].type, aset[i], ti, aset[j], tj) and places_compatible(
+            mentions[i].place, mentions[j].place)
 
     def compatible(i: int, j: int) -> bool:
+        """No member's time contradicts another's, and most member pairs' participants and places
+        agree: a date is read reliably, while a participant may be a parser's slip ("he" resolved
+        wrongly) and a place is any "in Paris" of the sentence, not always the event's."""
         ri, rj = uf.find(i), uf.find(j)
-        return ri != rj and all(pair_ok(x, y) for x in members_of[ri] for y in members_of[rj])
+        if ri == rj:
+            return False
+        times_i = {mentions[x].time for x in members_of[ri]}
+        times_j = {mentions[y].time for y in members_of[rj]}
+        if not all(times_compatible(a, b) for a in times_i for b in times_j):
+            return False
+        # a big cluster's first members vote for it: the cost stays bounded in a long stream
+        pairs = [(x, y) for x in members_of[ri][:VOTERS] for y in members_of[rj][:VOTERS]]
+        return sum(not roles_ok(x, y) for x, y in pairs) * ROLE_TOLERANCE < len(pairs)
 
     def join(i: int, j: int) -> None:
         ri, rj = uf.find(i), uf.find(j)
         uf.union(ri, rj)
         members_of[uf.find(ri)] = members_of.pop(ri) + members_of.pop(rj)
 
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         for eid in aset[i] | tset[i]:
-            blocks[(m.type, eid)].append(i)
-    for (_etype, _eid), members in blocks.items():
+            blocks[(group[i], m.type, eid)].append(i)
+    for members in blocks.values():
         for pos, i in enumerate(members):
             for j in members[pos + 1 : pos + 40]:  # a block is small; cap its pairs anyway
                 if shares_role(aset[i], tset[i], aset[j], tset[j]) and compatible(i, j):
                     join(i, j)
-    # an article that names its event twice with the same word ("the shooting ... the shooting")
-    # tells one event, unless the two mentions' participants or times say otherwise
-    repeats: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    # the same word for the same kind of happening within one story ("the shooting ... the
+    # shooting", "Mahdi was arrested" in two outlets) tells one event unless the participants, the
+    # place or the time say otherwise: split on positive evidence of a different happening, not
+    # for want of agreement, which reports that name no participant can never give
+    words: dict[str, set[str]] = defaultdict(set)
     for i, m in enumerate(mentions):
-        repeats[(m.article, m.type, m.trigger)].append(i)
-    for members in repeats.values():
-        for pos, i in enumerate(members):
-            for j in members[pos + 1 : pos + 40]:
-                if compatible(i, j):
-                    join(i, j)
+        words[group[i]].add(m.trigger)
+    keys = {g: trigger_keys(ws) for g, ws in words.items()}
+    same_word: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        same_word[(group[i], keys[group[i]][m.trigger])].append(i)
+
+    def join_first_compatible(members: list[int]) -> None:
+        roots: list[int] = []
+        for i in members:
+            for r in roots[-MAX_CANDIDATES:]:
+                if compatible(i, r):
+                    join(i, r)
+                    break
+            else:
+                roots.append(i)
+            roots = list(dict.fromkeys(uf.find(r) for r in roots))
+
+    # within one article first: its undated "the quake" takes the date its dated mention gives,
+    # so that date can then keep it from another article's quake of another year
+    for members in same_word.values():
+        by_article: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            by_article[mentions[i].article].append(i)
+        for own in by_article.values():
+            join_first_compatible(own)
+    for members in same_word.values():
+        join_first_compatible(members)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
         clusters[uf.find(i)].append(i)
@@ -235,8 +334,8 @@ def fuse_events(
             time_source="text" if times else "published", summary=best_headline(ms, published),
             mentions=[Span(m.article, m.start, m.end, texts[m.article][m.sentence_start : m.sentence_end].strip()) for m in ms],
             articles=sorted({m.article for m in ms}, key=lambda a: (published[a], a)),
-            evidence=[f"{len(ms)} mentions of type {ms[0].type!r} sharing participants in their roles, "
-                      "with no contradicting participant or time"] if len(ms) > 1 else [],
+            evidence=[f"{len(ms)} mentions of type {ms[0].type!r} sharing participants in their roles or "
+                      "their trigger word, with no contradicting participant, place or time"] if len(ms) > 1 else [],
         )
         events.append(ev)
         for m in ms:
