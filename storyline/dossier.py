@@ -45,14 +45,15 @@ def build_dossier(analyses: list[ArticleAnalysis], problems: list[IngestProblem]
     analyses = with_speakers(analyses, resolve_speakers(analyses, entities, index))
     # discrepancies come from the fact layer, not from event fusion: a fused event may join two
     # different figures, and most figures readers compare (tolls, magnitudes) belong to no frame
-    events, _ = fuse_events(analyses, index)
+    # events fuse within a story, never across the collection (stories first)
+    stories = cluster_stories(analyses, stored_stories)
+    events, _ = fuse_events(analyses, index, {a: s.id for s in stories for a in s.articles})
     wire = wire_groups(analyses)
     events = weigh_events(events, analyses, wire, entities)
     by_id = {e.id: e for e in entities}
     amounts = {x.id: x for an in analyses for x in an.amounts}
     published = {an.article.id: an.article.published or "" for an in analyses}
     timeline = build_timeline(events, by_id, amounts, published)
-    stories = cluster_stories(analyses, stored_stories)
     discrepancies = link_events(resolve_facts(analyses, {s.id: s.articles for s in stories}), events)
     return Dossier(analyses, entities, events, discrepancies, timeline, stories, problems, wire,
                    group_quotes(analyses))
