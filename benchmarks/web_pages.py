@@ -186,7 +186,12 @@ def phase(db: Path, args: argparse.Namespace, paths: list[tuple[str, str]], inge
             feeder = subprocess.Popen(["nice", "-n", "10", sys.executable, str(ROOT / "benchmarks" / "clonedb.py"),
                                        "feed", "--db", str(db), "--start", str(ingest_from), "--count", "100000"],
                                       env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            time.sleep(args.ingest_warmup)  # the feeder has loaded its pool and is writing batches
+            # the mix starts once the feeder has committed its first batch (it loads its pool first)
+            feed_log = db.with_suffix(".feed.log")
+            deadline = time.perf_counter() + args.ingest_warmup
+            while time.perf_counter() < deadline and feeder.poll() is None and not feed_log.read_text().strip():
+                time.sleep(0.5)
+            out["ingest_started"] = bool(feed_log.read_text().strip())
         out.update(run_mix(port, paths, args.request_timeout))
         if feeder is not None:
             out["ingest_running_during_mix"] = feeder.poll() is None
@@ -209,7 +214,8 @@ def main() -> None:
     ap.add_argument("--first-timeout", type=float, default=600.0)
     ap.add_argument("--request-timeout", type=float, default=60.0)
     ap.add_argument("--max-rss-mb", type=float, default=6000.0)
-    ap.add_argument("--ingest-warmup", type=float, default=15.0)
+    ap.add_argument("--ingest-warmup", type=float, default=300.0,
+                    help="longest wait for the ingest's first committed batch before the mix starts")
     ap.add_argument("--no-ingest", action="store_true", help="skip the phase with an ingest running")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--out", type=Path)
