@@ -193,6 +193,13 @@ class Cloner:
         if g:
             names = {w for m in src["mentions"] if m["kind"] == "name" for w in _NAMEWORD.findall(m["text"])}
             table.update({w: _renamed(w, g) for w in names - self.common})
+            # first names change in every generation, common or not: "Smith" recurs across stories
+            # as surnames do, but the same "Betty Hill" a week later would chain every generation
+            # of a pool story into one ever-growing story
+            for m in src["mentions"]:
+                words = m["text"].split()
+                if m["kind"] == "name" and m["label"] == "PERSON" and len(words) >= 2 and _NAMEWORD.fullmatch(words[0]):
+                    table[words[0]] = _renamed(words[0], g)
             # a defined organisation ("Miven Mining Agency (MMA)") changes its first letter and its
             # acronym with it, so the definition still holds and the acronym is new too
             for head, acro in _DEFINED.findall(text):
