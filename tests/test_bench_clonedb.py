@@ -72,16 +72,15 @@ def test_a_clone_is_a_valid_analysis_of_new_text(pool: list[dict]) -> None:
 def test_generations_of_one_story_are_different_stories(pool: list[dict], tmp_path: Path) -> None:
     from clonedb import Cloner, analyses_of
 
-    from storyline.pipeline import LiveStories, add_analyses
+    from storyline.pipeline import add_analyses
     from storyline.store import Store
 
     cloner = Cloner(pool)
     cloner.common = set()
     rows = sorted((cloner.published(i, g), g, i) for g in range(2) for i in range(20))  # 2 stories x 2 generations
     with Store(tmp_path / "c.db") as store:
-        live = LiveStories(store)
         for b in range(0, len(rows), 16):
-            add_analyses(store, analyses_of(cloner, rows[b : b + 16]), live)
+            add_analyses(store, analyses_of(cloner, rows[b : b + 16]))
         sizes = sorted(r["n"] for r in store.rows("SELECT count(*) AS n FROM story_articles GROUP BY story"))
         assert store.stale_stories() == []
     assert sum(sizes) == 40
