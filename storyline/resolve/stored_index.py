@@ -79,22 +79,18 @@ class StoredStoryIndex(StoryIndex):
         self.position[f"s{n}"] = n
         return n
 
-    def assign(self, article: str, profile: dict[str, float], published: str | None = None) -> StoryState:
-        best, _ = self.best(profile, published)
-        if best is None:
-            best = self.new_story()
-        st = self.story(best)
-        st.add(article, profile, published)
-        self.position[st.id] = best
-        self.changed[best] = st
-        fresh = self.new_postings.setdefault(best, set())
-        have = self.tables.posted_terms(best, [t for t in profile if t not in fresh])
+    def post_terms(self, n: int, st: StoryState, profile: dict[str, float]) -> None:
+        """Only the (story, term) pairs the tables lack become new postings, each raising the term's
+        story frequency once; written with the batch by ``Store.save_story_index``."""
+        self.position[st.id] = n
+        self.changed[n] = st
+        fresh = self.new_postings.setdefault(n, set())
+        have = self.tables.posted_terms(n, [t for t in profile if t not in fresh])
         for t in profile:
             if t in fresh or t in have:
                 continue
             fresh.add(t)
-            self._new_by_term.setdefault(t, set()).add(best)
+            self._new_by_term.setdefault(t, set()).add(n)
             self._df[t] = self.df(t) + 1
             if t in self._postings:
-                self._postings[t].add(best)
-        return st
+                self._postings[t].add(n)

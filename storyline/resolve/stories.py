@@ -180,8 +180,10 @@ class StoryIndex:
     def story(self, n: int) -> StoryState:
         return self.stories[n]
 
-    def post(self, term: str, n: int) -> None:
-        self._by_key.setdefault(term, set()).add(n)
+    def post_terms(self, n: int, st: StoryState, profile: dict[str, float]) -> None:
+        """Record that story ``n`` (``st``, just grown) now holds these terms."""
+        for k in profile:
+            self._by_key.setdefault(k, set()).add(n)
 
     def new_story(self) -> int:
         return self._register(StoryState(id=f"s{len(self.stories)}"))
@@ -248,8 +250,7 @@ class StoryIndex:
             best = self.new_story()
         st = self.story(best)
         st.add(article, profile, published)
-        for k in profile:
-            self.post(k, best)
+        self.post_terms(best, st, profile)
         return st
 
 
