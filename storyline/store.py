@@ -364,10 +364,8 @@ class Store:
     def _stored(self, ids: list[str]) -> set[str]:
         """Which of these article ids are stored (one query per 500, not one per article)."""
         out: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            out.update(r[0] for r in self.conn.execute(
-                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        for chunk, marks in _in_chunks(ids):
+            out.update(r[0] for r in self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
         return out
 
     def known_ids(self) -> set[str]:
@@ -512,9 +510,7 @@ class Store:
 
     def term_df(self, terms: list[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        for i in range(0, len(terms), 500):
-            chunk = terms[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(terms):
             out.update((r[0], int(r[1])) for r in self.conn.execute(
                 f"SELECT term, n FROM story_df WHERE term IN ({marks})", chunk))
         return out
@@ -524,9 +520,7 @@ class Store:
 
     def posted_terms(self, n: int, terms: list[str]) -> set[str]:
         out: set[str] = set()
-        for i in range(0, len(terms), 500):
-            chunk = terms[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(terms):
             out.update(r[0] for r in self.conn.execute(
                 f"SELECT term FROM story_terms WHERE story=? AND term IN ({marks})", (n, *chunk)))
         return out
@@ -962,12 +956,11 @@ class Store:
         ``start``, ``end``, ``text``, and the article's ``title``, ``source``, ``published``, ``number``."""
         ids = list(dict.fromkeys(sentences))
         out: dict[str, dict[str, object]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        for chunk, marks in _in_chunks(ids):
             for r in self.rows(
                     'SELECT sen.id AS sentence, sen.article, sen.n, sen.start, sen."end" AS "end", sen.text, articles.title, '
                     f"articles.source, articles.published, {self._number} AS number FROM sentences sen JOIN articles "
-                    f"ON articles.id = sen.article WHERE sen.id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
+                    f"ON articles.id = sen.article WHERE sen.id IN ({marks})", tuple(chunk)):
                 out[str(r["sentence"])] = r
         return out
 
@@ -1016,10 +1009,9 @@ class Store:
         """The keys (lower-case name and longer aliases) of these registry entities."""
         out: dict[str, list[str]] = {}
         wanted = list(dict.fromkeys(ids))
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk, marks in _in_chunks(wanted):
             for entity, key in self.conn.execute(
-                    f"SELECT entity, key FROM registry_keys WHERE entity IN ({','.join('?' * len(chunk))}) "
+                    f"SELECT entity, key FROM registry_keys WHERE entity IN ({marks}) "
                     "ORDER BY entity, key", chunk):
                 out.setdefault(entity, []).append(key)
         return out
@@ -1035,10 +1027,9 @@ class Store:
         """Quote id -> the registry entity its story resolved as the speaker."""
         out: dict[str, str] = {}
         wanted = list(dict.fromkeys(quotes))
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk, marks in _in_chunks(wanted):
             out.update((q, e) for q, e in self.conn.execute(
-                f"SELECT quote, entity FROM quote_speakers WHERE quote IN ({','.join('?' * len(chunk))})", chunk))
+                f"SELECT quote, entity FROM quote_speakers WHERE quote IN ({marks})", chunk))
         return out
 
     def quote_rows(self, limit: int) -> list[dict[str, object]]:
@@ -1117,10 +1108,9 @@ class Store:
         """Title, outlet, date and citation number of the given articles (no text, no analysis)."""
         ids = list(dict.fromkeys(ids))
         out: dict[str, dict[str, object]] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
+        for part, marks in _in_chunks(ids):
             for r in self.rows(f"SELECT id, title, source, published, {self._number} AS number FROM articles "
-                               f"WHERE id IN ({','.join('?' * len(part))})", tuple(part)):
+                               f"WHERE id IN ({marks})", tuple(part)):
                 out[str(r["id"])] = r
         return out
 
@@ -1249,6 +1239,16 @@ def _numbered(data: str, number: int) -> ArticleAnalysis:
     an = ArticleAnalysis.from_json(json.loads(data))
     an.article.number = int(number)
     return an
+
+
+IN_CHUNK = 500  # values per "IN (...)" list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _in_chunks(items: list[str]) -> Iterator[tuple[list[str], str]]:
+    """Values in chunks for an ``IN (...)`` list, each with its placeholders ("?,?,?")."""
+    for i in range(0, len(items), IN_CHUNK):
+        chunk = items[i : i + IN_CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _dump(record: object) -> str:
