@@ -50,24 +50,7 @@ def test_a_batch_re_resolves_only_the_stories_it_touched(tmp_path):
 
 
 def test_one_registry_id_for_a_person_in_two_stories(tmp_path, db_url):
-    rows = [
-        {"id": "a1", "title": "Harbor bridge closes for repairs", "source": "Coast Daily", "published": "2024-03-01",
-         "text": "The harbor bridge closed on Friday for repairs. City engineer Maria Gonzalez said the steel "
-                 "cables had corroded. Maria Gonzalez said repairs would take six weeks."},
-        {"id": "a2", "title": "Bridge repairs begin", "source": "Bay Herald", "published": "2024-03-02",
-         "text": "Repairs on the harbor bridge began on Saturday. Maria Gonzalez, the city engineer, said the "
-                 "corroded cables would be replaced first."},
-        {"id": "b1", "title": "School board approves new budget", "source": "Bay Herald", "published": "2025-09-10",
-         "text": "The school board approved a budget of $40 million on Tuesday. Board member Maria Gonzalez "
-                 "voted against the plan, saying teachers deserved more."},
-        {"id": "b2", "title": "Teachers protest school budget", "source": "Coast Daily", "published": "2025-09-12",
-         "text": "Teachers protested the school budget outside the board offices. Maria Gonzalez said the "
-                 "board had ignored the teachers' union."},
-    ]
-    src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    db = db_url
-    pipeline.ingest([src], db)
+    db = _two_stories(tmp_path, db_url, board_member="Maria Gonzalez")  # the same name in both stories
     with Store(db, readonly=True) as store:
         stories = store.story_ids()
         assert len(stories) == 2
@@ -122,7 +105,9 @@ def test_stale_stories_are_resolved_again(tmp_path, db_url):
         assert store.stale_stories() == [] and store.story_resolution(sid) is not None
 
 
-def _two_stories(tmp_path, db_url=None):
+def _two_stories(tmp_path, db_url=None, board_member="M. T. Gonzalez"):
+    """Two stories a year and a half apart: a bridge's engineer Maria Gonzalez, then a school board
+    member named ``board_member``."""
     rows = [
         {"id": "a1", "title": "Harbor bridge closes for repairs", "source": "Coast Daily", "published": "2024-03-01",
          "text": "The harbor bridge closed on Friday for repairs. City engineer Maria Gonzalez said the steel "
@@ -131,10 +116,10 @@ def _two_stories(tmp_path, db_url=None):
          "text": "Repairs on the harbor bridge began on Saturday. Maria Gonzalez, the city engineer, said the "
                  "corroded cables would be replaced first."},
         {"id": "b1", "title": "School board approves new budget", "source": "Bay Herald", "published": "2025-09-10",
-         "text": "The school board approved a budget of $40 million on Tuesday. Board member M. T. Gonzalez "
+         "text": f"The school board approved a budget of $40 million on Tuesday. Board member {board_member} "
                  "voted against the plan, saying teachers deserved more."},
         {"id": "b2", "title": "Teachers protest school budget", "source": "Coast Daily", "published": "2025-09-12",
-         "text": "Teachers protested the school budget outside the board offices. M. T. Gonzalez said the "
+         "text": f"Teachers protested the school budget outside the board offices. {board_member} said the "
                  "board had ignored the teachers' union."},
     ]
     src = tmp_path / "in.jsonl"
