@@ -182,3 +182,20 @@ def test_the_database_index_assigns_as_the_in_memory_one(tmp_path):
     arts = [a for a in read_articles([src]) if not isinstance(a, pipeline.IngestProblem)]
     index = S.assign_all(analyze_articles(arts))
     assert stored == sorted(sorted(st.articles) for st in index.stories if st.articles)
+
+
+def test_one_acronym_for_two_bodies_does_not_join_their_stories():
+    """Short acronyms are reused by unrelated bodies; where the article defines its acronym, the
+    defined name is what it shares with a story, not the three letters."""
+    a = art("dha-1", "2024-03-04", "Health body seeks funds",
+            "The Dadasu Health Association (DHA) said on Monday it would seek $13 billion for clinics. "
+            "DHA officials said the money was needed.")
+    b = art("dha-2", "2024-03-05", "Harbour authority plans dredging",
+            "The Dover Harbour Authority (DHA) said on Tuesday it would dredge the channel. "
+            "DHA engineers said the work starts in May.")
+    ans = analyze_articles([a, b])
+    profiles = [S.article_profile(an) for an in ans]
+    assert "@Dadasu Health Association" in profiles[0] and "@DHA" not in profiles[0]
+    assert "dha" not in profiles[0] and "dha" not in profiles[1]
+    index = S.assign_all(ans)
+    assert len({st.id for st in index.stories if st.articles}) == 2

@@ -52,6 +52,7 @@ NOT_PERSON_HEADS = {"store", "shop", "center", "centre", "market", "school", "un
 # place abbreviations news uses that are no country ("DC", "NYC")
 PLACE_ABBREVIATIONS = {"DC", "NYC", "LA", "SF", "EU", "USSR", "GDR", "UAE"}
 # "General Motors Corporation (GM)", "the Fundamentalist Church of ... Saints (FLDS)"
+DATELINE_DASHES = {"-", "--", "—", "–"}
 DEFINED = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
 
 
@@ -59,6 +60,11 @@ def _trim(ent: Span) -> Span:
     """Drop a leading "the" (kept for newspapers in the alias list later) and a trailing "'s"."""
     start, end = ent.start, ent.end
     doc = ent.doc
+    # a dateline glued to the first name by NER: "FRANKLIN - The Vokari Trade Union" is the union
+    for i in range(start + 1, end - 1):
+        if doc[i].text in DATELINE_DASHES and all(t.is_upper or t.is_punct for t in doc[start:i]):
+            start = i + 1
+            break
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     if end - start > 1 and doc[start].lower_ == "the":
@@ -221,6 +227,7 @@ def extract_mentions(doc: Doc, article_id: str, sent_of: dict[int, int]) -> list
             Mention(article_id, chunk.start_char, chunk.end_char, chunk.text, kind, "descriptor",
                     sent_of[chunk.start])
         )
+    _missed_defined_names(doc, article_id, sent_of, mentions)
     _defined_aliases(doc, article_id, sent_of, mentions)
     mentions.sort(key=lambda m: (m.start, m.end))
     names = [m for m in mentions if m.kind == "name"]
@@ -286,6 +293,39 @@ def _spells(acronym: str, name: str) -> bool:
             return False
         pos += 1
     return True
+
+
+NAME_JOINERS = {"of", "and", "for", "the", "on", "&", "de", "du", "la", "in"}
+
+
+def _missed_defined_names(doc: Doc, article_id: str, sent_of: dict[int, int], mentions: list[Mention]) -> None:
+    """A capitalised name the small NER model missed, found by the acronym the text defines for it:
+    "the Lone Transport Union (LTU)" names a body although no entity was tagged. Only when the
+    initials of the capitalised words just before the brackets spell the acronym exactly, and no
+    name mention already covers those words."""
+    covered = {i for m in mentions if m.kind == "name" for i in range(m.start, m.end)}
+    for i in range(1, len(doc) - 2):
+        if doc[i].text != "(" or doc[i + 2].text != ")":
+            continue
+        acr = doc[i + 1].text
+        if not (2 <= len(acr) <= 6 and acr.isalpha() and acr.isupper()):
+            continue
+        j, initials = i, ""
+        while j > 0 and len(initials) < len(acr):
+            tok = doc[j - 1]
+            if tok.text[:1].isupper() and tok.is_alpha and not tok.is_upper:
+                initials = tok.text[0] + initials
+            elif tok.lower_ not in NAME_JOINERS or not initials:
+                break
+            j -= 1
+        while j < i and not doc[j].text[:1].isupper():  # a joiner cannot start the name
+            j += 1
+        if initials != acr or j >= i or any(k in covered for k in range(doc[j].idx, doc[i - 1].idx + 1)):
+            continue
+        label = doc[i + 1].ent_type_ if doc[i + 1].ent_type_ in KEEP_LABELS else "ORG"
+        start, end = doc[j].idx, doc[i - 1].idx + len(doc[i - 1].text)
+        mentions.append(Mention(article_id, start, end, doc_text(doc)[start:end], label, "name", sent_of[j]))
+        covered.update(range(start, end))
 
 
 def _defined_aliases(doc: Doc, article_id: str, sent_of: dict[int, int], mentions: list[Mention]) -> None:

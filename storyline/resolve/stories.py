@@ -75,8 +75,10 @@ def article_profile(an: ArticleAnalysis) -> dict[str, float]:
     """An article as a unit vector of sublinear term frequencies: its content words, and the names it
     mentions as ``@name key`` (a lone surname counts for the full name it shortens in the article).
     IDF is applied at comparison time, so the profile needs nothing but the article itself."""
-    tf: Counter[str] = Counter(content_terms(an.article.text))
-    full: dict[str, str] = {}
+    full = defined_acronyms(an)
+    # a defined acronym counts once, as the name it stands for, not also as a word of the text
+    acronyms = {a.lower() for a in full}
+    tf: Counter[str] = Counter(t for t in content_terms(an.article.text) if t not in acronyms)
     names: Counter[str] = Counter()
     for m in an.mentions:
         if m.kind != "name" or m.label not in ENTITY_LABELS:
@@ -92,6 +94,20 @@ def article_profile(an: ArticleAnalysis) -> dict[str, float]:
     vec.update({t: ENTITY_WEIGHT * (1 + math.log(c)) for t, c in names.items()})
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
+
+
+def defined_acronyms(an: ArticleAnalysis) -> dict[str, str]:
+    """Acronyms the article defines ("Dadasu Health Association (DHA)") -> the name they stand for.
+    Short acronyms are reused by unrelated bodies across a news day; the defined name is what the
+    article is about, so the acronym counts as that name."""
+    text = an.article.text
+    out: dict[str, str] = {}
+    for m in an.mentions:
+        if m.kind == "name" and m.ref_start is not None and m.ref_end is not None and m.text.isupper():
+            long = name_key(text[m.ref_start : m.ref_end])
+            if long and long != m.text:
+                out.setdefault(name_key(m.text), long)
+    return out
 
 
 @dataclass

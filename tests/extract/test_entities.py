@@ -97,3 +97,21 @@ def test_nationality_adjective_is_no_entity_mention():
     m = by_text("The European airframer Airbus signed a deal with American Airlines.")
     assert "European" not in m
     assert "Airbus" in m and "American Airlines" in m
+
+
+def test_dateline_glued_to_a_name_is_cut_off():
+    ms = by_text("FRANKLIN - The Vokari Trade Union (VTU) said on Friday that it would seek $43.1 billion.")
+    assert "Vokari Trade Union" in ms and not [t for t in ms if t.startswith("FRANKLIN")]
+    assert ms["VTU"].ref_start is not None
+
+
+def test_a_name_ner_missed_is_found_by_the_acronym_it_defines():
+    text = "SPRINGFIELD - The Lone Transport Union (LTU) said on Friday that it would seek $600 billion."
+    ms = by_text(text)
+    assert ms["Lone Transport Union"].label == "ORG"
+    assert text[ms["LTU"].ref_start : ms["LTU"].ref_end] == "Lone Transport Union"
+
+
+def test_capitals_that_do_not_spell_the_acronym_define_nothing():
+    ms, _ = names("The ministry said Monday Blue Report (LTU) was late, and a spokesman (AP) agreed.")
+    assert not [m for m in ms if m.ref_start is not None]
