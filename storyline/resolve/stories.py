@@ -40,6 +40,10 @@ CONTINUING = 0.45  # the most any story asks: a story quiet for months takes onl
 UNDATED = 0.45  # cosine for an undated article to join a dated story
 SLOPE = 0.05  # the bar rises with the logarithm of the quiet days: +0.035 after one, +0.12 after ten
 ENTITY_WEIGHT = 1.0  # an entity key counts like this many words
+# A place is shared by all the news from there (two stories from one city, a local outlet's whole
+# beat): it says less about which story an article tells than a person or a body does.
+PLACE_WEIGHT = 0.5
+PLACE_LABELS = {"GPE", "LOC"}
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "EVENT", "LOC", "PRODUCT", "WORK_OF_ART", "LAW"}
 MAX_TERMS = 400  # a story's profile keeps its strongest terms; enough to recognise it
 MAX_POSTINGS = 50  # a term in more stories than this does not make them candidates
@@ -80,18 +84,24 @@ def article_profile(an: ArticleAnalysis) -> dict[str, float]:
     acronyms = {a.lower() for a in full}
     tf: Counter[str] = Counter(t for t in content_terms(an.article.text) if t not in acronyms)
     names: Counter[str] = Counter()
+    weight: dict[str, float] = {}
+    titled = {name_key(m.text) for m in an.mentions if m.kind == "name" and not m.text.isupper()}
     for m in an.mentions:
         if m.kind != "name" or m.label not in ENTITY_LABELS:
             continue
         key = name_key(m.text)
         if not key:
             continue
+        if key.isupper() and key.title() in titled:  # the dateline "NEWPORT -" is the Newport of the text
+            key = key.title()
         words = key.split()
         if len(words) > 1:
             full.setdefault(words[-1], key)
-        names["@" + full.get(key, key)] += 1
+        term = "@" + full.get(key, key)
+        names[term] += 1
+        weight[term] = min(weight.get(term, ENTITY_WEIGHT), PLACE_WEIGHT if m.label in PLACE_LABELS else ENTITY_WEIGHT)
     vec = {t: 1 + math.log(c) for t, c in tf.items()}
-    vec.update({t: ENTITY_WEIGHT * (1 + math.log(c)) for t, c in names.items()})
+    vec.update({t: weight[t] * (1 + math.log(c)) for t, c in names.items()})
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
 
