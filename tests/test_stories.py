@@ -199,3 +199,12 @@ def test_one_acronym_for_two_bodies_does_not_join_their_stories():
     assert "dha" not in profiles[0] and "dha" not in profiles[1]
     index = S.assign_all(ans)
     assert len({st.id for st in index.stories if st.articles}) == 2
+
+
+def test_a_dateline_is_the_place_of_the_text_and_places_weigh_less_than_people():
+    a = art("nwp", "2024-03-04", "Union seeks funds",
+            "NEWPORT - The Vokari Trade Union said on Monday it would seek money for homes damaged in "
+            "Newport, director Maria Gonzalez said. Maria Gonzalez spoke to reporters.")
+    prof = S.article_profile(analyze_articles([a])[0])
+    assert "@Newport" in prof and "@NEWPORT" not in prof
+    assert prof["@Newport"] < prof["@Maria Gonzalez"]
