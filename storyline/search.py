@@ -92,7 +92,8 @@ def day(value: str | None, name: str) -> str:
 
 def search(store: Store, query: str, entity: str = "", source: str = "", date_from: str = "",
            date_to: str = "", limit: int = MAX_HITS) -> list[Hit]:
-    """Sentences matching ``query`` (BM25, best first). With ``entity``, only sentences that mention
+    """Sentences matching ``query`` (BM25, best first; a query matching more than ``store.RANK_ALL``
+    sentences, with no filter, ranks the newest stored stretch holding about that many). With ``entity``, only sentences that mention
     it (by name, descriptor or pronoun); with an empty query, every such sentence in date order.
     Reads the matching sentences and their articles' metadata, nothing resolved."""
     lo, hi = day(date_from, "from"), day(date_to, "to")

@@ -40,6 +40,7 @@ from .resolve.stories import StoryState
 
 DEFAULT_DB = "storyline.db"
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+RANK_ALL = 10_000  # a search matching more sentences ranks the newest stretch holding about this many
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -676,12 +677,31 @@ class Store:
                 r["score"] = float(r["score"])  # type: ignore[arg-type]
             return found
         head = f"snippet(sentences_fts, 0, char(2), char(3), '…', {int(snippet)}) AS snippet, " if snippet else ""
+        match = _fts5_query(terms)
+        if not where:
+            filters, params = self._newest_matches(match)
+        join = " JOIN articles a ON a.id = s.article" if source or date_from or date_to else ""
         return self.rows(
             f"SELECT s.sentence AS sentence, s.article AS article, s.text AS text, {head}"
-            f"-bm25(sentences_fts) AS score FROM sentences_fts s JOIN articles a ON a.id = s.article "
+            f"-bm25(sentences_fts) AS score FROM sentences_fts s{join} "
             f"WHERE sentences_fts MATCH ?{filters} ORDER BY score DESC, s.sentence LIMIT ?",
-            (_fts5_query(terms), *params, limit),
+            (match, *params, limit),
         )
+
+    def _newest_matches(self, match: str) -> tuple[str, list[object]]:
+        """For a query that matches more than RANK_ALL sentences (a word every article uses), a
+        filter to the most recently stored stretch of sentences expected to hold about RANK_ALL of
+        them: ranking every match of "said" in a news day costs seconds and ranks nothing (its
+        weight is the same everywhere), while the newest matches are what a reader looks for.
+        Counting matches costs a walk of the term's postings, not a ranking."""
+        found = self.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", (match,)).fetchone()[0]
+        if found <= RANK_ALL:
+            return "", []
+        # min()/max() would scan the FTS5 table; a scan in rowid order stops at its first row
+        lo = self.conn.execute("SELECT rowid FROM sentences_fts ORDER BY rowid LIMIT 1").fetchone()[0]
+        hi = self.conn.execute("SELECT rowid FROM sentences_fts ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+        span = (hi - lo + 1) * RANK_ALL // found
+        return " AND s.rowid > ?", [hi - span]
 
     # ---- listings (the CLI's tables) ----------------------------------------------------
     def mark_stale(self, stories: Iterable[str]) -> None:

@@ -137,3 +137,24 @@ def test_schema_9_indexes_what_search_reads(tmp_path):
         plan = " ".join(str(r[3]) for r in store.conn.execute(
             "EXPLAIN QUERY PLAN SELECT DISTINCT source FROM articles"))
         assert "articles_source" in plan
+
+
+def test_a_word_in_most_sentences_is_ranked_among_the_newest_matches(tmp_path, monkeypatch):
+    """Ranking every match of a word every article uses costs seconds on a news day and ranks
+    nothing; above RANK_ALL matches, the newest stored stretch holding about that many is ranked."""
+    import storyline.store as store_mod
+
+    arts = [Article(id=f"a{i}", title=f"Day {i}", published=f"2024-01-{i + 1:02d}", source="Wire",
+                    text=f"The council said on day {i} that the bridge would close. Officials said repairs start soon.")
+            for i in range(12)]
+    with Store(tmp_path / "s.db") as store:
+        for an in analyze_articles(arts):  # one at a time: rowids follow the order stored
+            store.add([an])
+        everything = {h.article for h in search(store, "said", limit=100)}
+        assert len(everything) == 12
+        monkeypatch.setattr(store_mod, "RANK_ALL", 6)
+        newest = {h.article for h in search(store, "said", limit=100)}
+        assert newest and newest < everything
+        assert all(int(a[1:]) >= 6 for a in newest), newest
+        # a filtered search still ranks every match
+        assert {h.article for h in search(store, "bridge", limit=100, source="Wire")} == everything
