@@ -319,8 +319,9 @@ RESOLVE_EVERY = 40  # bulk mode: the stale stories are resolved every this many 
 
 
 def build(sizes: list[int], out: Path, log: Path, real_until: int, stop_file: Path) -> None:
-    """Store the clone stream in batches of 64. Up to ``real_until`` articles every batch goes through
-    ``pipeline.add_analyses`` (store, assign, re-resolve the touched stories: what ingest does).
+    """Store the clone stream in batches of 64. Up to ``real_until`` articles (by default all) every
+    batch goes through ``pipeline.add_analyses`` (store, assign, re-resolve the touched stories that
+    are due) with ``pipeline.catch_up`` every CATCH_UP_EVERY batches: what ingest does.
     Beyond it (the bulk of a 100k database, for want of CPU here), each batch is stored and assigned
     to stories by the same functions, and the stories it touched are resolved once at the next
     snapshot or every ``RESOLVE_EVERY`` batches by ``pipeline.resolve_stories`` (same code, same
@@ -360,8 +361,10 @@ def build(sizes: list[int], out: Path, log: Path, real_until: int, stop_file: Pa
             batch = analyses_of(cloner, rows[b : b + BATCH])
             real = done < real_until
             w, c, r = time.perf_counter(), time.process_time(), clock.total
-            if real:
+            if real:  # as `pipeline.ingest` runs it: every batch, and a catch-up every CATCH_UP_EVERY batches
                 touched = add_analyses(store, batch)
+                if (b // BATCH + 1) % pipeline.CATCH_UP_EVERY == 0:
+                    pipeline.catch_up(store)
             else:
                 store.add(batch)
                 touched = pipeline._assign(store, batch)
@@ -416,7 +419,7 @@ def main() -> None:
     f.add_argument("--db", type=Path, required=True)
     f.add_argument("--start", type=int, required=True, help="articles of the stream already in the database")
     f.add_argument("--count", type=int, default=4000)
-    b.add_argument("--real-until", type=int, default=8192,
+    b.add_argument("--real-until", type=int, default=10**9,
                    help="articles stored batch by batch with add_analyses; the rest store+assign, resolved at snapshots")
     b.add_argument("--stop-file", type=Path, default=Path("/tmp/bench13-db/STOP"),
                    help="when this file appears, resolve what is pending, snapshot and stop")

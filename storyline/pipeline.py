@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
 RESOLVE_CHUNK = 16  # story resolutions stored per transaction when many stories wait
-SMALL_STORY = 40  # stories up to this size are re-resolved on every batch that touches them
-GROWTH = 0.1  # a larger story is re-resolved once it has grown by this fraction since its last resolution
+GROWTH = 0.5  # within an ingest run, a story is re-resolved once it has grown by half since its last resolution
+CATCH_UP_EVERY = 50  # batches: then every story the run left stale is resolved (and when the run ends)
 
 Report = Callable[[IngestProblem], None]
 Progress = Callable[[int], None]
@@ -91,8 +91,9 @@ def ingest(
         touched = dict.fromkeys(result.touched)
         touched.update(dict.fromkeys(assign_stories(store)))
         result.touched = list(touched)
-        # what a crash or another writer left behind is resolved now, so a re-run completes the work
-        result.problems += resolve_stories(store, store.stale_stories(), progress=None, force=False)
+        # every story this run left waiting, and what a crash or another writer left behind, is resolved
+        # now: when an ingest ends, the whole database is current (and a re-run completes the work)
+        result.problems += resolve_stories(store, store.stale_stories(), progress=None)
         store.record_problems(result.problems)
     return result
 
@@ -192,10 +193,20 @@ def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: In
 
 def _flush(store: Store, eng: Engine, pending: Iterable[list[Article]], result: IngestResult,
            progress: Progress | None) -> None:
-    for analyses in eng.map(pending):
+    for n, analyses in enumerate(eng.map(pending), 1):
         add_analyses(store, analyses, result)
+        if n % CATCH_UP_EVERY == 0:
+            catch_up(store, result)
         if progress:
             progress(len(analyses))
+
+
+def catch_up(store: Store, result: IngestResult | None = None) -> None:
+    """Resolve every stale story now, due or not: a long ingest run does this every
+    ``CATCH_UP_EVERY`` batches, so no story shows a resolution older than that while it runs."""
+    problems = resolve_stories(store, store.stale_stories())
+    if result is not None:
+        result.problems += problems
 
 
 def add_analyses(store: Store, analyses: list[ArticleAnalysis], result: IngestResult | None = None) -> list[str]:
@@ -226,12 +237,13 @@ def registry_overrides(store: Store) -> list[tuple[str, str, str | None]]:
 
 def due(size: int, resolved: int | None) -> bool:
     """Whether a story that has grown to ``size`` articles since it was resolved with ``resolved`` is
-    resolved again now. A story re-resolves from all of its articles, so re-resolving a large story
-    for every article it gains would cost its size per article (quadratic in a continuing story);
-    re-resolving it when it has grown by a tenth costs about ten article-resolutions per article
-    however large it gets. Small stories (most news) are resolved on every batch that touches them;
-    a large one shows its last resolution, marked as being updated, until it is due."""
-    if resolved is None or size <= SMALL_STORY:
+    resolved again by the batch that touched it. A story re-resolves from all of its articles, so
+    doing it for every article it gains costs its size per article (quadratic in a continuing
+    story, and four article-resolutions per article on a realistic stream of ten-article stories).
+    Waiting until it has grown by half costs about three, however large it gets. A new story is
+    resolved at once; one that waits shows its last resolution, marked as being updated, until it
+    is due, the run catches up (``catch_up``) or the run ends."""
+    if resolved is None:
         return True
     return size - resolved >= max(1, int(GROWTH * resolved))
 
@@ -240,7 +252,7 @@ def resolve_stories(store: Store, stories: Iterable[str], progress: Progress | N
                     force: bool = True) -> list[IngestProblem]:
     """Resolve these stories from their own articles and store the results in one transaction; a
     story that fails is named in a problem and stays stale (the next ingest tries again).
-    ``force=False`` (ingest): a large story waits until it is ``due``, and stays marked stale."""
+    ``force=False`` (an ingest batch): a story waits until it is ``due``, and stays marked stale."""
     overrides = registry_overrides(store)
     done: list[tuple[StoryResolution, int]] = []
     problems: list[IngestProblem] = []

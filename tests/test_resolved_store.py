@@ -6,6 +6,7 @@ import sqlite3
 
 from storyline import pipeline
 from storyline.dossier import resolve_story
+from storyline.model import Article
 from storyline.store import Store
 
 from .conftest import ROOT, SAMPLES
@@ -157,21 +158,39 @@ def test_an_override_naming_nothing_is_reported_once_not_per_story(tmp_path, db_
     assert stored == []
 
 
-def test_large_stories_are_re_resolved_when_they_have_grown_by_a_tenth():
-    from storyline.pipeline import GROWTH, SMALL_STORY, due
+def test_a_story_is_re_resolved_when_it_has_grown_by_half():
+    from storyline.pipeline import GROWTH, due
 
-    assert due(5, None) and due(SMALL_STORY, SMALL_STORY - 1)  # small stories: every batch
-    big = 10 * SMALL_STORY
+    assert due(1, None) and due(40, None)  # never resolved: now
+    assert due(2, 1) and due(3, 2)  # the first articles of a story: every batch
+    big = 400
     assert not due(big + 1, big)
     assert not due(big + int(GROWTH * big) - 1, big)
     assert due(big + int(GROWTH * big), big)
-    assert due(big, None)  # never resolved: now
-    # amortized: growing a story one article at a time to 20x its size re-resolves it a bounded
+    # amortized: growing a story one article at a time to 400 articles re-resolves it a bounded
     # number of times, so its total cost stays within a constant factor of its final size
-    size, resolved, work = SMALL_STORY + 1, SMALL_STORY, 0
-    while size < 20 * SMALL_STORY:
+    size, resolved, work = 2, 1, 1
+    while size < big:
         if due(size, resolved):
             work += size
             resolved = size
         size += 1
-    assert work < 12 * size
+    assert work < 4 * size
+
+
+def test_an_ingest_run_leaves_every_story_resolved(tmp_path):
+    """Within a run a story waits until it is due; when the run ends nothing is stale, and a long
+    run catches up every CATCH_UP_EVERY batches."""
+    arts = [Article(id=f"c{i}", title="Bridge closed", published=f"2024-02-{i + 1:02d}", source=f"Outlet {i}",
+                    text=f"The Dover bridge was closed on day {i} after a crack was found, engineer Ana Ruiz said. "
+                         "Ruiz said repairs would take weeks.") for i in range(8)]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for a in arts:
+        (folder / f"{a.id}.txt").write_text(f"---\ntitle: {a.title}\npublished: {a.published}\nsource: {a.source}\n---\n{a.text}")
+    db = tmp_path / "run.db"
+    pipeline.ingest([folder], db, batch_size=1)
+    with Store(db, readonly=True) as store:
+        assert store.stale_stories() == []
+        (sid,) = store.story_ids()
+        assert store.resolved_size(sid) == 8  # 6 when batch 6 resolved it; 7 and 8 were not due
