@@ -41,6 +41,7 @@ with Store(db) as s:
             batch = []
     if batch:
         pipeline.add_analyses(s, batch)
+    pipeline.catch_up(s)  # as an ingest run ends
 """
 
 

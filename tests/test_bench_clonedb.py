@@ -72,7 +72,7 @@ def test_a_clone_is_a_valid_analysis_of_new_text(pool: list[dict]) -> None:
 def test_generations_of_one_story_are_different_stories(pool: list[dict], tmp_path: Path) -> None:
     from clonedb import Cloner, analyses_of
 
-    from storyline.pipeline import add_analyses
+    from storyline.pipeline import add_analyses, catch_up
     from storyline.store import Store
 
     cloner = Cloner(pool)
@@ -81,6 +81,7 @@ def test_generations_of_one_story_are_different_stories(pool: list[dict], tmp_pa
     with Store(tmp_path / "c.db") as store:
         for b in range(0, len(rows), 16):
             add_analyses(store, analyses_of(cloner, rows[b : b + 16]))
+        catch_up(store)  # as an ingest run ends
         sizes = sorted(r["n"] for r in store.rows("SELECT count(*) AS n FROM story_articles GROUP BY story"))
         assert store.stale_stories() == []
     assert sum(sizes) == 40

@@ -41,6 +41,7 @@ def many_db(tmp_path_factory) -> Path:
     with Store(db) as store:
         for i in range(0, len(analyses), 64):
             pipeline.add_analyses(store, analyses[i : i + 64])
+        pipeline.catch_up(store)  # as an ingest run ends
         assert store.story_count() == STORIES and not store.stale_stories()
     return db
 
