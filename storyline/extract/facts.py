@@ -170,20 +170,24 @@ def _governor(tok: Token) -> Token | None:
 def _measure(num: Token) -> tuple[str, str, bool]:
     """(counted noun, predicate, negated) for a number token."""
     noun = num
-    if num.dep_ in {"nummod", "quantmod", "compound", "amod"} and num.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
-        noun = num.head
+    if num.dep_ in {"compound", "nummod"} and _model(num.head) and num.head.head.pos_ in {"NOUN", "PROPN"} \
+            and num.head.head != num.head:
+        noun = num.head  # "six AK-47 rifles" parsed as six -> AK-47 -> rifles: the count is of the rifles
+    if num.dep_ in {"nummod", "quantmod", "compound", "amod"} and noun.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
+        noun = noun.head
     while noun.dep_ in {"nummod", "quantmod"} and noun.head != noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
     part = _partitive(num) if noun == num else None
     if part is not None:
         noun = part  # "at least 12 of one family" counts members of a family
     noun_lemma = "" if noun == num else noun.lemma_.lower()
-    for c in noun.children:
-        # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
-        if c.dep_ == "compound" and c.i < noun.i and any(ch.isdigit() for ch in c.text):
-            noun_lemma = c.text.lower()
-    if noun != num and any(ch.isdigit() for ch in noun.text):
-        noun_lemma = noun.text.lower()
+    if noun != num:
+        # "seven AK-47 assault rifles", "12 AK 47 guns", "seven AK-47s": a model name says what is
+        # counted more exactly than the class noun outlets vary ("rifles", "guns", "assault rifles")
+        model = _model(noun) or next((m for c in noun.children if c.i < noun.i and c != num
+                                      and c.dep_ in {"compound", "nmod", "nummod", "amod"} for m in [_model(c)] if m), "")
+        if model:
+            noun_lemma = model
     noun_lemma = re.sub(r"(?<=\d)s$", "", noun_lemma)
     if noun != num and noun.ent_type_ == "NORP":
         noun_lemma = "people"
@@ -254,6 +258,18 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         if sub == "severe":
             noun_lemma, pred = "people~severe", "injure"  # "in critical condition" is said of the hurt
     return noun_lemma, pred, neg
+
+
+def _model(tok: Token) -> str:
+    """A model name ("AK-47", "AK 47", "F-16s", "M16"): letters and digits in one name, folded to
+    one spelling ("ak47"); "" for anything else, a bare number or a word."""
+    text = tok.text
+    if tok.pos_ == "PROPN" and text.isalpha() and text.isupper() and tok.i + 1 < len(tok.doc) \
+            and tok.nbor(1).text.isdigit() and tok.nbor(1).head in {tok, tok.head}:
+        text = f"{text}{tok.nbor(1).text}"  # "AK 47" spelled apart
+    folded = re.sub(r"[-\s]", "", text.lower())
+    folded = re.sub(r"(?<=\d)s$", "", folded)
+    return folded if re.fullmatch(r"[a-z]{1,4}\d{1,4}[a-z]?", folded) else ""
 
 
 def _partitive(num: Token) -> Token | None:

@@ -39,6 +39,9 @@ _ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new tol
 _EARLIER = re.compile(r"\b(originally|initially|at first|preliminary|earlier reported|previously reported)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
+# a list's verb: what counted things (not people) are, whatever the verb ("the damage included 8 bridges");
+# "be" stays vague ("one thing", "the nine voting")
+_LISTING = {"include"}
 _VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
 
 
@@ -231,7 +234,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
         for i in members[ri]:
             for j in members[rj]:
                 a, b = facts[i], facts[j]
-                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent):
+                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent) \
+                        and (_cause(a.agent) and _cause(b.agent) or _key(a) != f"{a.noun}|"):
                     return True  # a quake's toll and a tsunami's; the first quake and another
                 if a.period and b.period and a.period != b.period:
                     return True  # the 2004 toll and this year's; a value with no year may be either
@@ -310,6 +314,18 @@ def _two_parties(a: Fact, b: Fact) -> bool:
 
 def _part(place: str) -> bool:
     return place.rsplit(" ", 1)[-1] in SUBUNITS
+
+
+# what kills, hurts or destroys: two figures with two such causes named are two happenings. For
+# counted things, other subjects ("the navy", "commandos", "personnel" seized seven rifles) are who
+# acted, and outlets name the same actor in different ways; for people, who did it is which side
+CAUSES = {"quake", "aftershock", "tsunami", "attack", "airstrike", "shooter", "shooting", "bomber", "landslide",
+          "flood", "storm", "fire", "blaze", "hurricane", "cyclone", "typhoon", "avalanche", "mudslide", "crash",
+          "eruption", "wave"}
+
+
+def _cause(agent: str) -> bool:
+    return agent.partition("#")[0] in CAUSES
 
 
 def _same_cause(a: str, b: str) -> bool:
@@ -469,8 +485,9 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     for f in facts:
         if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
             continue
-        if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have"):
-            continue
+        if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have") \
+                and not (f.kind == "count" and _key(f) == f"{f.noun}|" and f.predicate in _LISTING):
+            continue  # ... but "the haul included seven AK-47s" says what the things are, as any verb would
         if f.kind == "duration" and not (f.noun or f.predicate):
             continue  # "two days after ...": an offset from some moment, not how long a thing lasted
         if f.unit == "km" and not f.predicate:

@@ -273,3 +273,24 @@ def test_years_two_apart_are_two_happenings():
     assert run([fact("a", "2004", "2004", **y), fact("b", "2002", "2002", **y)]) == []
     [d] = run([fact("a", "2019", "2019", **y), fact("b", "2018", "2018", **y)])
     assert d.kind == "date"
+
+
+def test_things_a_list_includes_are_counted_people_it_includes_are_not():
+    [d] = run([fact("a", "seven", 7, measure="bridge|"), fact("b", "8", 8, measure="bridge|include")])
+    assert {v.value for v in d.values} == {"7", "8"}
+    assert run([fact("a", "seven", 7, measure="people|include"), fact("b", "nine", 9)]) == []
+
+
+def test_who_seized_things_does_not_make_two_hauls_but_who_killed_makes_two_tolls():
+    def with_agent(f: Fact, agent: str) -> Fact:
+        f.agent = agent
+        return f
+
+    hauls = [with_agent(fact("a", "seven", 7, measure="ak47|seize"), "navy"),
+             with_agent(fact("b", "12", 12, measure="ak47|seize"), "commando")]
+    assert len(run(hauls)) == 1
+    tolls = [with_agent(fact("a", "seven", 7), "militant"), with_agent(fact("b", "nine", 9), "force")]
+    assert run(tolls) == []
+    causes = [with_agent(fact("a", "seven", 7, measure="house|"), "quake"),
+              with_agent(fact("b", "nine", 9, measure="house|"), "tsunami")]
+    assert run(causes) == []
