@@ -253,6 +253,12 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         pred = pred or _TOLL_NOUNS[noun_lemma]
         noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
     sub = _subset(num, noun)
+    if not sub and noun_lemma and noun_lemma not in _PEOPLE and pred not in {"kill", "injure", "population"} \
+            and _running_total(num.sent.text):
+        # "has seized a total of 14 rifles during the five operations", "so far, the navy has
+        # confiscated 14": things summed over several happenings, not one haul. A toll "so far" is
+        # the toll itself, so people are left alone
+        sub = "total"
     if sub:
         noun_lemma = f"{noun_lemma or 'people'}~{sub}"
         if sub == "severe":
@@ -314,6 +320,18 @@ def _number_of(gov: Token, num: Token) -> tuple[Token, tuple[str, str]] | None:
 # a count of the worst-hit part or of the gravely hurt is a subset of the whole count, its own measure:
 # "the 12 worst-hit villages" vs "seven villages destroyed"; "55 wounded, 15 critically"
 _SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "serious"}
+
+
+_RUNNING = re.compile(r"(?i)\b(?:so far|thus far|to date|in all)\b")
+_OCCASIONS = re.compile(r"(?i)\b(?:during|over|in|across)\s+(?:the|its|their|all)?\s*\S+\s+"
+                        r"(?:operations|raids|attacks|missions|patrols|years|months|weeks)\b")
+
+
+def _running_total(sentence: str) -> bool:
+    """The sentence sums over several happenings: "so far", "to date", or "a total of" with the
+    occasions it sums over ("during the five operations"); "the boats had a total of 26 crew" is
+    one count."""
+    return bool(_RUNNING.search(sentence)) or "a total of" in sentence.lower() and bool(_OCCASIONS.search(sentence))
 
 
 def _subset(num: Token, noun: Token) -> str:

@@ -334,3 +334,11 @@ def test_a_noun_the_parser_coordinates_with_a_verb_takes_no_predicate_from_it():
 def test_a_model_name_is_what_is_counted_whatever_class_noun_follows(sentence):
     f = one(sentence, "count")
     assert f.noun == "ak47" and f.value in {12, 6, 7, 9}
+
+
+def test_a_running_total_of_things_is_not_one_hauls_count():
+    assert one("So far this year, the coast guard has seized 40 rifles from smugglers.", "count").noun == "rifle~total"
+    [f] = [x for x in facts("The border unit has seized a total of 40 rifles during its three raids.") if x.value == 40]
+    assert f.noun == "rifle~total"
+    assert one("The two trucks carried a total of 40 rifles.", "count").noun == "rifle"
+    assert one("So far, 11 people have been killed in the fighting.", "count").measure == "people|kill"
