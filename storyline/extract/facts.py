@@ -854,10 +854,22 @@ def _located(num: Token) -> str:
     Rosa" gives where Geyserville lies, not where the quake struck ("struck 26 miles north of Santa
     Rosa"); so does "Zarand, a town 600 miles from Tehran"."""
     node = num.head
-    for _ in range(3):
+    described = False  # reached through an appositive: "Zarand, a town of 15,000 in Kerman province 602 miles ..."
+    for step in range(6):
+        described = described or node.dep_ == "appos"
         node = node.head
-        if node.pos_ == "PROPN" and node.ent_type_ in {"GPE", "LOC", "FAC"} and node.dep_ in {"pobj", "nsubj", "appos"}:
+        if node.pos_ == "PROPN" and (node.ent_type_ in {"GPE", "LOC", "FAC", "ORG"} or not node.ent_type_ and (
+                    not node.is_sent_start or any(c.dep_ == "appos" for c in node.children))) \
+                and not (node.text.isupper() and len(node.text) <= 4) \
+                and node.dep_ in {"pobj", "nsubj", "appos", "dobj"} and (step < 3 or described):
+            # (a place by its position, whatever the tagger calls an unfamiliar name: Qeshm an ORG)
             return node.text.lower()
+        if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in {"locate", "situate", "lie", "sit"}:
+            # "Qeshm, located 1,150 km southeast of Tehran": the subject is the place located
+            # (what is located is a place whatever the tagger calls an unfamiliar name)
+            subj = node.head if node.dep_ == "acl" else next(
+                (c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            return subj.text.lower() if subj is not None and subj.pos_ == "PROPN" else ""
         if node.pos_ in {"VERB", "AUX"} or node.head == node:
             return ""
     return ""

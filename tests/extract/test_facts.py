@@ -342,3 +342,16 @@ def test_a_running_total_of_things_is_not_one_hauls_count():
     assert f.noun == "rifle~total"
     assert [x.noun for x in facts("The two trucks carried a total of 40 rifles.") if x.value == 40] == ["rifle"]
     assert one("So far, 11 people have been killed in the fighting.", "count").measure == "people|kill"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "town"),
+    [
+        ("A strong quake rocked Bam, a city of about 80,000 people in Kerman province 630 miles southeast of Tehran.", "bam"),
+        ("Shiraz, located 680 kilometers south of Tehran, was spared.", "shiraz"),
+        ("Mashhad, located 900 kilometers east of Tehran, has a busy port.", "mashhad"),
+    ],
+)
+def test_a_distance_describing_a_named_town_is_that_towns(sentence, town):
+    f = one(sentence, "quantity")
+    assert f.measure == f"distance|tehran~{town}"
