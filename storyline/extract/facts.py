@@ -244,7 +244,9 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                 if obj is not None and obj.lemma_.lower() in _PRED_OF:
                     pred = _PRED_OF[obj.lemma_.lower()]
             if not pred:
-                pred = _predicate(lemma)
+                # "about 800 people live in the community" is its population; only as the clause's
+                # verb ("5,000 people living near the volcano were evacuated" counts the evacuated)
+                pred = "population" if lemma in {"live", "reside"} and noun_lemma in _PEOPLE else _predicate(lemma)
     if not pred and noun_lemma in _PRED_OF and noun != num:
         pred, noun_lemma = _PRED_OF[noun_lemma], ""  # a headline's "Kills 10" tagged as a noun
     if noun_lemma in _PEOPLE or (pred in {"kill", "injure"} and noun.pos_ == "PROPN"):

@@ -355,3 +355,8 @@ def test_a_running_total_of_things_is_not_one_hauls_count():
 def test_a_distance_describing_a_named_town_is_that_towns(sentence, town):
     f = one(sentence, "quantity")
     assert f.measure == f"distance|tehran~{town}"
+
+
+def test_people_living_somewhere_are_its_population_but_living_people_evacuated_are_evacuated():
+    assert one("About 900 people live in the valley town.", "count").measure == "people|population"
+    assert one("Some 5,000 people living near the volcano were evacuated.", "count").measure == "people|evacuate"
