@@ -39,6 +39,8 @@ _ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new tol
 _EARLIER = re.compile(r"\b(originally|initially|at first|preliminary|earlier reported|previously reported)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
+# kinds of things two sentences must both count to be told as one list (one haul)
+_LIST_ITEMS = 3
 # a list's verb: what counted things (not people) are, whatever the verb ("the damage included 8 bridges");
 # "be" stays vague ("one thing", "the nine voting")
 _LISTING = {"include"}
@@ -207,14 +209,24 @@ def _close(a: Fact, b: Fact) -> bool:
 
 
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
-            published: dict[str, str] | None = None, superseded: set[str] | None = None) -> list[list[Fact]]:
+            published: dict[str, str] | None = None, superseded: set[str] | None = None,
+            lists: dict[tuple[str, int], frozenset[str]] | None = None) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
     quake's toll in a 2009 story) is background and never joins a value with no year.
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
-    a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
+    a 5.2 quake and one told with a 5.6 quake are two quakes' tolls.
+    ``lists``: the kinds of things each sentence counts ((article, sentence) -> nouns)."""
     mags = magnitude or {}
+    listed = lists or {}
+
+    def same_list(a: Fact, b: Fact) -> bool:
+        """Two sentences listing the same three or more kinds of things ("six AK-47 rifles, 12
+        magazines and about 300 rounds" / "14 AK-47 rifles, 31 magazines and 923 rounds") tell one
+        haul, however far apart their numbers are."""
+        la, lb = listed.get((a.article, a.sentence), frozenset()), listed.get((b.article, b.sentence), frozenset())
+        return a.article != b.article and a.noun in la and len(la & lb) >= _LIST_ITEMS
     main = _main_magnitude({(f.article, f.sentence): mags[(f.article, f.sentence)]
                             for f in facts if (f.article, f.sentence) in mags})
     pub = published or {}
@@ -256,7 +268,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                     return True
                 if _bound_against(a, b, pub) or _bound_against(b, a, pub):
                     return True  # "more than 50" is not a version of 43
-                if not _close(a, b):
+                if not _close(a, b) and not same_list(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
                 if a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
                         and a.id not in old and b.id not in old:
@@ -265,7 +277,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                     return True
         return False
 
-    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts)) if _close(facts[i], facts[j])]
+    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts))
+             if _close(facts[i], facts[j]) or same_list(facts[i], facts[j])]
     # the nearest values join first, so a far value cannot chain two figures together early
     # (on a tie, the pair with the better-attested value first: a "no casualties" as far from 7 as
     # from 12 joins the figure more reports give)
@@ -501,10 +514,16 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     magnitude = _sentence_magnitudes(facts)
     # an article may give a figure and the one it replaced ("rated 4.2 ... originally had rated it 4.4")
     superseded = {f.id for f in facts if _superseded(texts.get(f.article, ""), f)}
+    items: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for m in blocks.values():
+        for f in m:
+            if f.kind == "count" and _key(f) == f"{f.noun}|":
+                items[(f.article, f.sentence)].add(f.noun)
+    lists = {k: frozenset(v) for k, v in items.items()}
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now, magnitude, published, superseded):
+        for group in _groups(members, now, magnitude, published, superseded, lists):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):

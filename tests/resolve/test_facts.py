@@ -294,3 +294,15 @@ def test_who_seized_things_does_not_make_two_hauls_but_who_killed_makes_two_toll
     causes = [with_agent(fact("a", "seven", 7, measure="house|"), "quake"),
               with_agent(fact("b", "nine", 9, measure="house|"), "tsunami")]
     assert run(causes) == []
+
+
+def test_two_sentences_listing_the_same_things_tell_one_haul_however_far_apart_the_numbers():
+    def listed(article: str, values: tuple[int, int, int]) -> list[Fact]:
+        return [fact(article, str(v), v, measure=f"{noun}|seize", sentence=3, start=10 * i)
+                for i, (noun, v) in enumerate(zip(("rifle", "magazine", "round"), values, strict=True))]
+
+    out = run(listed("a", (6, 12, 300)) + listed("b", (14, 31, 923)))
+    assert sorted(d.measure for d in out) == ["magazine|", "rifle|", "round|"]
+    # the same numbers told in sentences that are not one list stay apart
+    alone = [fact("a", "12", 12, measure="magazine|seize"), fact("b", "31", 31, measure="magazine|seize", sentence=2)]
+    assert run(alone) == []
