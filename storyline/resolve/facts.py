@@ -205,7 +205,13 @@ def _close(a: Fact, b: Fact) -> bool:
         return a.kind == "count" and a.predicate in {"kill", "injure"} and hi <= 50
     if a.kind == "count" and hi <= 30:
         return hi / lo <= 3.4
+    if a.kind == "count" and a.predicate in CROWD:
+        return hi / lo <= 3.0  # a crowd's size is estimated, and police and organizers differ 2-3x
     return hi / lo <= 1.85
+
+
+# what a crowd does: its size is an estimate that differs with who counts
+CROWD = {"march", "protest", "rally", "demonstrate", "gather", "attend", "parade"}
 
 
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,

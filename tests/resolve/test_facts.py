@@ -306,3 +306,10 @@ def test_two_sentences_listing_the_same_things_tell_one_haul_however_far_apart_t
     # the same numbers told in sentences that are not one list stay apart
     alone = [fact("a", "12", 12, measure="magazine|seize"), fact("b", "31", 31, measure="magazine|seize", sentence=2)]
     assert run(alone) == []
+
+
+def test_a_crowds_size_differs_with_who_counts_it_but_other_counts_do_not_stretch():
+    [d] = run([fact("a", "20,000", 20000, measure="people|march"), fact("b", "about 50,000", 50000, measure="people|march")])
+    assert d.verdict == "conflict"
+    assert run([fact("a", "20,000", 20000, measure="people|evacuate"), fact("b", "50,000", 50000, measure="people|evacuate")]) == []
+    assert run([fact("a", "20,000", 20000, measure="people|march"), fact("b", "200,000", 200000, measure="people|march")]) == []
