@@ -894,6 +894,10 @@ def _period(tok: Token) -> str | None:
             and not any(c.dep_ in {"aux", "auxpass"} for c in clause.children) and clause.head != clause:
         # a participle clause has no time of its own: "... occurred on Oct. 10, 2002, killing three"
         clauses.append(_clause(clause.head))
+    elif clause.dep_ == "relcl" and clause.head != clause and clause.head.pos_ == "NOUN":
+        # "In 2004, a quake triggered a tsunami that killed 230,000": what a relative clause tells of
+        # a thing the clause around it brings about happened when that clause did
+        clauses.append(_clause(clause.head))
     for t in tok.sent:
         if t.i == tok.i:
             continue  # a year is not its own period

@@ -360,3 +360,11 @@ def test_a_distance_describing_a_named_town_is_that_towns(sentence, town):
 def test_people_living_somewhere_are_its_population_but_living_people_evacuated_are_evacuated():
     assert one("About 900 people live in the valley town.", "count").measure == "people|population"
     assert one("Some 5,000 people living near the volcano were evacuated.", "count").measure == "people|evacuate"
+
+
+def test_a_relative_clause_takes_the_year_of_the_clause_that_brings_its_noun_about():
+    [f] = [x for x in facts("In 1998, a strong quake off the coast triggered a landslide that killed 2,100 people.")
+           if x.kind == "count"]
+    assert f.period == "1998" and f.measure == "people|kill"
+    [g] = [x for x in facts("The landslide that killed 2,100 people buried the village on Monday.") if x.kind == "count"]
+    assert g.period is None
