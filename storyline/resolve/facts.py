@@ -186,7 +186,11 @@ def _close(a: Fact, b: Fact) -> bool:
             va, vb = str(a.value), str(b.value)
             if "T" in va or "T" in vb:
                 same_zone = va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
-                return same_zone and _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
+                if not same_zone:
+                    # the same clock reading as GMT in one report and local time in another: one of
+                    # them got the zone wrong (two happenings at the very minute in two zones are rare)
+                    return _minutes_apart(va, vb) == 0
+                return _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
             if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
                 return abs(int(va) - int(vb)) <= 1  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)

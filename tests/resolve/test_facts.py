@@ -313,3 +313,11 @@ def test_a_crowds_size_differs_with_who_counts_it_but_other_counts_do_not_stretc
     assert d.verdict == "conflict"
     assert run([fact("a", "20,000", 20000, measure="people|evacuate"), fact("b", "50,000", 50000, measure="people|evacuate")]) == []
     assert run([fact("a", "20,000", 20000, measure="people|march"), fact("b", "200,000", 200000, measure="people|march")]) == []
+
+
+def test_one_clock_reading_as_gmt_and_as_local_time_is_a_conflict_but_other_zones_times_stay_apart():
+    t = {"measure": "time|happen", "kind": "date"}
+    [d] = run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "4:12 a.m. local time", "XXXX-XX-XXT04:12L", **t)])
+    assert d.verdict == "conflict"
+    assert run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "11:12 a.m. local time", "XXXX-XX-XXT11:12L", **t)]) == []
+    assert run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "4:20 a.m. local time", "XXXX-XX-XXT04:20L", **t)]) == []
