@@ -522,6 +522,11 @@ def _raised(verb: Token) -> bool:
 
 def _subject(verb: Token, num: Token | None = None) -> str:
     for c in verb.children:
+        if c.dep_ == "nsubjpass" and verb.lemma_.lower() != "quote":
+            # "the larger boat was described as a 30-foot dhow": a passive's subject is what is
+            # reported on; who reports is the agent ("was reported by officials"), if named
+            agent = next((o for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"), None)
+            return noun_phrase(agent).text if agent is not None else ""
         if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"it", "which", "that", "who"}:
             if num is not None and (c.i == num.i or c.is_ancestor(num)):
                 continue  # "At least 50 reported injured": the value is not its own source
@@ -715,6 +720,13 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if unit_word in _LENGTH or unit_word == "nautical" or after[:3] in {"km ", "km,", "km."}:
             factor = 1.852 if unit_word == "nautical" else _LENGTH.get(unit_word, 1.0)
             landmark = _landmark(doc, head)
+            sized = _sized(nxt) if nxt is not None and not landmark else ""
+            if sized and sized not in _LENGTH:
+                # "a 10-metre dhow", "the 10-metre-long dhow": the size of a thing, not a distance
+                unit_tok = doc[nxt.i + 1] if nxt.text == "-" and nxt.i + 1 < len(doc) else nxt
+                add(start, _span_end([unit_tok]), "quantity", f"length|{sized}", round(value * factor, 6), head,
+                    unit="km", qualifier=qual, qstart=qstart, noun="length", pred=sized)
+                continue
             town = _located(head)
             if landmark and town:
                 landmark = f"{landmark}~{town}"
@@ -848,6 +860,19 @@ def _landmark(doc: Doc, num: Token) -> str:
                 return o.lemma_.lower() if o.pos_ != "PROPN" else o.text.lower()
         if tok.is_punct and tok.text not in {"-", "(", ")"}:
             break
+    return ""
+
+
+def _sized(unit: Token) -> str:
+    """The thing a length word describes as a modifier: "a 10-metre dhow" -> dhow, "a 10-metre-long
+    dhow" -> dhow; "" when the length is not a modifier ("sailed 10 km")."""
+    if unit.text == "-" and unit.i + 1 < len(unit.doc):
+        unit = unit.nbor(1)
+    if unit.dep_ in {"compound", "amod", "nmod"} and unit.head.pos_ == "NOUN":
+        return unit.head.lemma_.lower()
+    if unit.dep_ == "npadvmod" and unit.head.lemma_.lower() in {"long", "tall", "high", "wide", "deep"} \
+            and unit.head.dep_ == "amod" and unit.head.head.pos_ in {"NOUN", "ADV"}:
+        return unit.head.head.lemma_.lower()  # (the tagger may call an unfamiliar noun an adverb)
     return ""
 
 

@@ -368,3 +368,22 @@ def test_a_relative_clause_takes_the_year_of_the_clause_that_brings_its_noun_abo
     assert f.period == "1998" and f.measure == "people|kill"
     [g] = [x for x in facts("The landslide that killed 2,100 people buried the village on Monday.") if x.kind == "count"]
     assert g.period is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "thing"),
+    [
+        ("The smugglers fled in a 12-metre trawler.", "trawler"),
+        ("Rescuers reached the 40-foot-long barge at dawn.", "barge"),
+    ],
+)
+def test_a_length_modifying_a_noun_is_the_size_of_that_thing(sentence, thing):
+    f = one(sentence, "quantity")
+    assert f.measure == f"length|{thing}" and f.text.endswith(("metre", "foot"))
+
+
+def test_a_passive_reporting_verbs_subject_is_what_is_reported_on_not_who_reports():
+    f = one("The second boat was described as a 30-foot skiff.", "quantity")
+    assert f.asserted_by == "outlet"
+    f = one("The governor was quoted as saying that 12 people had died.", "count")
+    assert f.asserted_by == "The governor"
