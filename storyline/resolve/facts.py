@@ -383,7 +383,7 @@ def _label(f: Fact) -> str:
 
 
 def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str],
-             superseded: set[str] | None = None) -> str:
+             superseded: set[str] | None = None, affiliation: dict[str, set[str]] | None = None) -> str:
     reps = [g[0] for g in values.values()]
     if all(is_rounding(a, b) for i, a in enumerate(reps) for b in reps[i + 1:]):
         return "rounding"
@@ -418,9 +418,11 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
     outlet = [g[0] for g in values.values() if any(_reports(f.asserted_by) for f in g)]
     if any(not compatible(a, b) for i, a in enumerate(outlet) for b in outlet[i + 1:]):
         return "conflict"  # two figures in the outlets' own voice
-    speakers = [set().union(*(_who(f.asserted_by) for f in g if not _reports(f.asserted_by))) for g in values.values()]
+    org = affiliation or {}
+    speakers = [set().union(*(_who(f.asserted_by) | org.get(f.asserted_by, set()) for f in g
+                              if not _reports(f.asserted_by))) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
-        return "conflict"  # one source gave both figures
+        return "conflict"  # one source gave both figures (or two officials of one agency)
     # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
     # when every figure has the outlet or several parties behind it, the reports themselves conflict
     if all(len(s) > 1 or any(_reports(f.asserted_by) for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
@@ -471,6 +473,56 @@ def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
             if not any(k & seen for seen in keys):
                 keys.append(k)
         out.append({min(k) for k in keys if k})
+    return out
+
+
+# an organization as a title names it: "the UN Relief and Works Agency", "UNRWA", "the United Nations"
+_ORG_HEADS = r"(?:Agency|Organi[sz]ation|Ministry|Office|Survey|Council|Department|Service|Navy|Army|Committee|" \
+             r"Commission|Programme|Program|Fund|Union|Institute|Authority|Police|Project|Bureau|Nations)"
+_ORG = rf"(?:(?:[A-Z][\w.]*\s+(?:(?:and|of|for)\s+)?)+{_ORG_HEADS}|[A-Z]{{2,6}}|U\.N\.)"
+# the roles a title gives an organization's people
+_ROLE = r"(?:spokes(?:man|woman|person)|director|head|chief|official|officer|commissioner|minister|secretary|" \
+        r"chairman|chairwoman|president|representative|ambassador|coordinator|commander|PRO)"
+_NOT_ORGS = {"US", "UK", "GMT", "UTC", "AM", "PM", "EDT", "EST", "PST", "TV", "AP", "AFP", "UPI", "CNN", "BBC", "MR", "DR"}
+
+
+def _org_key(org: str) -> str:
+    """"UN Relief and Works Agency" -> unrwa, "UNRWA" -> unrwa, "the United Nations" -> un."""
+    words = [w for w in org.split() if w not in {"and", "of", "for", "the"}]
+    if words == ["United", "Nations"]:
+        return "un"
+    return "".join(w.replace(".", "") if w.isupper() or "." in w else w[0] for w in words).lower()
+
+
+def _affiliations(speakers: set[str], texts: list[str]) -> dict[str, set[str]]:
+    """The organizations each named speaker's title ties them to, anywhere in the story ("UNRWA
+    spokesman Christopher Gunness", "John Ging, UNRWA's director of operations", "Christopher
+    Gunness of the UN Relief and Works Agency"): two officials of one agency are one source, so
+    their differing figures conflict rather than claim. Organizations merely mentioned near a
+    name are not its affiliation."""
+    out: dict[str, set[str]] = {}
+    for who in speakers:
+        words = re.findall(r"[A-Z][\w'-]+", who)
+        if not words or who.isupper() or len(words) < 2 and who != words[0]:
+            continue  # a title without a name ("the Navy spokesman") is read as it is
+        surname = re.escape(words[-1])
+        before = re.compile(rf"(?:the\s+)?({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
+        after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{_ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({_ORG})"
+                           rf"|({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{_ROLE})"
+                           rf"|\s+(?:of|from)\s+(?:the\s+)?({_ORG}))")
+        keys: set[str] = set()
+        for text in texts:
+            for m in re.finditer(rf"\b{surname}\b", text):
+                head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
+                lo = m.start() - (len(head.group(0)) if head else 0)
+                pre = text[max(0, lo - 90) : lo]
+                pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]  # the title is in the name's sentence
+                for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
+                    for org in (mm.groups() if mm else ()):
+                        if org and org not in _NOT_ORGS:
+                            keys.add(_org_key(org))
+        if keys:
+            out[who] = keys
     return out
 
 
@@ -530,6 +582,8 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
             if f.kind == "count" and _key(f) == f"{f.noun}|":
                 items[(f.article, f.sentence)].add(f.noun)
     lists = {k: frozenset(v) for k, v in items.items()}
+    affiliation = _affiliations({f.asserted_by for f in facts if not _reports(f.asserted_by)},
+                                [texts.get(a, "") for a in dict.fromkeys(f.article for f in facts)])
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
@@ -551,7 +605,7 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                     value=k, articles=sorted({f.article for f in g}),
                     mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
                     asserted_by=list(dict.fromkeys(f.asserted_by for f in g))) for k, g in values.items()],
-                verdict=_verdict(values, published, texts, superseded), measure=measure, kind=kind,
+                verdict=_verdict(values, published, texts, superseded, affiliation), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
 

@@ -321,3 +321,19 @@ def test_one_clock_reading_as_gmt_and_as_local_time_is_a_conflict_but_other_zone
     assert d.verdict == "conflict"
     assert run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "11:12 a.m. local time", "XXXX-XX-XXT11:12L", **t)]) == []
     assert run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "4:20 a.m. local time", "XXXX-XX-XXT04:20L", **t)]) == []
+
+
+def test_two_officials_of_one_agency_are_one_source_but_an_agency_named_nearby_is_not_a_title():
+    fs = [fact("a", "about 300", 300, qualifier="about", measure="people|evacuate", by="Maria Lopez"),
+          fact("b", "350", 350, measure="people|evacuate", by="Tom Berger")]
+
+    def verdict(texts: dict[str, str]) -> str:
+        [d] = discrepancies_of(fs, {"a": "", "b": ""}, texts)
+        return d.verdict
+
+    titled = {"a": "Red Cross Agency spokeswoman Maria Lopez said about 300 people had left.",
+              "b": "Tom Berger, regional director for the Red Cross Agency, said 350 people had been evacuated."}
+    assert verdict(titled) == "conflict"
+    nearby = {"a": "Maria Lopez, a nurse, said about 300 people had left as the Red Cross Agency arrived.",
+              "b": "Tom Berger said 350 people had been evacuated. The Red Cross Agency sent tents."}
+    assert verdict(nearby) == "claim"
