@@ -255,11 +255,11 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         pred = pred or _TOLL_NOUNS[noun_lemma]
         noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
     sub = _subset(num, noun)
-    if not sub and noun_lemma and noun_lemma not in _PEOPLE and pred not in {"kill", "injure", "population"} \
+    if not sub and noun_lemma and noun_lemma not in _PEOPLE | _PLACES and pred not in {"kill", "injure", "population"} \
             and _running_total(num.sent.text):
         # "has seized a total of 14 rifles during the five operations", "so far, the navy has
         # confiscated 14": things summed over several happenings, not one haul. A toll "so far" is
-        # the toll itself, so people are left alone
+        # the toll itself, and "to date, 23 states have legalized it" is how many states there are
         sub = "total"
     if sub:
         noun_lemma = f"{noun_lemma or 'people'}~{sub}"
@@ -324,6 +324,7 @@ def _number_of(gov: Token, num: Token) -> tuple[Token, tuple[str, str]] | None:
 _SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "serious"}
 
 
+_PLACES = {"state", "country", "nation", "city", "province", "county", "district", "town", "village", "region"}
 _RUNNING = re.compile(r"(?i)\b(?:so far|thus far|to date|in all)\b")
 _OCCASIONS = re.compile(r"(?i)\b(?:during|over|in|across)\s+(?:the|its|their|all)?\s*\S+\s+"
                         r"(?:operations|raids|attacks|missions|patrols|years|months|weeks)\b")
@@ -573,6 +574,9 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
     if prev is not None and (prev.text in {"-", "#", "No", "No."} or prev.lower_ in {"ak", "number", "flight",
                                                                                    "boeing", "airbus"}):
         return True
+    if prev is not None and prev.pos_ == "PROPN" and re.fullmatch(r"[A-Z]{1,4}|(?:[A-Z]\.){1,3}", prev.text) \
+            and first.head == prev and not _headline(first.sent):
+        return True  # the number in a name: a bill ("SB 1062", "HB 56"), a model ("AK 47")
     if nxt is not None and nxt.text in {"-", "/"} and nxt.i + 1 < len(doc) and doc[nxt.i + 1].like_num:
         return True  # a score, a model name, a phone number, a fraction
     if nxt is not None and nxt.is_title and nxt.text.isalpha() and not nxt.is_sent_start and last.head.i > nxt.i \

@@ -387,3 +387,11 @@ def test_a_passive_reporting_verbs_subject_is_what_is_reported_on_not_who_report
     assert f.asserted_by == "outlet"
     f = one("The governor was quoted as saying that 12 people had died.", "count")
     assert f.asserted_by == "The governor"
+
+
+def test_places_counted_to_date_are_how_many_there_are_not_a_running_total():
+    assert one("To date, 19 states have banned the practice.", "count").noun == "state"
+
+
+def test_the_number_in_a_bills_name_is_not_a_count():
+    assert [f.value for f in facts("Lawmakers passed the bill, known as SB 1062, and 12 other bills.") if f.kind == "count"] == [12]
