@@ -137,7 +137,10 @@ def _key(f: Fact) -> str:
             and f.noun not in _GROUPS:
         return f"{f.noun}|"
     if f.kind == "duration":
-        return f"{f.noun}|"  # "lasted", "was felt for", "shook for": how long, not the verb
+        # "lasted", "was felt for", "shook for": how long, not the verb; but a verb that names an
+        # activity is its noun: "deliberated for 40 hours" = "40 hours of deliberation"
+        noun = f.noun or (f"{f.predicate[:-1]}ion" if f.predicate.endswith("ate") else "")
+        return f"{noun}|"
     return f.measure
 
 

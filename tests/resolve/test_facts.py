@@ -337,3 +337,13 @@ def test_two_officials_of_one_agency_are_one_source_but_an_agency_named_nearby_i
     nearby = {"a": "Maria Lopez, a nurse, said about 300 people had left as the Red Cross Agency arrived.",
               "b": "Tom Berger said 350 people had been evacuated. The Red Cross Agency sent tents."}
     assert verdict(nearby) == "claim"
+
+
+def test_a_duration_of_an_activity_verb_meets_the_same_activity_named_by_its_noun():
+    t = {"kind": "duration"}
+    fs = [fact("a", "40 hours", "PT40H", measure="|deliberate", by="two jurors", **t),
+          fact("b", "30 hours", "PT30H", measure="deliberation|come", **t)]
+    [d] = run(fs)
+    assert d.verdict == "claim"
+    # a verb that names no activity keeps its duration to itself
+    assert run([fact("a", "40 hours", "PT40H", measure="|wait", **t), fact("b", "30 hours", "PT30H", measure="deliberation|come", **t)]) == []
