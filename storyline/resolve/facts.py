@@ -363,6 +363,8 @@ def _same_cause(a: str, b: str) -> bool:
 
 def _distance(a: Fact, b: Fact) -> float:
     x, y = _num(a), _num(b)
+    if a.kind == "duration":
+        x, y = _seconds(str(a.value)), _seconds(str(b.value))  # nearest first holds for durations too
     if x is None or y is None:
         return 0.0 if a.value == b.value else 1.0
     return abs(x - y) / max(abs(x), abs(y), 1e-9)

@@ -347,3 +347,11 @@ def test_a_duration_of_an_activity_verb_meets_the_same_activity_named_by_its_nou
     assert d.verdict == "claim"
     # a verb that names no activity keeps its duration to itself
     assert run([fact("a", "40 hours", "PT40H", measure="|wait", **t), fact("b", "30 hours", "PT30H", measure="deliberation|come", **t)]) == []
+
+
+def test_durations_join_nearest_first():
+    t = {"kind": "duration", "measure": "deliberation|"}
+    fs = [fact("a", "12 hours", "PT12H", start=10, **t), fact("a", "40 hours", "PT40H", by="two jurors", start=90, **t),
+          fact("b", "30 hours", "PT30H", **t), fact("c", "more than 30 hours", "PT30H", qualifier="more_than", **t)]
+    [d] = run(fs)
+    assert sorted(v.value for v in d.values) == ["PT30H", "PT40H", "more than PT30H"]
