@@ -324,6 +324,9 @@ def _number_of(gov: Token, num: Token) -> tuple[Token, tuple[str, str]] | None:
 _SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "serious"}
 
 
+# things that come in models ("AK-47", "F-16", "T-72"): a bare one listed after a model is another kind
+_MODELLED = {"gun", "rifle", "weapon", "firearm", "pistol", "launcher", "plane", "aircraft", "jet", "fighter",
+             "helicopter", "tank", "missile", "rocket", "vehicle"}
 _PLACES = {"state", "country", "nation", "city", "province", "county", "district", "town", "village", "region"}
 _RUNNING = re.compile(r"(?i)\b(?:so far|thus far|to date|in all)\b")
 _OCCASIONS = re.compile(r"(?i)\b(?:during|over|in|across)\s+(?:the|its|their|all)?\s*\S+\s+"
@@ -345,6 +348,9 @@ def _subset(num: Token, noun: Token) -> str:
         # "seven AK-47s, three other rifles", "four other people died": counted besides a set the
         # sentence names, not the whole count
         return "other"
+    if noun.dep_ in {"conj", "appos"} and noun.head.i < noun.i and noun.lemma_.lower() in _MODELLED \
+            and not _model(noun) and (_model(noun.head) or any(_model(c) for c in noun.head.children if c.i < noun.head.i)):
+        return "other"  # "12 AK-47 guns, three rifles": listed after a model of them, the rest
     for c in (*noun.children, *num.children):
         if c.lower_ in _SEVERE:
             return "severe"

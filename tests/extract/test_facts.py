@@ -395,3 +395,8 @@ def test_places_counted_to_date_are_how_many_there_are_not_a_running_total():
 
 def test_the_number_in_a_bills_name_is_not_a_count():
     assert [f.value for f in facts("Lawmakers passed the bill, known as SB 1062, and 12 other bills.") if f.kind == "count"] == [12]
+
+
+def test_a_bare_kind_listed_after_a_model_of_it_is_the_other_ones():
+    fs = {f.value: f.noun for f in facts("Troops recovered 12 AK-47 guns, three rifles and 40 magazines.") if f.kind == "count"}
+    assert fs == {12: "ak47", 3: "rifle~other", 40: "magazine"}
