@@ -170,20 +170,24 @@ def _governor(tok: Token) -> Token | None:
 def _measure(num: Token) -> tuple[str, str, bool]:
     """(counted noun, predicate, negated) for a number token."""
     noun = num
-    if num.dep_ in {"nummod", "quantmod", "compound", "amod"} and num.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
-        noun = num.head
+    if num.dep_ in {"compound", "nummod"} and _model(num.head) and num.head.head.pos_ in {"NOUN", "PROPN"} \
+            and num.head.head != num.head:
+        noun = num.head  # "six AK-47 rifles" parsed as six -> AK-47 -> rifles: the count is of the rifles
+    if num.dep_ in {"nummod", "quantmod", "compound", "amod"} and noun.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
+        noun = noun.head
     while noun.dep_ in {"nummod", "quantmod"} and noun.head != noun and noun.head.pos_ in {"NUM", "NOUN"}:
         noun = noun.head
     part = _partitive(num) if noun == num else None
     if part is not None:
         noun = part  # "at least 12 of one family" counts members of a family
     noun_lemma = "" if noun == num else noun.lemma_.lower()
-    for c in noun.children:
-        # "seven AK-47 assault rifles" and "seven AK-47s" count one kind of thing
-        if c.dep_ == "compound" and c.i < noun.i and any(ch.isdigit() for ch in c.text):
-            noun_lemma = c.text.lower()
-    if noun != num and any(ch.isdigit() for ch in noun.text):
-        noun_lemma = noun.text.lower()
+    if noun != num:
+        # "seven AK-47 assault rifles", "12 AK 47 guns", "seven AK-47s": a model name says what is
+        # counted more exactly than the class noun outlets vary ("rifles", "guns", "assault rifles")
+        model = _model(noun) or next((m for c in noun.children if c.i < noun.i and c != num
+                                      and c.dep_ in {"compound", "nmod", "nummod", "amod"} for m in [_model(c)] if m), "")
+        if model:
+            noun_lemma = model
     noun_lemma = re.sub(r"(?<=\d)s$", "", noun_lemma)
     if noun != num and noun.ent_type_ == "NORP":
         noun_lemma = "people"
@@ -240,7 +244,9 @@ def _measure(num: Token) -> tuple[str, str, bool]:
                 if obj is not None and obj.lemma_.lower() in _PRED_OF:
                     pred = _PRED_OF[obj.lemma_.lower()]
             if not pred:
-                pred = _predicate(lemma)
+                # "about 800 people live in the community" is its population; only as the clause's
+                # verb ("5,000 people living near the volcano were evacuated" counts the evacuated)
+                pred = "population" if lemma in {"live", "reside"} and noun_lemma in _PEOPLE else _predicate(lemma)
     if not pred and noun_lemma in _PRED_OF and noun != num:
         pred, noun_lemma = _PRED_OF[noun_lemma], ""  # a headline's "Kills 10" tagged as a noun
     if noun_lemma in _PEOPLE or (pred in {"kill", "injure"} and noun.pos_ == "PROPN"):
@@ -249,11 +255,29 @@ def _measure(num: Token) -> tuple[str, str, bool]:
         pred = pred or _TOLL_NOUNS[noun_lemma]
         noun_lemma = "people" if _TOLL_NOUNS[noun_lemma] != "population" else "people"
     sub = _subset(num, noun)
+    if not sub and noun_lemma and noun_lemma not in _PEOPLE | _PLACES and pred not in {"kill", "injure", "population"} \
+            and _running_total(num.sent.text):
+        # "has seized a total of 14 rifles during the five operations", "so far, the navy has
+        # confiscated 14": things summed over several happenings, not one haul. A toll "so far" is
+        # the toll itself, and "to date, 23 states have legalized it" is how many states there are
+        sub = "total"
     if sub:
         noun_lemma = f"{noun_lemma or 'people'}~{sub}"
         if sub == "severe":
             noun_lemma, pred = "people~severe", "injure"  # "in critical condition" is said of the hurt
     return noun_lemma, pred, neg
+
+
+def _model(tok: Token) -> str:
+    """A model name ("AK-47", "AK 47", "F-16s", "M16"): letters and digits in one name, folded to
+    one spelling ("ak47"); "" for anything else, a bare number or a word."""
+    text = tok.text
+    if tok.pos_ == "PROPN" and text.isalpha() and text.isupper() and tok.i + 1 < len(tok.doc) \
+            and tok.nbor(1).text.isdigit() and tok.nbor(1).head in {tok, tok.head}:
+        text = f"{text}{tok.nbor(1).text}"  # "AK 47" spelled apart
+    folded = re.sub(r"[-\s]", "", text.lower())
+    folded = re.sub(r"(?<=\d)s$", "", folded)
+    return folded if re.fullmatch(r"[a-z]{1,4}\d{1,4}[a-z]?", folded) else ""
 
 
 def _partitive(num: Token) -> Token | None:
@@ -300,6 +324,22 @@ def _number_of(gov: Token, num: Token) -> tuple[Token, tuple[str, str]] | None:
 _SEVERE = {"critically", "seriously", "severely", "gravely", "critical", "serious"}
 
 
+# things that come in models ("AK-47", "F-16", "T-72"): a bare one listed after a model is another kind
+_MODELLED = {"gun", "rifle", "weapon", "firearm", "pistol", "launcher", "plane", "aircraft", "jet", "fighter",
+             "helicopter", "tank", "missile", "rocket", "vehicle"}
+_PLACES = {"state", "country", "nation", "city", "province", "county", "district", "town", "village", "region"}
+_RUNNING = re.compile(r"(?i)\b(?:so far|thus far|to date|in all)\b")
+_OCCASIONS = re.compile(r"(?i)\b(?:during|over|in|across)\s+(?:the|its|their|all)?\s*\S+\s+"
+                        r"(?:operations|raids|attacks|missions|patrols|years|months|weeks)\b")
+
+
+def _running_total(sentence: str) -> bool:
+    """The sentence sums over several happenings: "so far", "to date", or "a total of" with the
+    occasions it sums over ("during the five operations"); "the boats had a total of 26 crew" is
+    one count."""
+    return bool(_RUNNING.search(sentence)) or "a total of" in sentence.lower() and bool(_OCCASIONS.search(sentence))
+
+
 def _subset(num: Token, noun: Token) -> str:
     between = num.doc[num.i + 1 : noun.i] if noun.i > num.i else []
     if any(t.tag_ in {"JJS", "RBS"} or re.match(r"(?i)(worst|hardest|most|best)\b", t.text) for t in between):
@@ -308,6 +348,9 @@ def _subset(num: Token, noun: Token) -> str:
         # "seven AK-47s, three other rifles", "four other people died": counted besides a set the
         # sentence names, not the whole count
         return "other"
+    if noun.dep_ in {"conj", "appos"} and noun.head.i < noun.i and noun.lemma_.lower() in _MODELLED \
+            and not _model(noun) and (_model(noun.head) or any(_model(c) for c in noun.head.children if c.i < noun.head.i)):
+        return "other"  # "12 AK-47 guns, three rifles": listed after a model of them, the rest
     for c in (*noun.children, *num.children):
         if c.lower_ in _SEVERE:
             return "severe"
@@ -486,6 +529,11 @@ def _raised(verb: Token) -> bool:
 
 def _subject(verb: Token, num: Token | None = None) -> str:
     for c in verb.children:
+        if c.dep_ == "nsubjpass" and verb.lemma_.lower() != "quote":
+            # "the larger boat was described as a 30-foot dhow": a passive's subject is what is
+            # reported on; who reports is the agent ("was reported by officials"), if named
+            agent = next((o for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"), None)
+            return noun_phrase(agent).text if agent is not None else ""
         if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"it", "which", "that", "who"}:
             if num is not None and (c.i == num.i or c.is_ancestor(num)):
                 continue  # "At least 50 reported injured": the value is not its own source
@@ -532,6 +580,9 @@ def _not_an_amount(doc: Doc, toks: list[Token]) -> bool:
     if prev is not None and (prev.text in {"-", "#", "No", "No."} or prev.lower_ in {"ak", "number", "flight",
                                                                                    "boeing", "airbus"}):
         return True
+    if prev is not None and prev.pos_ == "PROPN" and re.fullmatch(r"[A-Z]{1,4}|(?:[A-Z]\.){1,3}", prev.text) \
+            and first.head == prev and not _headline(first.sent):
+        return True  # the number in a name: a bill ("SB 1062", "HB 56"), a model ("AK 47")
     if nxt is not None and nxt.text in {"-", "/"} and nxt.i + 1 < len(doc) and doc[nxt.i + 1].like_num:
         return True  # a score, a model name, a phone number, a fraction
     if nxt is not None and nxt.is_title and nxt.text.isalpha() and not nxt.is_sent_start and last.head.i > nxt.i \
@@ -679,6 +730,13 @@ def extract_facts(doc: Doc, article_id: str, amounts: list[Amount], quotes: list
         if unit_word in _LENGTH or unit_word == "nautical" or after[:3] in {"km ", "km,", "km."}:
             factor = 1.852 if unit_word == "nautical" else _LENGTH.get(unit_word, 1.0)
             landmark = _landmark(doc, head)
+            sized = _sized(nxt) if nxt is not None and not landmark else ""
+            if sized and sized not in _LENGTH:
+                # "a 10-metre dhow", "the 10-metre-long dhow": the size of a thing, not a distance
+                unit_tok = doc[nxt.i + 1] if nxt.text == "-" and nxt.i + 1 < len(doc) else nxt
+                add(start, _span_end([unit_tok]), "quantity", f"length|{sized}", round(value * factor, 6), head,
+                    unit="km", qualifier=qual, qstart=qstart, noun="length", pred=sized)
+                continue
             town = _located(head)
             if landmark and town:
                 landmark = f"{landmark}~{town}"
@@ -815,15 +873,40 @@ def _landmark(doc: Doc, num: Token) -> str:
     return ""
 
 
+def _sized(unit: Token) -> str:
+    """The thing a length word describes as a modifier: "a 10-metre dhow" -> dhow, "a 10-metre-long
+    dhow" -> dhow; "" when the length is not a modifier ("sailed 10 km")."""
+    if unit.text == "-" and unit.i + 1 < len(unit.doc):
+        unit = unit.nbor(1)
+    if unit.dep_ in {"compound", "amod", "nmod"} and unit.head.pos_ == "NOUN":
+        return unit.head.lemma_.lower()
+    if unit.dep_ == "npadvmod" and unit.head.lemma_.lower() in {"long", "tall", "high", "wide", "deep"} \
+            and unit.head.dep_ == "amod" and unit.head.head.pos_ in {"NOUN", "ADV"}:
+        return unit.head.head.lemma_.lower()  # (the tagger may call an unfamiliar noun an adverb)
+    return ""
+
+
 def _located(num: Token) -> str:
     """The named place a distance locates: "centered in Geyserville, about 20 miles north of Santa
     Rosa" gives where Geyserville lies, not where the quake struck ("struck 26 miles north of Santa
     Rosa"); so does "Zarand, a town 600 miles from Tehran"."""
     node = num.head
-    for _ in range(3):
+    described = False  # reached through an appositive: "Zarand, a town of 15,000 in Kerman province 602 miles ..."
+    for step in range(6):
+        described = described or node.dep_ == "appos"
         node = node.head
-        if node.pos_ == "PROPN" and node.ent_type_ in {"GPE", "LOC", "FAC"} and node.dep_ in {"pobj", "nsubj", "appos"}:
+        if node.pos_ == "PROPN" and (node.ent_type_ in {"GPE", "LOC", "FAC", "ORG"} or not node.ent_type_ and (
+                    not node.is_sent_start or any(c.dep_ == "appos" for c in node.children))) \
+                and not (node.text.isupper() and len(node.text) <= 4) \
+                and node.dep_ in {"pobj", "nsubj", "appos", "dobj"} and (step < 3 or described):
+            # (a place by its position, whatever the tagger calls an unfamiliar name: Qeshm an ORG)
             return node.text.lower()
+        if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in {"locate", "situate", "lie", "sit"}:
+            # "Qeshm, located 1,150 km southeast of Tehran": the subject is the place located
+            # (what is located is a place whatever the tagger calls an unfamiliar name)
+            subj = node.head if node.dep_ == "acl" else next(
+                (c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            return subj.text.lower() if subj is not None and subj.pos_ == "PROPN" else ""
         if node.pos_ in {"VERB", "AUX"} or node.head == node:
             return ""
     return ""
@@ -845,6 +928,10 @@ def _period(tok: Token) -> str | None:
     if clause.tag_ in {"VBG", "VBN"} and clause.dep_ in {"advcl", "acl", "relcl", "appos", "xcomp"} \
             and not any(c.dep_ in {"aux", "auxpass"} for c in clause.children) and clause.head != clause:
         # a participle clause has no time of its own: "... occurred on Oct. 10, 2002, killing three"
+        clauses.append(_clause(clause.head))
+    elif clause.dep_ == "relcl" and clause.head != clause and clause.head.pos_ == "NOUN":
+        # "In 2004, a quake triggered a tsunami that killed 230,000": what a relative clause tells of
+        # a thing the clause around it brings about happened when that clause did
         clauses.append(_clause(clause.head))
     for t in tok.sent:
         if t.i == tok.i:

@@ -39,6 +39,11 @@ _ROSE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|jumped|new tol
 _EARLIER = re.compile(r"\b(originally|initially|at first|preliminary|earlier reported|previously reported)\b", re.I)
 # measures too vague to join on: a bare verb of being with no counted noun
 _VAGUE_PREDICATES = {"be", "publish", "post", "update", "write", "say", "report", "lose", "have", "include"}
+# kinds of things two sentences must both count to be told as one list (one haul)
+_LIST_ITEMS = 3
+# a list's verb: what counted things (not people) are, whatever the verb ("the damage included 8 bridges");
+# "be" stays vague ("one thing", "the nine voting")
+_LISTING = {"include"}
 _VAGUE = {"|", "|be", "|have", "|include", "|say", "|tell", "|make", "|take", "|give", "|get", "|do"}
 
 
@@ -132,7 +137,10 @@ def _key(f: Fact) -> str:
             and f.noun not in _GROUPS:
         return f"{f.noun}|"
     if f.kind == "duration":
-        return f"{f.noun}|"  # "lasted", "was felt for", "shook for": how long, not the verb
+        # "lasted", "was felt for", "shook for": how long, not the verb; but a verb that names an
+        # activity is its noun: "deliberated for 40 hours" = "40 hours of deliberation"
+        noun = f.noun or (f"{f.predicate[:-1]}ion" if f.predicate.endswith("ate") else "")
+        return f"{noun}|"
     return f.measure
 
 
@@ -181,7 +189,11 @@ def _close(a: Fact, b: Fact) -> bool:
             va, vb = str(a.value), str(b.value)
             if "T" in va or "T" in vb:
                 same_zone = va[-1:] == vb[-1:] or (va[-1:].isdigit() and vb[-1:].isdigit())
-                return same_zone and _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
+                if not same_zone:
+                    # the same clock reading as GMT in one report and local time in another: one of
+                    # them got the zone wrong (two happenings at the very minute in two zones are rare)
+                    return _minutes_apart(va, vb) == 0
+                return _minutes_apart(va, vb) <= 90  # 7:48 and 4:43: two quakes
             if len(va) == len(vb) == 4 and va.isdigit() and vb.isdigit():
                 return abs(int(va) - int(vb)) <= 1  # outlets disagree on a year by one, not by ten
             return va[:4] == vb[:4] and len(va) == len(vb)
@@ -200,18 +212,34 @@ def _close(a: Fact, b: Fact) -> bool:
         return a.kind == "count" and a.predicate in {"kill", "injure"} and hi <= 50
     if a.kind == "count" and hi <= 30:
         return hi / lo <= 3.4
+    if a.kind == "count" and a.predicate in CROWD:
+        return hi / lo <= 3.0  # a crowd's size is estimated, and police and organizers differ 2-3x
     return hi / lo <= 1.85
 
 
+# what a crowd does: its size is an estimate that differs with who counts
+CROWD = {"march", "protest", "rally", "demonstrate", "gather", "attend", "parade"}
+
+
 def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str, int], float] | None = None,
-            published: dict[str, str] | None = None, superseded: set[str] | None = None) -> list[list[Fact]]:
+            published: dict[str, str] | None = None, superseded: set[str] | None = None,
+            lists: dict[tuple[str, int], frozenset[str]] | None = None) -> list[list[Fact]]:
     """Clusters of close values, never joining two values of one sentence.
 
     ``now``: the year the story is told in; a value its clause pins to an earlier year (the 2002
     quake's toll in a 2009 story) is background and never joins a value with no year.
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
-    a 5.2 quake and one told with a 5.6 quake are two quakes' tolls."""
+    a 5.2 quake and one told with a 5.6 quake are two quakes' tolls.
+    ``lists``: the kinds of things each sentence counts ((article, sentence) -> nouns)."""
     mags = magnitude or {}
+    listed = lists or {}
+
+    def same_list(a: Fact, b: Fact) -> bool:
+        """Two sentences listing the same three or more kinds of things ("six AK-47 rifles, 12
+        magazines and about 300 rounds" / "14 AK-47 rifles, 31 magazines and 923 rounds") tell one
+        haul, however far apart their numbers are."""
+        la, lb = listed.get((a.article, a.sentence), frozenset()), listed.get((b.article, b.sentence), frozenset())
+        return a.article != b.article and a.noun in la and len(la & lb) >= _LIST_ITEMS
     main = _main_magnitude({(f.article, f.sentence): mags[(f.article, f.sentence)]
                             for f in facts if (f.article, f.sentence) in mags})
     pub = published or {}
@@ -231,7 +259,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
         for i in members[ri]:
             for j in members[rj]:
                 a, b = facts[i], facts[j]
-                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent):
+                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent) \
+                        and (_cause(a.agent) and _cause(b.agent) or _key(a) != f"{a.noun}|"):
                     return True  # a quake's toll and a tsunami's; the first quake and another
                 if a.period and b.period and a.period != b.period:
                     return True  # the 2004 toll and this year's; a value with no year may be either
@@ -252,7 +281,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                     return True
                 if _bound_against(a, b, pub) or _bound_against(b, a, pub):
                     return True  # "more than 50" is not a version of 43
-                if not _close(a, b):
+                if not _close(a, b) and not same_list(a, b):
                     return True  # every two values of a group are versions of one figure, not a chain
                 if a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
                         and a.id not in old and b.id not in old:
@@ -261,7 +290,8 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
                     return True
         return False
 
-    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts)) if _close(facts[i], facts[j])]
+    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts))
+             if _close(facts[i], facts[j]) or same_list(facts[i], facts[j])]
     # the nearest values join first, so a far value cannot chain two figures together early
     # (on a tie, the pair with the better-attested value first: a "no casualties" as far from 7 as
     # from 12 joins the figure more reports give)
@@ -312,6 +342,18 @@ def _part(place: str) -> bool:
     return place.rsplit(" ", 1)[-1] in SUBUNITS
 
 
+# what kills, hurts or destroys: two figures with two such causes named are two happenings. For
+# counted things, other subjects ("the navy", "commandos", "personnel" seized seven rifles) are who
+# acted, and outlets name the same actor in different ways; for people, who did it is which side
+CAUSES = {"quake", "aftershock", "tsunami", "attack", "airstrike", "shooter", "shooting", "bomber", "landslide",
+          "flood", "storm", "fire", "blaze", "hurricane", "cyclone", "typhoon", "avalanche", "mudslide", "crash",
+          "eruption", "wave"}
+
+
+def _cause(agent: str) -> bool:
+    return agent.partition("#")[0] in CAUSES
+
+
 def _same_cause(a: str, b: str) -> bool:
     """"quake" and "quake#1" may be one quake; "quake#1" and "quake#+" are two."""
     name_a, _, order_a = a.partition("#")
@@ -321,6 +363,8 @@ def _same_cause(a: str, b: str) -> bool:
 
 def _distance(a: Fact, b: Fact) -> float:
     x, y = _num(a), _num(b)
+    if a.kind == "duration":
+        x, y = _seconds(str(a.value)), _seconds(str(b.value))  # nearest first holds for durations too
     if x is None or y is None:
         return 0.0 if a.value == b.value else 1.0
     return abs(x - y) / max(abs(x), abs(y), 1e-9)
@@ -344,7 +388,7 @@ def _label(f: Fact) -> str:
 
 
 def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: dict[str, str],
-             superseded: set[str] | None = None) -> str:
+             superseded: set[str] | None = None, affiliation: dict[str, set[str]] | None = None) -> str:
     reps = [g[0] for g in values.values()]
     if all(is_rounding(a, b) for i, a in enumerate(reps) for b in reps[i + 1:]):
         return "rounding"
@@ -379,9 +423,11 @@ def _verdict(values: dict[str, list[Fact]], published: dict[str, str], texts: di
     outlet = [g[0] for g in values.values() if any(_reports(f.asserted_by) for f in g)]
     if any(not compatible(a, b) for i, a in enumerate(outlet) for b in outlet[i + 1:]):
         return "conflict"  # two figures in the outlets' own voice
-    speakers = [set().union(*(_who(f.asserted_by) for f in g if not _reports(f.asserted_by))) for g in values.values()]
+    org = affiliation or {}
+    speakers = [set().union(*(_who(f.asserted_by) | org.get(f.asserted_by, set()) for f in g
+                              if not _reports(f.asserted_by))) for g in values.values()]
     if any(speakers[i] & speakers[j] for i in range(len(speakers)) for j in range(i + 1, len(speakers))):
-        return "conflict"  # one source gave both figures
+        return "conflict"  # one source gave both figures (or two officials of one agency)
     # a figure only one quoted party gives, against the outlet's own or another party's: a claim;
     # when every figure has the outlet or several parties behind it, the reports themselves conflict
     if all(len(s) > 1 or any(_reports(f.asserted_by) for f in g) for s, g in zip(_parties(values), values.values(), strict=True)):
@@ -435,6 +481,56 @@ def _parties(values: dict[str, list[Fact]]) -> list[set[str]]:
     return out
 
 
+# an organization as a title names it: "the UN Relief and Works Agency", "UNRWA", "the United Nations"
+_ORG_HEADS = r"(?:Agency|Organi[sz]ation|Ministry|Office|Survey|Council|Department|Service|Navy|Army|Committee|" \
+             r"Commission|Programme|Program|Fund|Union|Institute|Authority|Police|Project|Bureau|Nations)"
+_ORG = rf"(?:(?:[A-Z][\w.]*\s+(?:(?:and|of|for)\s+)?)+{_ORG_HEADS}|[A-Z]{{2,6}}|U\.N\.)"
+# the roles a title gives an organization's people
+_ROLE = r"(?:spokes(?:man|woman|person)|director|head|chief|official|officer|commissioner|minister|secretary|" \
+        r"chairman|chairwoman|president|representative|ambassador|coordinator|commander|PRO)"
+_NOT_ORGS = {"US", "UK", "GMT", "UTC", "AM", "PM", "EDT", "EST", "PST", "TV", "AP", "AFP", "UPI", "CNN", "BBC", "MR", "DR"}
+
+
+def _org_key(org: str) -> str:
+    """"UN Relief and Works Agency" -> unrwa, "UNRWA" -> unrwa, "the United Nations" -> un."""
+    words = [w for w in org.split() if w not in {"and", "of", "for", "the"}]
+    if words == ["United", "Nations"]:
+        return "un"
+    return "".join(w.replace(".", "") if w.isupper() or "." in w else w[0] for w in words).lower()
+
+
+def _affiliations(speakers: set[str], texts: list[str]) -> dict[str, set[str]]:
+    """The organizations each named speaker's title ties them to, anywhere in the story ("UNRWA
+    spokesman Christopher Gunness", "John Ging, UNRWA's director of operations", "Christopher
+    Gunness of the UN Relief and Works Agency"): two officials of one agency are one source, so
+    their differing figures conflict rather than claim. Organizations merely mentioned near a
+    name are not its affiliation."""
+    out: dict[str, set[str]] = {}
+    for who in speakers:
+        words = re.findall(r"[A-Z][\w'-]+", who)
+        if not words or who.isupper() or len(words) < 2 and who != words[0]:
+            continue  # a title without a name ("the Navy spokesman") is read as it is
+        surname = re.escape(words[-1])
+        before = re.compile(rf"(?:the\s+)?({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
+        after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{_ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({_ORG})"
+                           rf"|({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{_ROLE})"
+                           rf"|\s+(?:of|from)\s+(?:the\s+)?({_ORG}))")
+        keys: set[str] = set()
+        for text in texts:
+            for m in re.finditer(rf"\b{surname}\b", text):
+                head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
+                lo = m.start() - (len(head.group(0)) if head else 0)
+                pre = text[max(0, lo - 90) : lo]
+                pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]  # the title is in the name's sentence
+                for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
+                    for org in (mm.groups() if mm else ()):
+                        if org and org not in _NOT_ORGS:
+                            keys.add(_org_key(org))
+        if keys:
+            out[who] = keys
+    return out
+
+
 def _median(dates: list[str]) -> str:
     return sorted(dates)[len(dates) // 2]
 
@@ -469,8 +565,9 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     for f in facts:
         if f.negated or f.value is None or f.measure in _VAGUE or f.kind == "age":
             continue
-        if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have"):
-            continue
+        if f.predicate in _VAGUE_PREDICATES and not (f.noun and f.predicate == "have") \
+                and not (f.kind == "count" and _key(f) == f"{f.noun}|" and f.predicate in _LISTING):
+            continue  # ... but "the haul included seven AK-47s" says what the things are, as any verb would
         if f.kind == "duration" and not (f.noun or f.predicate):
             continue  # "two days after ...": an offset from some moment, not how long a thing lasted
         if f.unit == "km" and not f.predicate:
@@ -484,10 +581,18 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
     magnitude = _sentence_magnitudes(facts)
     # an article may give a figure and the one it replaced ("rated 4.2 ... originally had rated it 4.4")
     superseded = {f.id for f in facts if _superseded(texts.get(f.article, ""), f)}
+    items: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for m in blocks.values():
+        for f in m:
+            if f.kind == "count" and _key(f) == f"{f.noun}|":
+                items[(f.article, f.sentence)].add(f.noun)
+    lists = {k: frozenset(v) for k, v in items.items()}
+    affiliation = _affiliations({f.asserted_by for f in facts if not _reports(f.asserted_by)},
+                                [texts.get(a, "") for a in dict.fromkeys(f.article for f in facts)])
     for (kind, measure, _unit), members in blocks.items():
         if len({f.article for f in members}) < 2:
             continue
-        for group in _groups(members, now, magnitude, published, superseded):
+        for group in _groups(members, now, magnitude, published, superseded, lists):
             if len({f.article for f in group}) < 2:
                 continue
             if all(compatible(a, b) for i, a in enumerate(group) for b in group[i + 1:]):
@@ -505,7 +610,7 @@ def discrepancies_of(facts: Iterable[Fact], published: dict[str, str], texts: di
                     value=k, articles=sorted({f.article for f in g}),
                     mentions=[Span(f.article, f.start, f.end, f.text) for f in g],
                     asserted_by=list(dict.fromkeys(f.asserted_by for f in g))) for k, g in values.items()],
-                verdict=_verdict(values, published, texts, superseded), measure=measure, kind=kind,
+                verdict=_verdict(values, published, texts, superseded, affiliation), measure=measure, kind=kind,
                 about=_describe(kind, measure), facts=[f.id for f in group]))
     return out
 

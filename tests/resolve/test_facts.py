@@ -273,3 +273,85 @@ def test_years_two_apart_are_two_happenings():
     assert run([fact("a", "2004", "2004", **y), fact("b", "2002", "2002", **y)]) == []
     [d] = run([fact("a", "2019", "2019", **y), fact("b", "2018", "2018", **y)])
     assert d.kind == "date"
+
+
+def test_things_a_list_includes_are_counted_people_it_includes_are_not():
+    [d] = run([fact("a", "seven", 7, measure="bridge|"), fact("b", "8", 8, measure="bridge|include")])
+    assert {v.value for v in d.values} == {"7", "8"}
+    assert run([fact("a", "seven", 7, measure="people|include"), fact("b", "nine", 9)]) == []
+
+
+def test_who_seized_things_does_not_make_two_hauls_but_who_killed_makes_two_tolls():
+    def with_agent(f: Fact, agent: str) -> Fact:
+        f.agent = agent
+        return f
+
+    hauls = [with_agent(fact("a", "seven", 7, measure="ak47|seize"), "navy"),
+             with_agent(fact("b", "12", 12, measure="ak47|seize"), "commando")]
+    assert len(run(hauls)) == 1
+    tolls = [with_agent(fact("a", "seven", 7), "militant"), with_agent(fact("b", "nine", 9), "force")]
+    assert run(tolls) == []
+    causes = [with_agent(fact("a", "seven", 7, measure="house|"), "quake"),
+              with_agent(fact("b", "nine", 9, measure="house|"), "tsunami")]
+    assert run(causes) == []
+
+
+def test_two_sentences_listing_the_same_things_tell_one_haul_however_far_apart_the_numbers():
+    def listed(article: str, values: tuple[int, int, int]) -> list[Fact]:
+        return [fact(article, str(v), v, measure=f"{noun}|seize", sentence=3, start=10 * i)
+                for i, (noun, v) in enumerate(zip(("rifle", "magazine", "round"), values, strict=True))]
+
+    out = run(listed("a", (6, 12, 300)) + listed("b", (14, 31, 923)))
+    assert sorted(d.measure for d in out) == ["magazine|", "rifle|", "round|"]
+    # the same numbers told in sentences that are not one list stay apart
+    alone = [fact("a", "12", 12, measure="magazine|seize"), fact("b", "31", 31, measure="magazine|seize", sentence=2)]
+    assert run(alone) == []
+
+
+def test_a_crowds_size_differs_with_who_counts_it_but_other_counts_do_not_stretch():
+    [d] = run([fact("a", "20,000", 20000, measure="people|march"), fact("b", "about 50,000", 50000, measure="people|march")])
+    assert d.verdict == "conflict"
+    assert run([fact("a", "20,000", 20000, measure="people|evacuate"), fact("b", "50,000", 50000, measure="people|evacuate")]) == []
+    assert run([fact("a", "20,000", 20000, measure="people|march"), fact("b", "200,000", 200000, measure="people|march")]) == []
+
+
+def test_one_clock_reading_as_gmt_and_as_local_time_is_a_conflict_but_other_zones_times_stay_apart():
+    t = {"measure": "time|happen", "kind": "date"}
+    [d] = run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "4:12 a.m. local time", "XXXX-XX-XXT04:12L", **t)])
+    assert d.verdict == "conflict"
+    assert run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "11:12 a.m. local time", "XXXX-XX-XXT11:12L", **t)]) == []
+    assert run([fact("a", "0412 GMT", "XXXX-XX-XXT04:12Z", **t), fact("b", "4:20 a.m. local time", "XXXX-XX-XXT04:20L", **t)]) == []
+
+
+def test_two_officials_of_one_agency_are_one_source_but_an_agency_named_nearby_is_not_a_title():
+    fs = [fact("a", "about 300", 300, qualifier="about", measure="people|evacuate", by="Maria Lopez"),
+          fact("b", "350", 350, measure="people|evacuate", by="Tom Berger")]
+
+    def verdict(texts: dict[str, str]) -> str:
+        [d] = discrepancies_of(fs, {"a": "", "b": ""}, texts)
+        return d.verdict
+
+    titled = {"a": "Red Cross Agency spokeswoman Maria Lopez said about 300 people had left.",
+              "b": "Tom Berger, regional director for the Red Cross Agency, said 350 people had been evacuated."}
+    assert verdict(titled) == "conflict"
+    nearby = {"a": "Maria Lopez, a nurse, said about 300 people had left as the Red Cross Agency arrived.",
+              "b": "Tom Berger said 350 people had been evacuated. The Red Cross Agency sent tents."}
+    assert verdict(nearby) == "claim"
+
+
+def test_a_duration_of_an_activity_verb_meets_the_same_activity_named_by_its_noun():
+    t = {"kind": "duration"}
+    fs = [fact("a", "40 hours", "PT40H", measure="|deliberate", by="two jurors", **t),
+          fact("b", "30 hours", "PT30H", measure="deliberation|come", **t)]
+    [d] = run(fs)
+    assert d.verdict == "claim"
+    # a verb that names no activity keeps its duration to itself
+    assert run([fact("a", "40 hours", "PT40H", measure="|wait", **t), fact("b", "30 hours", "PT30H", measure="deliberation|come", **t)]) == []
+
+
+def test_durations_join_nearest_first():
+    t = {"kind": "duration", "measure": "deliberation|"}
+    fs = [fact("a", "12 hours", "PT12H", start=10, **t), fact("a", "40 hours", "PT40H", by="two jurors", start=90, **t),
+          fact("b", "30 hours", "PT30H", **t), fact("c", "more than 30 hours", "PT30H", qualifier="more_than", **t)]
+    [d] = run(fs)
+    assert sorted(v.value for v in d.values) == ["PT30H", "PT40H", "more than PT30H"]
