@@ -321,7 +321,7 @@ RESOLVE_EVERY = 40  # bulk mode: the stale stories are resolved every this many 
 def build(sizes: list[int], out: Path, log: Path, real_until: int, stop_file: Path) -> None:
     """Store the clone stream in batches of 64. Up to ``real_until`` articles (by default all) every
     batch goes through ``pipeline.add_analyses`` (store, assign, re-resolve the touched stories that
-    are due) with ``pipeline.catch_up`` every CATCH_UP_EVERY batches: what ingest does.
+    are due): what ingest does.
     Beyond it (the bulk of a 100k database, for want of CPU here), each batch is stored and assigned
     to stories by the same functions, and the stories it touched are resolved once at the next
     snapshot or every ``RESOLVE_EVERY`` batches by ``pipeline.resolve_stories`` (same code, same
@@ -361,10 +361,8 @@ def build(sizes: list[int], out: Path, log: Path, real_until: int, stop_file: Pa
             batch = analyses_of(cloner, rows[b : b + BATCH])
             real = done < real_until
             w, c, r = time.perf_counter(), time.process_time(), clock.total
-            if real:  # as `pipeline.ingest` runs it: every batch, and a catch-up every CATCH_UP_EVERY batches
+            if real:  # as `pipeline.ingest` runs it (its catch-up at the end is the snapshot's)
                 touched = add_analyses(store, batch)
-                if (b // BATCH + 1) % pipeline.CATCH_UP_EVERY == 0:
-                    pipeline.catch_up(store)
             else:
                 store.add(batch)
                 touched = pipeline._assign(store, batch)

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 BATCH = 64  # articles per transaction: bounded memory, and a crash loses at most one batch
 RESOLVE_CHUNK = 16  # story resolutions stored per transaction when many stories wait
 GROWTH = 0.5  # within an ingest run, a story is re-resolved once it has grown by half since its last resolution
-CATCH_UP_EVERY = 50  # batches: then every story the run left stale is resolved (and when the run ends)
 
 Report = Callable[[IngestProblem], None]
 Progress = Callable[[int], None]
@@ -93,7 +92,7 @@ def ingest(
         result.touched = list(touched)
         # every story this run left waiting, and what a crash or another writer left behind, is resolved
         # now: when an ingest ends, the whole database is current (and a re-run completes the work)
-        result.problems += resolve_stories(store, store.stale_stories(), progress=None)
+        result.problems += catch_up(store)
         store.record_problems(result.problems)
     return result
 
@@ -193,20 +192,15 @@ def _run(store: Store, eng: Engine, batches: Iterator[list[Article]], result: In
 
 def _flush(store: Store, eng: Engine, pending: Iterable[list[Article]], result: IngestResult,
            progress: Progress | None) -> None:
-    for n, analyses in enumerate(eng.map(pending), 1):
+    for analyses in eng.map(pending):
         add_analyses(store, analyses, result)
-        if n % CATCH_UP_EVERY == 0:
-            catch_up(store, result)
         if progress:
             progress(len(analyses))
 
 
-def catch_up(store: Store, result: IngestResult | None = None) -> None:
-    """Resolve every stale story now, due or not: a long ingest run does this every
-    ``CATCH_UP_EVERY`` batches, so no story shows a resolution older than that while it runs."""
-    problems = resolve_stories(store, store.stale_stories())
-    if result is not None:
-        result.problems += problems
+def catch_up(store: Store) -> list[IngestProblem]:
+    """Resolve every stale story now, due or not: what the end of an ingest run does."""
+    return resolve_stories(store, store.stale_stories())
 
 
 def add_analyses(store: Store, analyses: list[ArticleAnalysis], result: IngestResult | None = None) -> list[str]:
@@ -239,10 +233,11 @@ def due(size: int, resolved: int | None) -> bool:
     """Whether a story that has grown to ``size`` articles since it was resolved with ``resolved`` is
     resolved again by the batch that touched it. A story re-resolves from all of its articles, so
     doing it for every article it gains costs its size per article (quadratic in a continuing
-    story, and four article-resolutions per article on a realistic stream of ten-article stories).
-    Waiting until it has grown by half costs about three, however large it gets. A new story is
-    resolved at once; one that waits shows its last resolution, marked as being updated, until it
-    is due, the run catches up (``catch_up``) or the run ends."""
+    story, four article-resolutions per article on a realistic stream of ten-article stories).
+    Waiting until it has grown by half costs about three however large it gets, and the
+    resolution a reader sees always covers at least two thirds of the story's articles (marked as
+    being updated until the story is due or the run ends, ``catch_up``). A new story is resolved
+    at once."""
     if resolved is None:
         return True
     return size - resolved >= max(1, int(GROWTH * resolved))

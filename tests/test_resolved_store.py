@@ -179,8 +179,8 @@ def test_a_story_is_re_resolved_when_it_has_grown_by_half():
 
 
 def test_an_ingest_run_leaves_every_story_resolved(tmp_path):
-    """Within a run a story waits until it is due; when the run ends nothing is stale, and a long
-    run catches up every CATCH_UP_EVERY batches."""
+    """Within a run a story waits until it is due (its shown resolution covers at least two thirds
+    of its articles); when the run ends nothing is stale."""
     arts = [Article(id=f"c{i}", title="Bridge closed", published=f"2024-02-{i + 1:02d}", source=f"Outlet {i}",
                     text=f"The Dover bridge was closed on day {i} after a crack was found, engineer Ana Ruiz said. "
                          "Ruiz said repairs would take weeks.") for i in range(8)]
