@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from .extract import analyze_articles
 from .model import Article, ArticleAnalysis, EngineStats, UnitTiming
 
 # A piece of work for one worker: about half a second of parsing on an idle core (some 2,500 words),
@@ -61,6 +60,8 @@ def _warm() -> None:
 
 
 def _work(batch: list[Article]) -> list[ArticleAnalysis]:
+    from .extract import analyze_articles  # spaCy: in the process that extracts
+
     return analyze_articles(batch)
 
 
@@ -72,6 +73,8 @@ class ExtractionError(RuntimeError):
 def _work_timed(unit: list[Article]) -> tuple[list[ArticleAnalysis], UnitTiming]:
     start, cpu = time.time(), time.process_time()
     try:
+        from .extract import analyze_articles
+
         out = analyze_articles(unit)
     except Exception as e:
         names = ", ".join(a.path or a.id for a in unit)

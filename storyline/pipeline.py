@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from .dossier import build_dossier, combine, resolve_story, story_view
 from .engine import Engine
-from .extract import analyze_article
 from .ingest import legacy_id, outlet_key, read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord, Story, StoryResolution
 from .pubdate import parse_published
@@ -398,6 +397,8 @@ def set_dates(db: str | Path, articles: Iterable[str], published: str, scope: st
             an = store.analysis(find_article(store, ref))
             assert an is not None
             old.append(an)
+        from .extract import analyze_article  # spaCy: only when an article is analysed again
+
         new = [analyze_article(dataclasses.replace(an.article, published=date)) for an in old]
         affected = [s for s in dict.fromkeys(store.story_of(an.article.id) for an in old) if s]
         with store.write():
@@ -446,6 +447,8 @@ def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
                 date = dated[0].prev or None  # "" recorded an undated article
             an = store.analysis(o.a)
             if an is not None and an.article.published != date:
+                from .extract import analyze_article
+
                 restored.append(analyze_article(dataclasses.replace(an.article, published=date)))
         refs = [x for o in group if o.kind != "set-date" for x in (o.a, o.b) if x]
         affected = store.stories_naming(refs)

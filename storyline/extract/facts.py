@@ -23,6 +23,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from ..lexicon import SUBUNITS
 from ..model import Amount, Fact, Quote
 from .amounts import QUALIFIERS, SMALL_NUMBERS, qualifier_before
 from .spans import doc_text, noun_phrase
@@ -426,7 +427,6 @@ def _part_of_a_total(num: Token) -> bool:
 
 
 # units smaller than the area a story covers: a figure "in X district" is that part's figure
-_SUBUNITS = {"district", "regency", "village", "county", "subdistrict", "town", "neighbourhood", "neighborhood"}
 
 
 def place_of(num: Token) -> str:
@@ -445,7 +445,7 @@ def place_of(num: Token) -> str:
                 if o.dep_ == "pobj" and o.lemma_.lower() in {"province", "region", "country", "state", "asia", "ocean"}:
                     comp = [x.text.lower() for x in o.children if x.ent_type_ in {"GPE", "LOC"} or x.dep_ == "poss"]
                     return comp[0].removesuffix("'s") if comp else o.lemma_.lower()
-                if o.dep_ == "pobj" and o.lemma_.lower() in _SUBUNITS:
+                if o.dep_ == "pobj" and o.lemma_.lower() in SUBUNITS:
                     # "in Central Aceh district": a part of the area the story covers, not its name
                     comp = [x.text.lower() for x in o.children if x.dep_ in {"compound", "poss", "amod"}]
                     return " ".join([*comp, o.lemma_.lower()])
@@ -463,7 +463,7 @@ def _part_of_clause(gov: Token) -> str:
         return ""  # one clause: its own place phrase (place_of) says where
     for clause in clauses:
         for t in clause.subtree:
-            if t.dep_ == "pobj" and t.lemma_.lower() in _SUBUNITS and t.head.lower_ == "in" \
+            if t.dep_ == "pobj" and t.lemma_.lower() in SUBUNITS and t.head.lower_ == "in" \
                     and any(x.dep_ == "compound" and x.pos_ == "PROPN" for x in t.children):
                 comp = [x.text.lower() for x in t.children if x.dep_ in {"compound", "poss", "amod"}]
                 return " ".join([*comp, t.lemma_.lower()])

@@ -4,34 +4,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from ..lexicon import ORG_ROLES, PERSON_ROLES  # noqa: F401  (the extractors import them from here)
+
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 ORG_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 PRONOUNS = PERSON_PRONOUNS | ORG_PRONOUNS | PLURAL_PRONOUNS
 
-# Nouns that describe a person's role. A name with one of these in apposition is a person,
-# whatever the small NER model says, and a "the <role>" phrase is a descriptor mention.
-PERSON_ROLES = {
-    "ceo", "chief", "executive", "founder", "co-founder", "cofounder", "chairman", "chairwoman",
-    "chair", "president", "spokesman", "spokeswoman", "spokesperson", "minister", "senator",
-    "billionaire", "investor", "director", "analyst", "lawyer", "attorney", "judge", "officer",
-    "secretary", "governor", "mayor", "representative", "official", "manager", "head", "leader",
-    "partner", "economist", "professor", "researcher", "engineer", "entrepreneur", "owner",
-    "cfo", "cto", "coo", "chancellor", "prosecutor", "regulator", "commissioner", "adviser",
-    "advisor", "reporter", "editor", "columnist", "candidate", "lawmaker", "congressman",
-    "congresswoman", "mogul", "tycoon", "boss", "banker", "trader", "strategist", "counsel",
-    "shareholder", "activist", "vice", "deputy", "member", "trustee", "scientist", "king",
-    "queen", "prince", "pope", "general", "colonel", "captain", "ambassador", "premier",
-}
-ORG_ROLES = {
-    "company", "firm", "group", "startup", "start-up", "maker", "manufacturer", "bank", "ministry",
-    "department", "agency", "regulator", "commission", "court", "government", "board", "union",
-    "carrier", "airline", "insurer", "retailer", "lender", "fund", "conglomerate", "giant",
-    "developer", "publisher", "outlet", "newspaper", "network", "automaker", "carmaker",
-    "chipmaker", "operator", "provider", "platform", "exchange", "authority", "parliament",
-    "committee", "council", "office", "organization", "organisation", "party", "team",
-    "subsidiary", "rival", "buyer", "acquirer", "bidder", "target", "unit", "division",
-}
 TITLES = {"mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "president", "judge", "sir",
           "dame", "lord", "lady", "prof", "professor", "minister", "general", "gen"}
 

@@ -23,8 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..extract.facts import _SUBUNITS as SUBUNITS
-from ..extract.spans import ORG_ROLES, PERSON_ROLES
+from ..lexicon import ORG_ROLES, PERSON_ROLES, SUBUNITS
 from ..model import ArticleAnalysis, Discrepancy, DiscrepancyValue, Event, Fact, Span
 
 # figures that change as a story unfolds; a population or a magnitude does not

@@ -23,13 +23,12 @@ this one algorithm.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..model import ArticleAnalysis, Story
 from ..pubdate import published_date
@@ -52,6 +51,15 @@ MAX_CANDIDATES = 40  # stories scored in full per article, the ones sharing most
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
 
 
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    # spaCy's English list, imported when first needed: importing spaCy costs seconds, and readers
+    # (the web server) that load this module never compute a profile
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _stem(w: str) -> str:
     """Plural and third-person -s only ("bombings" -> "bombing", "says" -> "say"): cheap, and it
     never joins words of different meaning, while "bombed" and "bombing" stay two terms."""
@@ -69,7 +77,7 @@ def content_terms(text: str) -> list[str]:
         w = m.group(0).lower().replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if len(w) < 3 or w in STOP_WORDS:
+        if len(w) < 3 or w in _stop_words():
             continue
         out.append(_stem(w))
     return out

@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import networkx as nx
 from markupsafe import Markup, escape
 
 from ..model import ArticleAnalysis, Event, TimelineEntry
@@ -245,6 +244,8 @@ def graph_svg(store: Store, width: int = 900, height: int = 600, limit: int = 30
     """Positions for the graph of who appears with whom: the ``limit`` most mentioned registry
     entities, linked by the stories they share (counted over each one's ``per_entity`` most
     mentioning stories, so the cost is bounded however large the database)."""
+    import networkx as nx  # on the first graph request, not at server start
+
     top = store.top_entities(limit)
     stories = store.entity_stories([str(e["id"]) for e in top], per_entity=per_entity)
     g = nx.Graph()
