@@ -1,0 +1,241 @@
+"""CPU cost of resolving one story (issue 13, item 5): ``dossier.resolve_story`` on stories of 10, 20,
+40 and 80 articles, the call an ingest batch repeats for every story it touched.
+
+Stories come from the realistic pool (``clonedb.py pool``: 800 generated stories of 10 articles, one
+ArticleAnalysis JSON a line); a story of 20, 40 or 80 articles joins 2, 4 or 8 consecutive pool
+stories (their names recur across stories as in real news, so the joined story has shared surnames,
+acronyms and common words to resolve). Real text beside it: the BASIL dev articles (real outlets,
+2010-2019), parsed once and cached under ``--cache``; a story of n is the first n in publication order.
+
+Per size: CPU seconds of one ``resolve_story`` (median of ``--repeat`` runs, mean over the sampled
+stories), and each stage's share of it from cProfile (cumulative time of the stage's function).
+
+    python benchmarks/resolve_story_cost.py time --out benchmarks/results/resolve_story_cost.json
+    python benchmarks/resolve_story_cost.py snapshot /tmp/before.json   # resolve_story JSON of 50 stories
+    python benchmarks/resolve_story_cost.py compare /tmp/before.json    # the same, compared exactly
+
+``--code DIR`` imports storyline from another checkout (e.g. main) for the before/after snapshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path("/tmp/perf13-cache")
+BASIL = ROOT.parent / "shared" / "data" / "basil-dev" / "docs.jsonl"
+SIZES = (10, 20, 40, 80)
+
+# the stages of resolve_story, by the function that runs each (module, name)
+STAGES = [
+    ("entities", "storyline/resolve/entities.py", "resolve_entities"),
+    ("overrides", "storyline/resolve/overrides.py", "apply_overrides"),
+    ("speakers", "storyline/dossier.py", "resolve_speakers"),
+    ("with_speakers", "storyline/dossier.py", "with_speakers"),
+    ("stories", "storyline/resolve/stories.py", "cluster_stories"),
+    ("event fusion", "storyline/resolve/events.py", "fuse_events"),
+    ("wire copies", "storyline/resolve/wire.py", "wire_groups"),
+    ("weights", "storyline/dossier.py", "weigh_events"),
+    ("timeline", "storyline/resolve/timeline.py", "build_timeline"),
+    ("facts", "storyline/resolve/facts.py", "resolve_facts"),
+    ("link events", "storyline/resolve/facts.py", "link_events"),
+    ("quote groups", "storyline/resolve/quote_groups.py", "group_quotes"),
+    ("ids", "storyline/resolve/ids.py", "prefix_ids"),
+]
+
+
+def _setup(code: str | None) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import clonedb  # noqa: F401  (it puts this checkout first on the path: the one asked for goes before it)
+
+    sys.path.insert(0, str(Path(code).resolve() if code else ROOT))
+
+
+def pool_stories() -> list[list[Any]]:
+    """The pool's stories in pool order, each a list of ArticleAnalysis."""
+    from clonedb import load_pool, story_key
+
+    from storyline.model import ArticleAnalysis
+
+    by_story: dict[str, list[Any]] = {}
+    for row in load_pool():
+        by_story.setdefault(story_key(row), []).append(row)
+    return [[ArticleAnalysis.from_json(r) for r in rows] for rows in by_story.values()]
+
+
+def basil_analyses() -> list[Any]:
+    """The BASIL dev articles, parsed and extracted once (cached as analysis JSON)."""
+    from storyline.model import ArticleAnalysis
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / "basil-dev.jsonl"
+    if not cached.exists():
+        from storyline.extract import analyze_doc
+        from storyline.ingest import read_articles
+        from storyline.model import Article
+        from storyline.nlp import get_nlp
+
+        articles = [a for a in read_articles([BASIL]) if isinstance(a, Article)]
+        nlp = get_nlp()
+        docs = nlp.pipe((a.text for a in articles), batch_size=16)
+        with cached.open("w", encoding="utf-8") as f:
+            for a, d in zip(articles, docs, strict=True):
+                f.write(json.dumps(analyze_doc(a, d).to_json(), ensure_ascii=False) + "\n")
+    analyses = [ArticleAnalysis.from_json(json.loads(line)) for line in cached.open(encoding="utf-8")]
+    return sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
+
+
+def state_of(sid: str, analyses: list[Any]) -> Any:
+    """The stored story state ingest would hold for these articles (members and profile)."""
+    from storyline.resolve.stories import StoryState, article_profile
+
+    st = StoryState(sid)
+    for an in analyses:
+        st.add(an.article.id, article_profile(an), an.article.published)
+    return st
+
+
+def cases(stories: list[list[Any]], basil: list[Any], per_size: int) -> list[tuple[str, int, list[Any]]]:
+    """(name, size, analyses): ``per_size`` pool stories of each size, and one BASIL story of each."""
+    out = []
+    for size in SIZES:
+        k = size // 10
+        for n in range(per_size):
+            joined = [an for s in stories[n * k : (n + 1) * k] for an in s]
+            out.append((f"pool-{size}-{n}", size, joined))
+        if len(basil) >= size:
+            out.append((f"basil-{size}", size, basil[:size]))
+    return out
+
+
+def _cpu(fn: Any) -> float:
+    t = time.process_time()
+    fn()
+    return time.process_time() - t
+
+
+def stage_shares(runs: list[tuple[Any, Any]]) -> dict[str, float]:
+    """Each stage's cumulative CPU share of resolve_story over these (analyses, state) runs."""
+    from storyline.dossier import resolve_story
+
+    prof = cProfile.Profile()
+    prof.enable()
+    for analyses, state in runs:
+        resolve_story(analyses, state)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    cum: dict[tuple[str, str], float] = {}
+    total = 0.0
+    for (path, _, name), (_, _, _, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
+        cum[(path, name)] = cum.get((path, name), 0.0) + ct
+        if name == "resolve_story":
+            total += ct
+    out = {}
+    for stage, mod, name in STAGES:
+        t = sum(v for (p, n), v in cum.items() if n == name and p.endswith(mod))
+        out[stage] = round(t / total, 3) if total else 0.0
+    out["other"] = round(1 - sum(out.values()), 3)
+    return out
+
+
+def top_functions(analyses: list[Any], state: Any, n: int = 25) -> str:
+    import io
+
+    from storyline.dossier import resolve_story
+
+    prof = cProfile.Profile()
+    prof.runcall(resolve_story, analyses, state)
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(n)
+    return buf.getvalue()
+
+
+def run_time(args: argparse.Namespace) -> None:
+    from storyline.dossier import resolve_story
+
+    stories = pool_stories()
+    basil = basil_analyses() if not args.no_basil else []
+    rows: dict[str, Any] = {}
+    by_size: dict[tuple[str, int], list[float]] = {}
+    runs: dict[tuple[str, int], list[tuple[Any, Any]]] = {}
+    for name, size, analyses in cases(stories, basil, args.per_size):
+        state = state_of(name, analyses)
+        resolve_story(analyses, state)  # warm: imports, lru caches of the run before
+        secs = statistics.median(_cpu(lambda a=analyses, s=state: resolve_story(a, s)) for _ in range(args.repeat))
+        kind = name.split("-")[0]
+        by_size.setdefault((kind, size), []).append(secs)
+        runs.setdefault((kind, size), []).append((analyses, state))
+        print(f"{name}: {secs * 1000:.1f} ms", file=sys.stderr, flush=True)
+    for (kind, size), secs in sorted(by_size.items()):
+        rows[f"{kind}-{size}"] = {
+            "corpus": kind, "articles": size, "stories": len(secs),
+            "cpu_ms_per_story": round(1000 * statistics.mean(secs), 1),
+            "stages": stage_shares(runs[(kind, size)]),
+        }
+        print(f"{kind:5} {size:3} articles: {rows[f'{kind}-{size}']['cpu_ms_per_story']:8.1f} ms  "
+              f"{rows[f'{kind}-{size}']['stages']}")
+    if args.profile:
+        big = runs[("pool", max(SIZES))][0]
+        print(top_functions(*big))
+    if args.out:
+        Path(args.out).write_text(json.dumps({"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                              "repeat": args.repeat, "rows": rows}, indent=1) + "\n")
+
+
+def snapshot(n: int) -> dict[str, Any]:
+    """resolve_story as JSON for n pool stories of 10 articles, the joined stories of 20/40/80 and
+    the BASIL stories: what must not change."""
+    from storyline.dossier import resolve_story
+    from storyline.model import to_dict
+
+    stories = pool_stories()
+    basil = basil_analyses()
+    todo = [(f"pool-10-{i}", stories[i]) for i in range(n)]
+    todo += [(name, analyses) for name, size, analyses in cases(stories[n:], basil, 2) if size > 10 or name.startswith("basil")]
+    out = {}
+    for name, analyses in todo:
+        res = resolve_story(analyses, state_of(name, analyses))
+        out[name] = to_dict(res)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--code", help="a storyline checkout to import (default: this one)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("time")
+    t.add_argument("--per-size", type=int, default=3)
+    t.add_argument("--repeat", type=int, default=3)
+    t.add_argument("--profile", action="store_true", help="print the top functions of an 80-article story")
+    t.add_argument("--no-basil", action="store_true")
+    t.add_argument("--out")
+    s = sub.add_parser("snapshot")
+    s.add_argument("path")
+    s.add_argument("--stories", type=int, default=50)
+    c = sub.add_parser("compare")
+    c.add_argument("path")
+    c.add_argument("--stories", type=int, default=50)
+    args = ap.parse_args()
+    _setup(args.code)
+    if args.cmd == "time":
+        run_time(args)
+    elif args.cmd == "snapshot":
+        Path(args.path).write_text(json.dumps(snapshot(args.stories), sort_keys=True) + "\n")
+    else:
+        before = json.loads(Path(args.path).read_text())
+        now = json.loads(json.dumps(snapshot(args.stories), sort_keys=True))
+        differ = [k for k in before if before[k] != now.get(k)]
+        print(f"{len(before)} stories compared, {len(differ)} differ{': ' + ', '.join(differ) if differ else ''}")
+        sys.exit(1 if differ else 0)
+
+
+if __name__ == "__main__":
+    main()
