@@ -32,6 +32,7 @@ import gc
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..countries import country
 from ..model import ArticleAnalysis, CandidateLink, Entity, EntityMention, Mention
@@ -66,13 +67,16 @@ MAX_CANDIDATES = 5
 DOMINANT = 0.75
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
+    # cached: the same names are keyed again by every stage and every re-resolution of a story
     t = text.replace("’", "'").strip()
     t = re.sub(r"'s?$", "", t)
     t = re.sub(r"^(the|The)\s+", "", t)
     return re.sub(r"\s+", " ", t).strip(" .,;:")
 
 
+@lru_cache(maxsize=1 << 14)
 def descriptor_key(text: str) -> str:
     t = text.lower().replace("’", "'")
     t = re.sub(r"^(the|a|an)\s+", "", t)

@@ -9,7 +9,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..model import ArticleAnalysis, QuoteGroup
+from ..model import ArticleAnalysis, Quote, QuoteGroup
 
 SAME = 88.0  # RapidFuzz ratio (0-100) from which two quotes are the same words, reported twice
 _NORM = re.compile(r"[^\w%$€£ ]+")
@@ -26,8 +26,16 @@ def group_quotes(analyses: list[ArticleAnalysis]) -> list[QuoteGroup]:
     # blocking: a repeated quote keeps its speaker and at least one of its three longest words, so a
     # new quote is compared only with groups that share both, never with every quote so far
     index: dict[tuple[str, str], list[int]] = {}
+    norms: dict[int, str] = {}  # quote (by identity) -> its normalised words, made once per quote
+
+    def norm_of(q: Quote) -> str:
+        n = norms.get(id(q))
+        if n is None:
+            n = norms[id(q)] = _norm(q.text)
+        return n
+
     for _, _, q in ordered:
-        norm = _norm(q.text)
+        norm = norm_of(q)
         words = norm.split()
         if len(words) < 4:  # "constructive": too short to tell a repeat from a coincidence
             continue
@@ -36,7 +44,7 @@ def group_quotes(analyses: list[ArticleAnalysis]) -> list[QuoteGroup]:
         placed = False
         for n in dict.fromkeys(i for k in keys for i in index.get(k, [])):
             first = groups[n][0]
-            if first.article != q.article and fuzz.ratio(norm, _norm(first.text)) >= SAME:
+            if first.article != q.article and fuzz.ratio(norm, norm_of(first)) >= SAME:
                 groups[n].append(q)
                 placed = True
                 break
@@ -49,7 +57,7 @@ def group_quotes(analyses: list[ArticleAnalysis]) -> list[QuoteGroup]:
         if len({q.article for q in grp}) < 2:
             continue
         first = grp[0]
-        sims = [fuzz.ratio(_norm(first.text), _norm(q.text)) for q in grp[1:]]
+        sims = [fuzz.ratio(norm_of(first), norm_of(q)) for q in grp[1:]]
         out.append(QuoteGroup(id=f"qg{len(out)}", quotes=[q.id for q in grp], speaker=first.speaker,
                               text=first.text, articles=list(dict.fromkeys(q.article for q in grp)),
                               wording_differs=min(sims) < 100.0, similarity=round(min(sims), 1)))

@@ -8,9 +8,13 @@ once when weighing how many independent reports back a fact.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from ..model import ArticleAnalysis, WireGroup
@@ -33,31 +37,68 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
+@lru_cache(maxsize=1)
+def _proto() -> MinHash:
+    """The permutations every signature shares, generated once (read only)."""
+    return MinHash(num_perm=128, seed=1)
+
+
+SIGNATURES = 8192  # articles whose signatures are kept between calls (about 1.2 kB each)
+_signatures: OrderedDict[bytes, tuple[int, np.ndarray]] = OrderedDict()
+_lock = threading.Lock()  # the web app resolves in threads
+
+
+def signature(text: str) -> tuple[int, MinHash]:
+    """The number of shingles of a text and its MinHash. An ingest re-resolves a story from all of
+    its articles whenever it gains one, so the same article is signed again and again; the last
+    ``SIGNATURES`` texts' signatures are kept, by a digest of the text (the id could outlive an edit)."""
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    proto = _proto()
+    with _lock:
+        hit = _signatures.get(key)
+        if hit is not None:
+            _signatures.move_to_end(key)
+    if hit is None:
+        sh = shingles(text)
+        mh = MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
+        mh.update_batch([s.encode("utf-8") for s in sh])
+        hit = (len(sh), mh.hashvalues.copy())
+        with _lock:
+            _signatures[key] = hit
+            if len(_signatures) > SIGNATURES:
+                _signatures.popitem(last=False)
+    return hit[0], MinHash(seed=1, hashvalues=hit[1], permutations=proto.permutations, scheme=proto.scheme)
+
+
 def wire_groups(analyses: list[ArticleAnalysis], threshold: float = THRESHOLD) -> list[WireGroup]:
     ordered = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
     lsh = MinHashLSH(threshold=threshold, num_perm=128, params=_bands(threshold, 128))
-    proto = MinHash(num_perm=128, seed=1)  # permutations generated once, shared by every signature
-    sets: dict[str, set[str]] = {}
+    texts = {an.article.id: an.article.text for an in ordered}
+    sets: dict[str, set[str]] = {}  # shingles, made only for the likely copies the signatures point to
+
+    def shingled(aid: str) -> set[str]:
+        if aid not in sets:
+            sets[aid] = shingles(texts[aid])
+        return sets[aid]
+
     sigs: dict[str, MinHash] = {}
     parent: dict[str, str] = {}
     best: dict[str, float] = {}
     for an in ordered:
         aid = an.article.id
-        sh = shingles(an.article.text)
-        if len(sh) < 8:  # too short to call a copy
+        n, mh = signature(an.article.text)
+        if n < 8:  # too short to call a copy
             continue
-        mh = MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
-        mh.update_batch([s.encode("utf-8") for s in sh])
         for other in lsh.query(mh):
             # the signature's estimate first: exact set algebra only for likely copies
             if mh.jaccard(sigs[other]) < threshold - 0.15:
                 continue
-            sim = len(sh & sets[other]) / len(sh | sets[other])
+            sh, them = shingled(aid), shingled(other)
+            sim = len(sh & them) / len(sh | them)
             if sim >= threshold:
                 root = parent.get(other, other)
                 if aid not in parent or sim > best[aid]:
                     parent[aid], best[aid] = root, sim
-        sets[aid] = sh
         sigs[aid] = mh
         lsh.insert(aid, mh)
     groups: dict[str, list[str]] = {}
