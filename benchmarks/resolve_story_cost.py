@@ -35,21 +35,13 @@ BASIL = ROOT.parent / "shared" / "data" / "basil-dev" / "docs.jsonl"
 ECB = ROOT.parent / "shared" / "data" / "facts-ecbplus-dev"
 SIZES = (10, 20, 40, 80)
 
-# the stages of resolve_story, by the function that runs each (module, name)
+# the stages of resolve_story: the names storyline.dossier calls them by
 STAGES = [
-    ("entities", "storyline/resolve/entities.py", "resolve_entities"),
-    ("overrides", "storyline/resolve/overrides.py", "apply_overrides"),
-    ("speakers", "storyline/dossier.py", "resolve_speakers"),
-    ("with_speakers", "storyline/dossier.py", "with_speakers"),
-    ("stories", "storyline/resolve/stories.py", "cluster_stories"),
-    ("event fusion", "storyline/resolve/events.py", "fuse_events"),
-    ("wire copies", "storyline/resolve/wire.py", "wire_groups"),
-    ("weights", "storyline/dossier.py", "weigh_events"),
-    ("timeline", "storyline/resolve/timeline.py", "build_timeline"),
-    ("facts", "storyline/resolve/facts.py", "resolve_facts"),
-    ("link events", "storyline/resolve/facts.py", "link_events"),
-    ("quote groups", "storyline/resolve/quote_groups.py", "group_quotes"),
-    ("ids", "storyline/resolve/ids.py", "prefix_ids"),
+    ("entities", "resolve_entities"), ("overrides", "apply_overrides"), ("speakers", "resolve_speakers"),
+    ("with_speakers", "with_speakers"), ("stories", "cluster_stories"), ("event fusion", "fuse_events"),
+    ("wire copies", "wire_groups"), ("weights", "weigh_events"), ("timeline", "build_timeline"),
+    ("facts", "resolve_facts"), ("link events", "link_events"), ("quote groups", "group_quotes"),
+    ("ids", "prefix_ids"),
 ]
 
 
@@ -151,25 +143,34 @@ def clear_caches() -> None:
 
 
 def stage_shares(runs: list[tuple[Any, Any]]) -> dict[str, float]:
-    """Each stage's cumulative CPU share of resolve_story over these (analyses, state) runs."""
-    from storyline.dossier import resolve_story
+    """Each stage's share of resolve_story's CPU over these (analyses, state) runs: the stage
+    functions are wrapped with a CPU clock where storyline.dossier calls them (a dozen calls a
+    story, so the clock costs nothing a profiler would)."""
+    import storyline.dossier as dossier
 
-    prof = cProfile.Profile()
-    prof.enable()
-    for analyses, state in runs:
-        resolve_story(analyses, state)
-    prof.disable()
-    stats = pstats.Stats(prof)
-    cum: dict[tuple[str, str], float] = {}
-    total = 0.0
-    for (path, _, name), (_, _, _, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
-        cum[(path, name)] = cum.get((path, name), 0.0) + ct
-        if name == "resolve_story":
-            total += ct
-    out = {}
-    for stage, mod, name in STAGES:
-        t = sum(v for (p, n), v in cum.items() if n == name and p.endswith(mod))
-        out[stage] = round(t / total, 3) if total else 0.0
+    spent = dict.fromkeys([s for s, _ in STAGES], 0.0)
+    saved = {name: getattr(dossier, name) for _, name in STAGES}
+
+    def clocked(stage: str, fn: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[stage] += time.process_time() - t
+        return run
+
+    for stage, name in STAGES:
+        setattr(dossier, name, clocked(stage, saved[name]))
+    try:
+        t = time.process_time()
+        for analyses, state in runs:
+            dossier.resolve_story(analyses, state)
+        total = time.process_time() - t
+    finally:
+        for name, fn in saved.items():
+            setattr(dossier, name, fn)
+    out = {stage: round(v / total, 3) for stage, v in spent.items()}
     out["other"] = round(1 - sum(out.values()), 3)
     return out
 

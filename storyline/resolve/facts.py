@@ -230,40 +230,10 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     close: dict[tuple[int, int], bool] = {}  # _close of two facts (by position, in the order asked)
 
     def bad(i: int, j: int) -> bool:
-        """Whether these two facts cannot be versions of one figure."""
-        a, b = facts[i], facts[j]
-        if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent):
-            return True  # a quake's toll and a tsunami's; the first quake and another
-        if a.period and b.period and a.period != b.period:
-            return True  # the 2004 toll and this year's; a value with no year may be either
-        if now is not None and bool(a.period) != bool(b.period) \
-                and int(str(a.period or b.period)[:4]) < now:
-            return True  # ... unless the year is past: then the other is this story's figure
-        ma, mb = mag[i], mag[j]
-        if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
-            return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
-        if a.unit != "magnitude" and main is not None and (ma is None) != (mb is None) \
-                and abs((ma if mb is None else mb) - main) > 0.3:  # type: ignore[operator]
-            # a sentence naming another quake's magnitude ("a 6.4-magnitude earthquake
-            # jolted Maluku, but caused no casualties") tells that quake's figure, not the
-            # story's, which most sentences tell without naming the magnitude again
-            return True
-        if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
-            # the toll in one province and across the region; one district's and the whole toll
-            return True
-        if _bound_against(a, b, pub) or _bound_against(b, a, pub):
-            return True  # "more than 50" is not a version of 43
         near = close.get((i, j))
         if near is None:
-            near = close[(i, j)] = _close(a, b)
-        if not near:
-            return True  # every two values of a group are versions of one figure, not a chain
-        if a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
-                and a.id not in old and b.id not in old:
-            # an article does not contradict itself: its two figures for one measure are
-            # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
-            return True
-        return False
+            near = close[(i, j)] = _close(facts[i], facts[j])
+        return _apart(facts[i], facts[j], mag[i], mag[j], near, now, main, pub, old)
 
     # clusters found apart stay apart as they grow (one bad pair of members is enough), so each
     # pair of facts is judged once, not again for every later pair of values that links the two
@@ -302,6 +272,38 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
             apart[x].add(ri)
             apart[ri].add(x)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _apart(a: Fact, b: Fact, ma: float | None, mb: float | None, near: bool, now: int | None,
+           main: float | None, pub: dict[str, str], old: set[str]) -> bool:
+    """Whether two facts of a block cannot be versions of one figure (``_groups`` keeps them in
+    different groups). ``ma``/``mb``: the magnitude their sentences name; ``near``: ``_close(a, b)``."""
+    if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent):
+        return True  # a quake's toll and a tsunami's; the first quake and another
+    if a.period and b.period and a.period != b.period:
+        return True  # the 2004 toll and this year's; a value with no year may be either
+    if now is not None and bool(a.period) != bool(b.period) \
+            and int(str(a.period or b.period)[:4]) < now:
+        return True  # ... unless the year is past: then the other is this story's figure
+    if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
+        return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
+    if a.unit != "magnitude" and main is not None and (ma is None) != (mb is None) \
+            and abs((ma if mb is None else mb) - main) > 0.3:  # type: ignore[operator]
+        # a sentence naming another quake's magnitude ("a 6.4-magnitude earthquake
+        # jolted Maluku, but caused no casualties") tells that quake's figure, not the
+        # story's, which most sentences tell without naming the magnitude again
+        return True
+    if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
+        # the toll in one province and across the region; one district's and the whole toll
+        return True
+    if _bound_against(a, b, pub) or _bound_against(b, a, pub):
+        return True  # "more than 50" is not a version of 43
+    if not near:
+        return True  # every two values of a group are versions of one figure, not a chain
+    # an article does not contradict itself: its two figures for one measure are
+    # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
+    return a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
+        and a.id not in old and b.id not in old
 
 
 def _bound_against(a: Fact, b: Fact, published: dict[str, str]) -> bool:
