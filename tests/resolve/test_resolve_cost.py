@@ -1,0 +1,229 @@
+"""Resolving a story costs less (issue 13, item 5) and resolves exactly what it did: each shortcut
+is checked against the plain way it replaces, on generated inputs and on the sample stories."""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections import defaultdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storyline.model import Article, ArticleAnalysis, CandidateLink, Entity, EntityMention, Fact
+from storyline.resolve import facts as F
+from storyline.resolve import wire
+from storyline.resolve.entities import name_key
+from storyline.resolve.overrides import apply_overrides, find_entity
+
+from ..conftest import SAMPLES
+
+# ---- wire copies -------------------------------------------------------------------------------
+WORDS = ("harbor authority council vote terminal container ferry bay residents noise night traffic "
+         "commuters budget school union teachers parents winter meeting mayor plan port city river "
+         "bridge court ruling appeal judge lawyers contract strike workers wages talks deal").split()
+
+
+def _texts(seed: int, stories: int, copies: int, edit: float) -> list[tuple[str, str]]:
+    """Articles of a few stories, each with copies that change a share ``edit`` of their words:
+    some stay above the copy threshold, some fall below it."""
+    rnd = random.Random(seed)
+    out = []
+    for s in range(stories):
+        base = [rnd.choice(WORDS) for _ in range(rnd.randint(20, 120))]
+        out.append((f"s{s}", " ".join(base)))
+        for c in range(copies):
+            words = [rnd.choice(WORDS) if rnd.random() < edit * rnd.random() else w for w in base]
+            words = words[: len(words) - rnd.randint(0, 6)]
+            out.append((f"s{s}c{c}", " ".join(words)))
+    return out
+
+
+def _analyses(texts: list[tuple[str, str]], seed: int) -> list[ArticleAnalysis]:
+    rnd = random.Random(seed)
+    return [ArticleAnalysis(Article(id=aid, text=text, source=aid, published=f"2024-03-{rnd.randint(1, 9):02d}"))
+            for aid, text in texts]
+
+
+def _groups_by(analyses: list[ArticleAnalysis], sign_us: float) -> list:
+    """Wire groups with nothing kept from earlier calls, choosing the way to find the candidates:
+    sign_us 0 signs every article (the LSH pass alone), a huge one always compares shingle sets first."""
+    wire._signatures.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(wire, "SIGN_US", sign_us)
+        return wire.wire_groups(analyses)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), stories=st.integers(1, 4), copies=st.integers(0, 4),
+       edit=st.floats(0.0, 0.8))
+def test_signing_only_the_articles_that_can_be_copies_finds_the_same_groups(seed, stories, copies, edit):
+    analyses = _analyses(_texts(seed, stories, copies, edit), seed)
+    every = _groups_by(analyses, 0.0)
+    assert _groups_by(analyses, 1e9) == every
+    # and again with the signatures kept from the call before (the warm path of an ingest)
+    assert wire.wire_groups(analyses) == every
+
+
+def test_kept_signatures_give_the_groups_fresh_ones_do():
+    analyses = _analyses(_texts(7, 3, 3, 0.1), 7)
+    fresh = _groups_by(analyses, 0.0)
+    assert fresh, "the planted copies are found"
+    assert len(wire._signatures) == len(analyses)
+    assert wire.wire_groups(list(reversed(analyses))) == fresh
+    # a text edited under the same id is signed again, not read from the kept signature
+    edited = [ArticleAnalysis(Article(id=a.article.id, text="unrelated words " * 3 + a.article.text[::-1],
+                                      source=a.article.source, published=a.article.published))
+              if a.article.id == fresh[0].copies[0] else a for a in analyses]
+    assert wire.wire_groups(edited) != fresh
+
+
+def test_the_signature_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(wire, "SIGNATURES", 5)
+    _groups_by(_analyses(_texts(3, 4, 2, 0.0), 3), 0.0)  # 12 articles signed
+    assert len(wire._signatures) == 5
+
+
+# ---- facts -------------------------------------------------------------------------------------
+def _plain_groups(facts, now=None, magnitude=None, published=None, superseded=None):
+    """``facts._groups`` as it was: every pair of member facts judged again on each join tried."""
+    mags = magnitude or {}
+    main = F._main_magnitude({(f.article, f.sentence): mags[(f.article, f.sentence)]
+                              for f in facts if (f.article, f.sentence) in mags})
+    pub, old = published or {}, superseded or set()
+    facts = sorted(facts, key=lambda f: (F._num(f) if F._num(f) is not None else 0, str(f.value)))
+    parent = list(range(len(facts)))
+    members = {i: [i] for i in range(len(facts))}
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    def blocked(ri, rj):
+        return any(F._apart(facts[i], facts[j], mags.get((facts[i].article, facts[i].sentence)),
+                            mags.get((facts[j].article, facts[j].sentence)), F._close(facts[i], facts[j]),
+                            now, main, pub, old)
+                   for i in members[ri] for j in members[rj])
+
+    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts)) if F._close(facts[i], facts[j])]
+    support = defaultdict(int)
+    for f in facts:
+        support[f.value] += 1
+    pairs.sort(key=lambda p: (F._distance(facts[p[0]], facts[p[1]]),
+                              -support[facts[p[0]].value] - support[facts[p[1]].value]))
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or blocked(ri, rj):
+            continue
+        parent[rj] = ri
+        members[ri] += members.pop(rj)
+    return [[facts[i] for i in m] for m in members.values()]
+
+
+fact_st = st.builds(
+    lambda n, art, sent, value, qual, agent, period, place, who, pred: Fact(
+        id=f"f{n}", article=f"a{art}", text=f"{'about ' if qual == 'about' else ''}{value}", start=n, end=n + 2,
+        kind="count", measure=f"people|{pred}", value=value, qualifier=qual, period=period, asserted_by=who,
+        sentence=sent, noun="people", predicate=pred, agent=agent, place=place),
+    st.integers(0, 10**6), st.integers(0, 4), st.integers(0, 3),
+    st.sampled_from([0, 3, 5, 7, 10, 12, 40, 43, 50, 55, 600, 612]),
+    st.sampled_from([None, None, "about", "at_least", "more_than", "up_to"]),
+    st.sampled_from(["", "", "quake", "quake#1", "tsunami"]), st.sampled_from([None, None, "2004", "2024"]),
+    st.sampled_from(["", "", "in aceh", "aceh province"]), st.sampled_from(["outlet", "officials", "Mr. Reyes"]),
+    st.sampled_from(["kill", "injure"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(facts=st.lists(fact_st, max_size=24, unique_by=lambda f: f.id), now=st.sampled_from([None, 2024]),
+       mags=st.dictionaries(st.tuples(st.sampled_from(["a0", "a1", "a2"]), st.integers(0, 3)),
+                            st.sampled_from([5.2, 5.3, 5.6, 7.0]), max_size=4),
+       superseded=st.sets(st.sampled_from([f"f{n}" for n in range(5)])))
+def test_fact_groups_are_those_of_judging_every_pair_on_every_join(facts, now, mags, superseded):
+    published = {f"a{n}": f"2024-01-0{n + 1}" for n in range(5)}
+
+    def ids(groups):
+        return [[f.id for f in g] for g in groups]
+
+    assert ids(F._groups(facts, now, mags, published, superseded)) == \
+        ids(_plain_groups(facts, now, mags, published, superseded))
+
+
+# ---- overrides ---------------------------------------------------------------------------------
+def _entities() -> list[Entity]:
+    def m(art, start, text, kind="name"):
+        return EntityMention(art, start, start + len(text), text, kind)
+
+    return [
+        Entity("e-lina-park", "Lina Park", "PERSON", ["Park"], ["ceo"],
+               [m("a1", 0, "Lina Park"), m("a1", 40, "Park"), m("a2", 5, "she", "pronoun")], ["surname"],
+               [CandidateLink("e-vexa", 0.2, "test")]),
+        Entity("e-vexa", "Vexa", "ORG", ["Vexa Inc"], [], [m("a1", 20, "Vexa"), m("a2", 0, "Vexa Inc")]),
+        Entity("e-orbital", "Orbital", "ORG", [], [], [m("a2", 30, "Orbital")]),
+    ]
+
+
+OVERRIDES = [
+    [],
+    [("set-date", "a1", "2024-01-01")],
+    [("merge", "Somebody Else", "Vexa")],
+    [("merge", "Vexa", "Orbital")],
+    [("split", "e-lina-park", "Park"), ("merge", "Lina Park", "Park")],
+    [("not-same", "Lina Park", "Park"), ("merge", "Lina Park", "Park")],
+    [("split", "Lina Park", "ceo"), ("merge", "e-vexa", "e-orbital"), ("split", "Vexa", "@a2:30")],
+]
+
+
+@pytest.mark.parametrize("overrides", OVERRIDES)
+@pytest.mark.parametrize("scoped", [False, True])
+def test_overrides_leave_the_given_entities_as_they_were(overrides, scoped):
+    given_entities = _entities()
+    index = {(m.article, m.start): e.id for e in given_entities for m in e.mentions}
+    before, before_index = copy.deepcopy(given_entities), dict(index)
+    out, out_index, skipped = apply_overrides(given_entities, index, [], overrides, scoped)
+    assert given_entities == before and index == before_index
+    # the same as applying them to a copy nobody else holds
+    again = apply_overrides(copy.deepcopy(before), dict(before_index), [], overrides, scoped)
+    assert (out, out_index, skipped) == again
+
+
+@given(ref=st.sampled_from(["e-vexa", "Vexa", "vexa inc", "The Vexa", "Vexa's", "Park", "Orbital", "nobody", ""]))
+def test_an_entity_is_found_as_a_scan_of_the_list_finds_it(ref):
+    entities = _entities() + [Entity("e-vexa-2", "Vexa", "PERSON")]
+
+    def scan():
+        for e in entities:
+            if e.id == ref:
+                return e
+        key = name_key(ref)
+        return next((e for e in entities if key in {name_key(x) for x in [e.name, *e.aliases]}), None)
+
+    assert find_entity(entities, ref) is scan()
+
+
+# ---- one story, end to end ---------------------------------------------------------------------
+def test_a_story_resolves_the_same_whatever_was_kept_from_earlier_calls(sample_dossier):
+    """The sample stories (real spaCy parses) resolved cold, again warm, and with every article
+    signed: the same resolution."""
+    from storyline.dossier import resolve_story
+    from storyline.model import to_dict
+    from storyline.resolve.stories import StoryState, article_profile
+
+    assert SAMPLES.exists()
+    for story in sample_dossier.stories:
+        analyses = [an for an in sample_dossier.analyses if an.article.id in set(story.articles)]
+        state = StoryState(story.id)
+        for an in analyses:
+            state.add(an.article.id, article_profile(an), an.article.published)
+        overrides = [("merge", sample_dossier.entities[0].name, sample_dossier.entities[1].name)]
+        wire._signatures.clear()
+        name_key.cache_clear()
+        cold = to_dict(resolve_story(analyses, state, overrides))
+        warm = to_dict(resolve_story(analyses, state, overrides))
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(wire, "SIGN_US", 0.0)
+            wire._signatures.clear()
+            signed = to_dict(resolve_story(analyses, state, overrides))
+        assert cold == warm == signed
+        assert cold["entities"] and cold["story"]["articles"] == story.articles
