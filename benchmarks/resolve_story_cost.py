@@ -140,6 +140,7 @@ def clear_caches() -> None:
         if fn is not None:
             fn()
     getattr(wire, "_signatures", {}).clear()
+    getattr(wire, "_seen", {}).clear()
 
 
 def stage_shares(runs: list[tuple[Any, Any]]) -> dict[str, float]:

@@ -46,6 +46,7 @@ def _proto() -> MinHash:
 
 SIGNATURES = 8192  # articles whose signatures are kept between calls (about 1.2 kB each)
 _signatures: OrderedDict[bytes, tuple[int, np.ndarray]] = OrderedDict()
+_seen: OrderedDict[bytes, None] = OrderedDict()  # texts wire_groups was given (4 * SIGNATURES of them)
 _lock = threading.Lock()  # the web app resolves in threads
 
 
@@ -108,10 +109,19 @@ def wire_groups(analyses: list[ArticleAnalysis], threshold: float = THRESHOLD) -
     # for one article does not depend on the others indexed: signing just the articles with a
     # partner gives the groups signing all of them gives. Finding them by comparing shingle sets
     # is quadratic, but cheaper than signing every text of a story whose signatures are not kept.
+    # A story seen before in this process is likely to be resolved again (an ingest re-resolves a
+    # story on every batch that adds to it): its articles are signed, once, and their signatures kept.
     chars = sum(len(t) for t in texts.values())
     cold = sum(len(texts[a]) for a, k in keys.items() if k not in _signatures)
     pairs = len(texts) * (len(texts) - 1) / 2
-    if cold * SIGN_US > chars * SHINGLE_US + pairs * (1 + chars / max(1, len(texts)) / 400):
+    with _lock:
+        again = any(k in _seen for k in keys.values())
+        for k in keys.values():
+            _seen[k] = None
+            _seen.move_to_end(k)
+        while len(_seen) > 4 * SIGNATURES:
+            _seen.popitem(last=False)
+    if not again and cold * SIGN_US > chars * SHINGLE_US + pairs * (1 + chars / max(1, len(texts)) / 400):
         sets = {aid: shingles(text) for aid, text in texts.items()}
         keep = _partnered(sets, threshold)
         ordered = [an for an in ordered if an.article.id in keep]

@@ -50,6 +50,7 @@ def _groups_by(analyses: list[ArticleAnalysis], sign_us: float) -> list:
     """Wire groups with nothing kept from earlier calls, choosing the way to find the candidates:
     sign_us 0 signs every article (the LSH pass alone), a huge one always compares shingle sets first."""
     wire._signatures.clear()
+    wire._seen.clear()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(wire, "SIGN_US", sign_us)
         return wire.wire_groups(analyses)
@@ -218,12 +219,14 @@ def test_a_story_resolves_the_same_whatever_was_kept_from_earlier_calls(sample_d
             state.add(an.article.id, article_profile(an), an.article.published)
         overrides = [("merge", sample_dossier.entities[0].name, sample_dossier.entities[1].name)]
         wire._signatures.clear()
+        wire._seen.clear()
         name_key.cache_clear()
         cold = to_dict(resolve_story(analyses, state, overrides))
         warm = to_dict(resolve_story(analyses, state, overrides))
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(wire, "SIGN_US", 0.0)
             wire._signatures.clear()
+            wire._seen.clear()
             signed = to_dict(resolve_story(analyses, state, overrides))
         assert cold == warm == signed
         assert cold["entities"] and cold["story"]["articles"] == story.articles
