@@ -136,9 +136,9 @@ def clear_caches() -> None:
     import storyline.resolve.entities as entities
     import storyline.resolve.wire as wire
 
-    for fn in (getattr(entities.name_key, "cache_clear", None), getattr(entities.descriptor_key, "cache_clear", None)):
-        if fn is not None:
-            fn()
+    for fn in vars(entities).values():
+        if callable(getattr(fn, "cache_clear", None)) and getattr(fn, "__module__", "") == entities.__name__:
+            fn.cache_clear()
     getattr(wire, "_signatures", {}).clear()
     getattr(wire, "_seen", {}).clear()
 
