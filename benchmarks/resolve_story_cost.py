@@ -131,14 +131,17 @@ def _cpu(fn: Any, cold: bool = False) -> float:
 
 
 def clear_caches() -> None:
-    """Forget what earlier resolutions in this process kept (per-article signatures, name keys), so
-    a run costs what the first resolution of these articles costs."""
-    import storyline.resolve.entities as entities
-    import storyline.resolve.wire as wire
+    """Forget what earlier resolutions in this process kept about articles, names and quotes (not the
+    constants worked out once: LSH bands, permutations), so a run costs what the first resolution of
+    these articles costs."""
+    import importlib
 
-    for fn in vars(entities).values():
-        if callable(getattr(fn, "cache_clear", None)) and getattr(fn, "__module__", "") == entities.__name__:
-            fn.cache_clear()
+    for mod in ("entities", "quote_groups", "events", "facts"):
+        m = importlib.import_module(f"storyline.resolve.{mod}")
+        for fn in vars(m).values():
+            if callable(getattr(fn, "cache_clear", None)) and getattr(fn, "__module__", "") == m.__name__:
+                fn.cache_clear()
+    wire = importlib.import_module("storyline.resolve.wire")
     getattr(wire, "_signatures", {}).clear()
     getattr(wire, "_seen", {}).clear()
 
