@@ -130,6 +130,19 @@ def _cpu(fn: Any, cold: bool = False) -> float:
     return time.process_time() - t
 
 
+def _around(analyses: list[Any], res: Any) -> tuple[float, float]:
+    """CPU seconds of reading these analyses from their stored JSON, and of dumping the resolution's
+    records as the store writes them (median of 3)."""
+    from storyline.model import ArticleAnalysis
+    from storyline.store import _dump
+
+    stored = [json.dumps(an.to_json(), ensure_ascii=False) for an in analyses]
+    read = statistics.median(_cpu(lambda: [ArticleAnalysis.from_json(json.loads(x)) for x in stored]) for _ in range(3))
+    records = [*res.entities, *res.events, *res.timeline, *res.discrepancies]
+    dump = statistics.median(_cpu(lambda: [_dump(r) for r in records]) for _ in range(3))
+    return read, dump
+
+
 def clear_caches() -> None:
     """Forget what earlier resolutions in this process kept about articles, names and quotes (not the
     constants worked out once: LSH bands, permutations), so a run costs what the first resolution of
@@ -207,18 +220,24 @@ def run_time(args: argparse.Namespace) -> None:
         cold = statistics.median(_cpu(lambda a=analyses, s=state: resolve_story(a, s), True) for _ in range(args.repeat))
         warm = statistics.median(_cpu(lambda a=analyses, s=state: resolve_story(a, s)) for _ in range(args.repeat))
         kind = name.split("-")[0]
-        by_size.setdefault((kind, size), []).append((cold, warm))
+        around = _around(analyses, resolve_story(analyses, state))
+        by_size.setdefault((kind, size), []).append((cold, warm, *around))
         runs.setdefault((kind, size), []).append((analyses, state))
         print(f"{name}: cold {cold * 1000:.1f} ms, warm {warm * 1000:.1f} ms", file=sys.stderr, flush=True)
     for (kind, size), secs in sorted(by_size.items()):
         clear_caches()
         row = rows[f"{kind}-{size}"] = {
             "corpus": kind, "articles": size, "stories": len(secs),
-            "cold_ms_per_story": round(1000 * statistics.mean(c for c, _ in secs), 1),
-            "warm_ms_per_story": round(1000 * statistics.mean(w for _, w in secs), 1),
+            "cold_ms_per_story": round(1000 * statistics.mean(x[0] for x in secs), 1),
+            "warm_ms_per_story": round(1000 * statistics.mean(x[1] for x in secs), 1),
+            # beside resolve_story in an ingest: reading the story's analyses back (as Store.analysis
+            # does) and turning its resolution into stored rows (Store._dump of each record)
+            "read_analyses_ms": round(1000 * statistics.mean(x[2] for x in secs), 1),
+            "dump_rows_ms": round(1000 * statistics.mean(x[3] for x in secs), 1),
             "stages_cold": stage_shares(runs[(kind, size)]),
         }
-        print(f"{kind:5} {size:3} articles: cold {row['cold_ms_per_story']:7.1f} ms, warm {row['warm_ms_per_story']:7.1f} ms"
+        print(f"{kind:5} {size:3} articles: cold {row['cold_ms_per_story']:7.1f} ms, warm {row['warm_ms_per_story']:7.1f} ms, "
+              f"read {row['read_analyses_ms']:6.1f} ms, dump {row['dump_rows_ms']:6.1f} ms"
               f"  {row['stages_cold']}")
     if args.profile:
         for kind in ("pool", "basil"):

@@ -259,8 +259,10 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     support: dict[object, int] = defaultdict(int)
     for f in facts:
         support[f.value] += 1
-    pairs.sort(key=lambda p: (_distance(facts[p[0]], facts[p[1]]),
-                              -support[facts[p[0]].value] - support[facts[p[1]].value]))
+    num = [_num(f) for f in facts]
+    value = [f.value for f in facts]
+    pairs.sort(key=lambda p: (_gap(num[p[0]], num[p[1]], value[p[0]], value[p[1]]),
+                              -support[value[p[0]]] - support[value[p[1]]]))
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or blocked(ri, rj):
@@ -347,9 +349,13 @@ def _same_cause(a: str, b: str) -> bool:
 
 
 def _distance(a: Fact, b: Fact) -> float:
-    x, y = _num(a), _num(b)
+    return _gap(_num(a), _num(b), a.value, b.value)
+
+
+def _gap(x: float | None, y: float | None, va: object, vb: object) -> float:
+    """``_distance`` of two facts from their numbers (``_num``) and values."""
     if x is None or y is None:
-        return 0.0 if a.value == b.value else 1.0
+        return 0.0 if va == vb else 1.0
     return abs(x - y) / max(abs(x), abs(y), 1e-9)
 
 
