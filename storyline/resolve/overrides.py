@@ -135,7 +135,9 @@ def apply_overrides(entities: list[Entity], index: dict[tuple[str, int], str], a
     ``scoped``: these are one story's entities out of a database's, so an override about entities
     the story does not hold is not this story's business (the database checks those), and a merge
     with one side here and the other in another story is the registry's to make.
-    Returns new entities and a new index (the given ones are untouched) and the lines."""
+    Returns the entities, a new index and the lines. The given entities and index are never
+    changed: an entity is copied before an override changes it, and when none applies to this
+    story (most stories of a database) the given entity records are returned as they are."""
     given = entities
     entities = list(entities)
     index = dict(index)

@@ -3,8 +3,9 @@
 Each article is shingled into word 5-grams and hashed into a MinHash signature; an LSH index
 (datasketch) proposes candidate pairs without comparing all pairs, and each candidate is confirmed on
 the exact Jaccard similarity of the shingle sets. (A story whose signatures are not at hand signs
-only the articles that can be copies, found by comparing their shingle sets: the same groups.) Copies stay in the dossier as sources, but count
-once when weighing how many independent reports back a fact.
+only the articles that can be copies, found by comparing their shingle sets: the same groups.)
+Copies stay in the dossier as sources, but count once when weighing how many independent reports
+back a fact.
 """
 
 from __future__ import annotations
