@@ -77,6 +77,13 @@ def name_key(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip(" .,;:")
 
 
+@lru_cache(maxsize=1 << 16)
+def _group_key(text: str) -> str:
+    """The name key a name mention is grouped by, or "" for one with no letter in it."""
+    key = name_key(text)
+    return key if any(ch.isalpha() for ch in key) else ""
+
+
 @lru_cache(maxsize=1 << 14)
 def descriptor_key(text: str) -> str:
     t = text.lower().replace("’", "'")
@@ -191,8 +198,8 @@ def _collect(analyses: list[ArticleAnalysis]) -> tuple[dict[str, Group], dict[st
         for m in an.mentions:
             if m.kind != "name":
                 continue
-            key = name_key(m.text)
-            if not key or not any(ch.isalpha() for ch in key):
+            key = _group_key(m.text)
+            if not key:
                 continue
             g = groups.get(key)
             if g is None:
