@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from functools import lru_cache
 
 from ..model import (
     Amount,
@@ -49,7 +48,6 @@ def _month_span(year: int, first: int, last: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, first, 1), end
 
 
-@lru_cache(maxsize=4096)
 def time_interval(value: str | None) -> tuple[dt.date, dt.date] | None:
     """The days a TIMEX3 date value covers ("2023-W46" -> Monday to Sunday); None when it is not a
     calendar date (PRESENT_REF, P3Y) or cannot be read."""
@@ -242,15 +240,7 @@ def fuse_events(
                     named[(em.article, lo)].add(eid)
     context = [named.get((m.article, m.sentence_start), set()) for m in mentions]
 
-    judged: dict[tuple[int, int], bool] = {}  # roles_ok of two mentions, asked again on every join tried
-
     def roles_ok(i: int, j: int) -> bool:
-        ok = judged.get((i, j))
-        if ok is None:
-            ok = judged[(i, j)] = _roles_ok(i, j)
-        return ok
-
-    def _roles_ok(i: int, j: int) -> bool:
         ti, tj = tset[i], tset[j]
         if not ti and tj & context[i]:
             ti = tj & context[i]
