@@ -230,3 +230,17 @@ def test_a_story_resolves_the_same_whatever_was_kept_from_earlier_calls(sample_d
             signed = to_dict(resolve_story(analyses, state, overrides))
         assert cold == warm == signed
         assert cold["entities"] and cold["story"]["articles"] == story.articles
+
+
+def test_a_copy_as_close_to_two_earlier_articles_joins_the_earlier():
+    """A tie is broken by publication order, not by the order of a set of ids (which followed the
+    hash seed, so the same story could store another canonical article in another process)."""
+    shared = " ".join(f"word{i}" for i in range(80))
+    first = shared + " " + " ".join(f"alpha{i}" for i in range(20))
+    second = shared + " " + " ".join(f"beta{i}" for i in range(20))
+    arts = [ArticleAnalysis(Article(id=aid, text=text, source=aid, published=day))
+            for aid, text, day in [("zz-first", first, "2024-03-01"), ("aa-second", second, "2024-03-02"),
+                                   ("mm-copy", shared, "2024-03-03")]]
+    for sign_us in (0.0, 1e9):
+        groups = _groups_by(arts, sign_us)
+        assert [(g.canonical, g.copies) for g in groups] == [("zz-first", ["mm-copy"])]
