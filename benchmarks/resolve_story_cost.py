@@ -5,16 +5,23 @@ Stories come from the realistic pool (``clonedb.py pool``: 800 generated stories
 ArticleAnalysis JSON a line); a story of 20, 40 or 80 articles joins 2, 4 or 8 consecutive pool
 stories (their names recur across stories as in real news, so the joined story has shared surnames,
 acronyms and common words to resolve). Real text beside it: the BASIL dev articles (real outlets,
-2010-2019), parsed once and cached under ``--cache``; a story of n is the first n in publication order.
+2010-2019), parsed once and cached under /tmp/perf13-cache; a story of n is the first n by date.
 
-Per size: CPU seconds of one ``resolve_story`` (median of ``--repeat`` runs, mean over the sampled
-stories), and each stage's share of it from cProfile (cumulative time of the stage's function).
+Per size: CPU of one ``resolve_story`` (median of ``--repeat`` calls, mean over the sampled stories),
+**cold** (what earlier calls kept is forgotten first) and **warm** (the same story again in the
+process); each stage's share (its function wrapped with a CPU clock where ``storyline.dossier``
+calls it); and beside it, reading the story's analyses from JSON and dumping its stored rows.
+``--profile`` prints cProfile's top functions of an 80-article story.
 
     python benchmarks/resolve_story_cost.py time --out benchmarks/results/resolve_story_cost.json
-    python benchmarks/resolve_story_cost.py snapshot /tmp/before.json   # resolve_story JSON of 50 stories
-    python benchmarks/resolve_story_cost.py compare /tmp/before.json    # the same, compared exactly
+    python benchmarks/resolve_story_cost.py --code /tmp/main-checkout snapshot /tmp/before.json
+    python benchmarks/resolve_story_cost.py compare /tmp/before.json
 
-``--code DIR`` imports storyline from another checkout (e.g. main) for the before/after snapshot.
+``snapshot`` writes ``resolve_story`` as JSON for 95 stories (50 pool stories, joined ones of
+20/40/80, BASIL stories, the 18 ECB+ facts dev stories, 17 of them again with overrides);
+``compare`` resolves them with this checkout and names the ones that differ (exit 1 if any). Use the
+same PYTHONHASHSEED for both: main's evidence text follows set order. ``--code DIR`` imports storyline
+from another checkout (e.g. main's) instead of this one.
 """
 
 from __future__ import annotations
