@@ -32,6 +32,8 @@ import gc
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 
 from ..countries import country
 from ..model import ArticleAnalysis, CandidateLink, Entity, EntityMention, Mention
@@ -66,13 +68,23 @@ MAX_CANDIDATES = 5
 DOMINANT = 0.75
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
+    # cached: the same names are keyed again by every stage and every re-resolution of a story
     t = text.replace("’", "'").strip()
     t = re.sub(r"'s?$", "", t)
     t = re.sub(r"^(the|The)\s+", "", t)
     return re.sub(r"\s+", " ", t).strip(" .,;:")
 
 
+@lru_cache(maxsize=1 << 16)
+def _group_key(text: str) -> str:
+    """The name key a name mention is grouped by, or "" for one with no letter in it."""
+    key = name_key(text)
+    return key if any(ch.isalpha() for ch in key) else ""
+
+
+@lru_cache(maxsize=1 << 14)
 def descriptor_key(text: str) -> str:
     t = text.lower().replace("’", "'")
     t = re.sub(r"^(the|a|an)\s+", "", t)
@@ -103,6 +115,13 @@ def initials_variants(words: list[str]) -> set[str]:
     return {x for x in out if len(x) >= 2}
 
 
+@lru_cache(maxsize=1 << 14)
+def _key_initials(key: str) -> frozenset[str]:
+    """``initials_variants`` of a name key's words, worked out once per name."""
+    return frozenset(initials_variants(key.split()))
+
+
+@lru_cache(maxsize=1 << 14)
 def acronym_key(key: str) -> str | None:
     """"GM", "U.S.", "EADS", "AT&T" as the bare capitals they spell, or None if ``key`` is no acronym."""
     if " " in key:
@@ -143,15 +162,16 @@ class Group:
 
 
 def _vote(labels: Counter[str]) -> str:
-    merged: Counter[str] = Counter()
+    merged: dict[str, int] = {}
     for label, n in labels.items():
         if label in PLACEISH:
-            merged["GPE"] += n
+            merged["GPE"] = merged.get("GPE", 0) + n
         elif label:
-            merged[label] += n
+            merged[label] = merged.get(label, 0) + n
     if not merged:
         return "ORG"
-    return merged.most_common(1)[0][0]
+    # the first label with the most votes, as Counter.most_common(1) gives it, without the Counter
+    return max(merged.items(), key=itemgetter(1))[0]
 
 
 def _join(child: Group, parent: Group, reason: str) -> None:
@@ -178,8 +198,8 @@ def _collect(analyses: list[ArticleAnalysis]) -> tuple[dict[str, Group], dict[st
         for m in an.mentions:
             if m.kind != "name":
                 continue
-            key = name_key(m.text)
-            if not key or not any(ch.isalpha() for ch in key):
+            key = _group_key(m.text)
+            if not key:
                 continue
             g = groups.get(key)
             if g is None:
@@ -387,7 +407,7 @@ def _join_acronyms(groups: dict[str, Group], types: dict[str, str], defined: dic
     by_initials: dict[str, list[Group]] = defaultdict(list)
     for g in groups.values():
         if len(g.words) > 1 and types[g.key] not in PERSONISH:
-            for x in initials_variants(g.words):
+            for x in _key_initials(g.key):
                 by_initials[x].append(g)
     for g in groups.values():
         acr = acronym_key(g.key)
@@ -466,7 +486,8 @@ def _resolve(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dict[tuple[
         )
         descriptors: list[str] = []
         for g in members:
-            for d, _ in descriptor_votes.get(g.key, Counter()).most_common():
+            votes = descriptor_votes.get(g.key)
+            for d, _ in votes.most_common() if votes else ():
                 if d not in descriptors:
                     descriptors.append(d)
         ent = Entity(
@@ -493,8 +514,13 @@ def _resolve(analyses: list[ArticleAnalysis]) -> tuple[list[Entity], dict[tuple[
     return entities, index
 
 
+@lru_cache(maxsize=1 << 14)
+def _slug(name: str) -> str:
+    return "e-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x")
+
+
 def _entity_id(name: str, used: set[str]) -> str:
-    base = "e-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x")
+    base = _slug(name)
     eid, n = base, 2
     while eid in used:
         eid, n = f"{base}-{n}", n + 1

@@ -6,6 +6,7 @@ is flagged, since a reader should see that the outlets do not quote the same wor
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -15,8 +16,17 @@ SAME = 88.0  # RapidFuzz ratio (0-100) from which two quotes are the same words,
 _NORM = re.compile(r"[^\w%$€£ ]+")
 
 
+@lru_cache(maxsize=1 << 15)
 def _norm(text: str) -> str:
+    # cached: a story re-resolved on every batch that adds to it normalises the same quotes again
     return " ".join(_NORM.sub(" ", text.lower().replace("’", "'")).split())
+
+
+@lru_cache(maxsize=1 << 15)
+def _blocking_words(norm: str) -> tuple[int, tuple[str, ...]]:
+    """How many words a normalised quote has, and its three longest (the blocking keys)."""
+    words = norm.split()
+    return len(words), tuple(sorted(set(words), key=lambda w: (-len(w), w))[:3])
 
 
 def group_quotes(analyses: list[ArticleAnalysis]) -> list[QuoteGroup]:
@@ -28,15 +38,15 @@ def group_quotes(analyses: list[ArticleAnalysis]) -> list[QuoteGroup]:
     index: dict[tuple[str, str], list[int]] = {}
     for _, _, q in ordered:
         norm = _norm(q.text)
-        words = norm.split()
-        if len(words) < 4:  # "constructive": too short to tell a repeat from a coincidence
+        count, longest = _blocking_words(norm)
+        if count < 4:  # "constructive": too short to tell a repeat from a coincidence
             continue
         speaker = q.speaker or "?"
-        keys = [(speaker, w) for w in sorted(set(words), key=lambda w: (-len(w), w))[:3]]
+        keys = [(speaker, w) for w in longest]
         placed = False
         for n in dict.fromkeys(i for k in keys for i in index.get(k, [])):
             first = groups[n][0]
-            if first.article != q.article and fuzz.ratio(norm, _norm(first.text)) >= SAME:
+            if first.article != q.article and fuzz.ratio(norm, _norm(first.text), score_cutoff=SAME) >= SAME:
                 groups[n].append(q)
                 placed = True
                 break

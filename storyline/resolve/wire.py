@@ -2,15 +2,21 @@
 
 Each article is shingled into word 5-grams and hashed into a MinHash signature; an LSH index
 (datasketch) proposes candidate pairs without comparing all pairs, and each candidate is confirmed on
-the exact Jaccard similarity of the shingle sets. Copies stay in the dossier as sources, but count
-once when weighing how many independent reports back a fact.
+the exact Jaccard similarity of the shingle sets. (A story whose signatures are not at hand signs
+only the articles that can be copies, found by comparing their shingle sets: the same groups.)
+Copies stay in the dossier as sources, but count once when weighing how many independent reports
+back a fact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from ..model import ArticleAnalysis, WireGroup
@@ -33,32 +39,122 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
+@lru_cache(maxsize=1)
+def _proto() -> MinHash:
+    """The permutations every signature shares, generated once (read only)."""
+    return MinHash(num_perm=128, seed=1)
+
+
+SIGNATURES = 8192  # articles whose signatures are kept between calls (about 1.2 kB each)
+_signatures: OrderedDict[bytes, tuple[int, np.ndarray]] = OrderedDict()
+_seen: OrderedDict[bytes, None] = OrderedDict()  # texts wire_groups was given (4 * SIGNATURES of them)
+_lock = threading.Lock()  # the web app resolves in threads
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def signature(text: str, key: bytes | None = None) -> tuple[int, MinHash]:
+    """The number of shingles of a text and its MinHash. An ingest re-resolves a story from all of
+    its articles whenever it gains one, so the same article is signed again and again; the last
+    ``SIGNATURES`` texts' signatures are kept, by a digest of the text (the id could outlive an edit)."""
+    key = key or _digest(text)
+    proto = _proto()
+    with _lock:
+        hit = _signatures.get(key)
+        if hit is not None:
+            _signatures.move_to_end(key)
+    if hit is None:
+        sh = shingles(text)
+        mh = MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
+        mh.update_batch([s.encode("utf-8") for s in sh])
+        hit = (len(sh), mh.hashvalues.copy())
+        with _lock:
+            _signatures[key] = hit
+            if len(_signatures) > SIGNATURES:
+                _signatures.popitem(last=False)
+    return hit[0], MinHash(seed=1, hashvalues=hit[1], permutations=proto.permutations, scheme=proto.scheme)
+
+
+# CPU of the two ways to find the articles that can be copies (microseconds, measured on news text):
+# signing a text costs about 0.5 per character; shingling it 0.15, and comparing two shingle sets
+# about 1 + characters / 400
+SIGN_US, SHINGLE_US = 0.5, 0.15
+
+
+def _partnered(sets: dict[str, set[str]], threshold: float) -> set[str]:
+    """The articles whose shingles overlap another's at ``threshold`` Jaccard or more: the only ones
+    that can be in a wire group. Sorted by size, a set is compared only with sets it can reach
+    (the Jaccard of two sets is at most the smaller's size over the larger's)."""
+    items = sorted(((aid, sh) for aid, sh in sets.items() if len(sh) >= 8), key=lambda x: len(x[1]))
+    out: set[str] = set()
+    for n, (a, sa) in enumerate(items):
+        for b, sb in items[n + 1 :]:
+            if len(sa) / len(sb) < threshold:
+                break
+            k = len(sa & sb)
+            if k / (len(sa) + len(sb) - k) >= threshold:
+                out.update((a, b))
+    return out
+
+
 def wire_groups(analyses: list[ArticleAnalysis], threshold: float = THRESHOLD) -> list[WireGroup]:
+    """Wire groups: an article joins the group of the earliest article that LSH proposes and whose
+    shingles it shares at ``threshold`` Jaccard or more (the most similar, if several)."""
     ordered = sorted(analyses, key=lambda a: (a.article.published or "", a.article.id))
+    texts = {an.article.id: an.article.text for an in ordered}
+    keys = {aid: _digest(text) for aid, text in texts.items()}
+    sets: dict[str, set[str]] = {}  # shingles, made only where needed
+    # Only an article with a partner at the threshold can be in a group, and what LSH proposes
+    # for one article does not depend on the others indexed: signing just the articles with a
+    # partner gives the groups signing all of them gives. Finding them by comparing shingle sets
+    # is quadratic, but cheaper than signing every text of a story whose signatures are not kept.
+    # A story seen before in this process is likely to be resolved again (an ingest re-resolves a
+    # story on every batch that adds to it): its articles are signed, once, and their signatures kept.
+    chars = sum(len(t) for t in texts.values())
+    cold = sum(len(texts[a]) for a, k in keys.items() if k not in _signatures)
+    pairs = len(texts) * (len(texts) - 1) / 2
+    with _lock:
+        again = any(k in _seen for k in keys.values())
+        for k in keys.values():
+            _seen[k] = None
+            _seen.move_to_end(k)
+        while len(_seen) > 4 * SIGNATURES:
+            _seen.popitem(last=False)
+    if not again and cold * SIGN_US > chars * SHINGLE_US + pairs * (1 + chars / max(1, len(texts)) / 400):
+        sets = {aid: shingles(text) for aid, text in texts.items()}
+        keep = _partnered(sets, threshold)
+        ordered = [an for an in ordered if an.article.id in keep]
+
+    def shingled(aid: str) -> set[str]:
+        if aid not in sets:
+            sets[aid] = shingles(texts[aid])
+        return sets[aid]
+
     lsh = MinHashLSH(threshold=threshold, num_perm=128, params=_bands(threshold, 128))
-    proto = MinHash(num_perm=128, seed=1)  # permutations generated once, shared by every signature
-    sets: dict[str, set[str]] = {}
     sigs: dict[str, MinHash] = {}
+    position: dict[str, int] = {}
     parent: dict[str, str] = {}
     best: dict[str, float] = {}
     for an in ordered:
         aid = an.article.id
-        sh = shingles(an.article.text)
-        if len(sh) < 8:  # too short to call a copy
+        n, mh = signature(an.article.text, keys[aid])
+        if n < 8:  # too short to call a copy
             continue
-        mh = MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
-        mh.update_batch([s.encode("utf-8") for s in sh])
-        for other in lsh.query(mh):
+        # the earlier article first on a tie (LSH returns a set, in no fixed order)
+        for other in sorted(lsh.query(mh), key=position.__getitem__):
             # the signature's estimate first: exact set algebra only for likely copies
             if mh.jaccard(sigs[other]) < threshold - 0.15:
                 continue
-            sim = len(sh & sets[other]) / len(sh | sets[other])
+            sh, them = shingled(aid), shingled(other)
+            sim = len(sh & them) / len(sh | them)
             if sim >= threshold:
                 root = parent.get(other, other)
                 if aid not in parent or sim > best[aid]:
                     parent[aid], best[aid] = root, sim
-        sets[aid] = sh
         sigs[aid] = mh
+        position[aid] = len(position)
         lsh.insert(aid, mh)
     groups: dict[str, list[str]] = {}
     for copy, root in parent.items():
