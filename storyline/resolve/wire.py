@@ -15,11 +15,23 @@ import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from ..model import ArticleAnalysis, WireGroup
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+
+def _datasketch() -> ModuleType:
+    """datasketch imported when first used: it pulls scipy (seconds), and the web server, which never
+    looks for wire copies, must not pay for it at start."""
+    import datasketch
+
+    return datasketch
 
 THRESHOLD = 0.7  # Jaccard of word 5-grams: a copy with a few edits stays above it (0.8+ on the planted test set)
 _WORD = re.compile(r"\w+")
@@ -35,14 +47,14 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """The LSH band layout for a threshold, worked out once: datasketch finds it by numerical
     integration in every MinHashLSH() (20 ms of CPU), and an ingest builds one per story it re-resolves,
     a third of the main process's CPU on 300 PolNeAR articles."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    lsh = _datasketch().MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 
 
 @lru_cache(maxsize=1)
 def _proto() -> MinHash:
     """The permutations every signature shares, generated once (read only)."""
-    return MinHash(num_perm=128, seed=1)
+    return _datasketch().MinHash(num_perm=128, seed=1)
 
 
 SIGNATURES = 8192  # articles whose signatures are kept between calls (about 1.2 kB each)
@@ -67,14 +79,15 @@ def signature(text: str, key: bytes | None = None) -> tuple[int, MinHash]:
             _signatures.move_to_end(key)
     if hit is None:
         sh = shingles(text)
-        mh = MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
+        mh = _datasketch().MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
         mh.update_batch([s.encode("utf-8") for s in sh])
         hit = (len(sh), mh.hashvalues.copy())
         with _lock:
             _signatures[key] = hit
             if len(_signatures) > SIGNATURES:
                 _signatures.popitem(last=False)
-    return hit[0], MinHash(seed=1, hashvalues=hit[1], permutations=proto.permutations, scheme=proto.scheme)
+    return hit[0], _datasketch().MinHash(seed=1, hashvalues=hit[1], permutations=proto.permutations,
+                                         scheme=proto.scheme)
 
 
 # CPU of the two ways to find the articles that can be copies (microseconds, measured on news text):
@@ -132,7 +145,7 @@ def wire_groups(analyses: list[ArticleAnalysis], threshold: float = THRESHOLD) -
             sets[aid] = shingles(texts[aid])
         return sets[aid]
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=128, params=_bands(threshold, 128))
+    lsh = _datasketch().MinHashLSH(threshold=threshold, num_perm=128, params=_bands(threshold, 128))
     sigs: dict[str, MinHash] = {}
     position: dict[str, int] = {}
     parent: dict[str, str] = {}

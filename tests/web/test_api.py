@@ -77,12 +77,12 @@ def test_server_binds_localhost_and_reads_only(server, web_db):
 
 
 def test_the_server_starts_without_loading_the_extraction_model():
-    """`storyline serve` only reads stored rows: importing the app must not import spaCy (seconds of
-    start-up) nor the graph layout library (loaded on the first /graph request)."""
+    """`storyline serve` only reads stored rows: importing the app must not import spaCy or datasketch
+    (seconds of start-up) nor the graph layout library (loaded on the first /graph request)."""
     import subprocess
     import sys
 
     code = ("import sys, storyline.web.app; "
-            "print(sorted(m for m in ('spacy', 'networkx', 'thinc') if m in sys.modules))")
+            "print(sorted(m for m in ('spacy', 'networkx', 'thinc', 'datasketch', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
