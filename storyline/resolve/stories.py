@@ -27,7 +27,7 @@ import functools
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from ..model import ArticleAnalysis, Story
@@ -112,6 +112,24 @@ def article_profile(an: ArticleAnalysis) -> dict[str, float]:
     vec.update({t: weight[t] * (1 + math.log(c)) for t, c in names.items()})
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
+
+
+_KEPT: OrderedDict[tuple[str, int, int], dict[str, float]] = OrderedDict()
+KEPT_PROFILES = 20_000  # articles whose profile is kept in the process (a few kB each)
+
+
+def kept_profile(an: ArticleAnalysis) -> dict[str, float]:
+    """``article_profile``, kept between calls: an ingest re-resolves a story from all of its articles
+    and picks its title by each member's profile, which was most of the title's cost."""
+    key = (an.article.id, len(an.article.text), len(an.mentions))
+    prof = _KEPT.get(key)
+    if prof is None:
+        prof = _KEPT[key] = article_profile(an)
+        if len(_KEPT) > KEPT_PROFILES:
+            _KEPT.popitem(last=False)
+    else:
+        _KEPT.move_to_end(key)
+    return prof
 
 
 def defined_acronyms(an: ArticleAnalysis) -> dict[str, str]:
@@ -323,7 +341,7 @@ def story_record(s: StoryState, index: StoryIndex, by_id: dict[str, ArticleAnaly
     members = [by_id[a] for a in s.articles if a in by_id]
     if not members:
         return Story(id=s.id, title="Untitled story", articles=s.articles)
-    central = min(members, key=lambda an: (-round(index.similarity(article_profile(an), s), 6),
+    central = min(members, key=lambda an: (-round(index.similarity(kept_profile(an), s), 6),
                                            an.article.published or "9999", an.article.id))
     return Story(id=s.id, title=headline(central), articles=s.articles)
 
