@@ -18,11 +18,10 @@ from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..model import ArticleAnalysis, WireGroup
 
 if TYPE_CHECKING:
+    import numpy as np
     from datasketch import MinHash
 
 
