@@ -12,6 +12,7 @@ data_version vs a row bumped inside every write transaction).
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -22,15 +23,12 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 # one number for every storyline writer of a PostgreSQL database (pg_advisory_xact_lock's key)
 WRITE_LOCK_KEY = 0x5701_7E11
 
-try:  # psycopg is only needed for PostgreSQL: SQLite works without it
-    import psycopg as _psycopg
-
-    DatabaseError: tuple[type[Exception], ...] = (sqlite3.Error, _psycopg.Error)
-    IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, _psycopg.IntegrityError)
-except ImportError:  # pragma: no cover - psycopg is a dependency; kept optional for a bare SQLite use
-    _psycopg = None  # type: ignore[assignment]
-    DatabaseError = (sqlite3.Error,)
-    IntegrityError = (sqlite3.IntegrityError,)
+def database_errors() -> tuple[type[Exception], ...]:
+    """The errors a database call can raise: sqlite3's, and psycopg's once it is loaded. psycopg is
+    imported by the first PostgreSQL connection, not here: a SQLite user (and `storyline serve`'s
+    start) does not pay for it, and no psycopg error can arise before it is loaded."""
+    pg = sys.modules.get("psycopg")
+    return (sqlite3.Error, pg.Error) if pg is not None else (sqlite3.Error,)
 
 
 def is_url(db: str | Path) -> bool:
@@ -173,9 +171,11 @@ class PostgresConnection(Connection):
     dialect = "postgresql"
 
     def __init__(self, url: str, readonly: bool, timeout: float) -> None:
-        if _psycopg is None:  # pragma: no cover
-            raise RuntimeError("PostgreSQL needs psycopg: pip install 'psycopg[binary]'")
-        self.raw = _psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - a dependency; kept optional for a bare SQLite use
+            raise RuntimeError("PostgreSQL needs psycopg: pip install 'psycopg[binary]'") from exc
+        self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
         # a writer waits for another writer's lock this long, like SQLite's busy timeout
         self.raw.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
         if readonly:

@@ -265,7 +265,7 @@ class Store:
             raise StoreError(f"{self.name}: no such database")
         try:
             self.conn = sqldb.connect(path, readonly, BUSY_TIMEOUT_S)
-        except sqldb.DatabaseError as exc:
+        except sqldb.database_errors() as exc:
             raise StoreError(f"{self.name}: cannot open the database ({' '.join(str(exc).split())})") from None
         self.pg = self.conn.dialect == "postgresql"
         if not readonly:

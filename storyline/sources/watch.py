@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Article, IngestProblem
-from ..sqldb import DatabaseError, redact
+from ..sqldb import database_errors, redact
 from ..store import Store
 from .feeds import FeedError, parse_feed
 from .fetch import Fetcher, FetchError, Validators, is_url
@@ -100,7 +100,7 @@ def poll_once(feeds: list[str], db: str | Path, fetcher: Fetcher, state: FetchSt
     if items:
         try:
             res.added = pipeline.ingest([], db, items=items, report=problem).added
-        except DatabaseError as exc:  # e.g. locked past the timeout: nothing is marked, the next poll retries
+        except database_errors() as exc:  # e.g. locked past the timeout: nothing is marked, the next poll retries
             problem(IngestProblem(redact(db), f"could not store this poll's articles ({exc}); retried next poll"))
             return res
     # remembered only once stored: a crash or a failed write before this re-reads the items next time

@@ -83,6 +83,6 @@ def test_the_server_starts_without_loading_the_extraction_model():
     import sys
 
     code = ("import sys, storyline.web.app; "
-            "print(sorted(m for m in ('spacy', 'networkx', 'thinc', 'datasketch', 'scipy', 'numpy') if m in sys.modules))")
+            "print(sorted(m for m in ('spacy', 'networkx', 'thinc', 'datasketch', 'scipy', 'numpy', 'psycopg') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
