@@ -53,7 +53,8 @@ def split_units(batch: list[Article], chars: int = UNIT_CHARS, most: int = UNIT_
 
 def _warm() -> None:
     """Worker start-up: load the model before the first piece arrives (it loads while the main
-    process reads the input and opens the database)."""
+    process reads the input and opens the database), and the extractors with it."""
+    from . import extract  # noqa: F401
     from .nlp import get_nlp
 
     get_nlp()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from storyline.engine import Engine, ExtractionError, split_units
 from storyline.ingest import read_articles
-from storyline.model import Article
+from storyline.model import Article, EngineStats
 from storyline.pipeline import analyze
 from storyline.store import Store
 
@@ -73,6 +73,13 @@ def test_split_units_keeps_order_and_bounds(lengths, chars, most):
 def two_workers() -> Iterator[Engine]:
     # small pieces (about one sample article) so every batch is cut and spread over both workers
     with Engine("local", 2, ahead=1, unit_chars=3000) as eng:
+        # both workers started and loaded before a test counts on them: on a loaded machine one
+        # worker can finish a whole small stream while the other still loads its model
+        for _ in range(20):
+            list(eng.map([_sample_articles()[:2]]))
+            if len({u.worker for u in eng.stats.units}) == 2:
+                break
+        eng.stats = EngineStats()
         yield eng
 
 
