@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pycountry
-
 # newsroom forms that ISO 3166 does not give, by ISO alpha-2 code
 EXTRA = {
     "US": ["US", "USA", "America", "United States", "the States"],
@@ -49,6 +47,8 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
+    import pycountry  # when a name is first looked up, not when storyline is imported
+
     table: dict[str, str] = {}
     for c in pycountry.countries:
         canonical = getattr(c, "common_name", None) or c.name
