@@ -27,12 +27,13 @@ import functools
 import json
 import math
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import ArticleAnalysis, Story
 from ..pubdate import published_date
 from .entities import name_key
+from .kept import Kept
 
 THRESHOLD = 0.2  # cosine to join a story on the day of its latest article
 CONTINUING = 0.45  # the most any story asks: a story quiet for months takes only the same thing again
@@ -73,11 +74,12 @@ def _stem(w: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Lower-cased content words of a text (no stop words, no numbers, no one- or two-letter words)."""
     out = []
+    stop = _stop_words()
     for m in _WORD.finditer(text):
         w = m.group(0).lower().replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if len(w) < 3 or w in _stop_words():
+        if len(w) < 3 or w in stop:
             continue
         out.append(_stem(w))
     return out
@@ -114,21 +116,18 @@ def article_profile(an: ArticleAnalysis) -> dict[str, float]:
     return {t: v / norm for t, v in vec.items()}
 
 
-_KEPT: OrderedDict[tuple[str, int, int], dict[str, float]] = OrderedDict()
 KEPT_PROFILES = 20_000  # articles whose profile is kept in the process (a few kB each)
+_profiles: Kept[tuple[str, int, int], dict[str, float]] = Kept(KEPT_PROFILES)
 
 
 def kept_profile(an: ArticleAnalysis) -> dict[str, float]:
     """``article_profile``, kept between calls: an ingest re-resolves a story from all of its articles
     and picks its title by each member's profile, which was most of the title's cost."""
     key = (an.article.id, len(an.article.text), len(an.mentions))
-    prof = _KEPT.get(key)
+    prof = _profiles.get(key)
     if prof is None:
-        prof = _KEPT[key] = article_profile(an)
-        if len(_KEPT) > KEPT_PROFILES:
-            _KEPT.popitem(last=False)
-    else:
-        _KEPT.move_to_end(key)
+        prof = article_profile(an)
+        _profiles.put(key, prof)
     return prof
 
 

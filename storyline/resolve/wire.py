@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..model import ArticleAnalysis, WireGroup
+from .kept import Kept
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,9 +56,8 @@ def _proto() -> MinHash:
 
 
 SIGNATURES = 8192  # articles whose signatures are kept between calls (about 1.2 kB each)
-_signatures: OrderedDict[bytes, tuple[int, np.ndarray]] = OrderedDict()
-_seen: OrderedDict[bytes, None] = OrderedDict()  # texts wire_groups was given (4 * SIGNATURES of them)
-_lock = threading.Lock()  # the web app resolves in threads
+_signatures: Kept[bytes, tuple[int, np.ndarray]] = Kept(SIGNATURES)
+_seen: Kept[bytes, bool] = Kept(4 * SIGNATURES)  # texts wire_groups was given
 
 
 def _digest(text: str) -> bytes:
@@ -72,19 +70,13 @@ def signature(text: str, key: bytes | None = None) -> tuple[int, MinHash]:
     ``SIGNATURES`` texts' signatures are kept, by a digest of the text (the id could outlive an edit)."""
     key = key or _digest(text)
     proto = _proto()
-    with _lock:
-        hit = _signatures.get(key)
-        if hit is not None:
-            _signatures.move_to_end(key)
+    hit = _signatures.get(key)
     if hit is None:
         sh = shingles(text)
         mh = _datasketch().MinHash(num_perm=128, seed=1, permutations=proto.permutations, scheme=proto.scheme)
         mh.update_batch([s.encode("utf-8") for s in sh])
         hit = (len(sh), mh.hashvalues.copy())
-        with _lock:
-            _signatures[key] = hit
-            if len(_signatures) > SIGNATURES:
-                _signatures.popitem(last=False)
+        _signatures.put(key, hit)
     return hit[0], _datasketch().MinHash(seed=1, hashvalues=hit[1], permutations=proto.permutations,
                                          scheme=proto.scheme)
 
@@ -127,13 +119,9 @@ def wire_groups(analyses: list[ArticleAnalysis], threshold: float = THRESHOLD) -
     chars = sum(len(t) for t in texts.values())
     cold = sum(len(texts[a]) for a, k in keys.items() if k not in _signatures)
     pairs = len(texts) * (len(texts) - 1) / 2
-    with _lock:
-        again = any(k in _seen for k in keys.values())
-        for k in keys.values():
-            _seen[k] = None
-            _seen.move_to_end(k)
-        while len(_seen) > 4 * SIGNATURES:
-            _seen.popitem(last=False)
+    again = any(k in _seen for k in keys.values())
+    for k in keys.values():
+        _seen.put(k, True)
     if not again and cold * SIGN_US > chars * SHINGLE_US + pairs * (1 + chars / max(1, len(texts)) / 400):
         sets = {aid: shingles(text) for aid, text in texts.items()}
         keep = _partnered(sets, threshold)

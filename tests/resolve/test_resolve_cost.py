@@ -79,7 +79,7 @@ def test_kept_signatures_give_the_groups_fresh_ones_do():
 
 
 def test_the_signature_cache_is_bounded(monkeypatch):
-    monkeypatch.setattr(wire, "SIGNATURES", 5)
+    monkeypatch.setattr(wire._signatures, "size", 5)
     _groups_by(_analyses(_texts(3, 4, 2, 0.0), 3), 0.0)  # 12 articles signed
     assert len(wire._signatures) == 5
 
