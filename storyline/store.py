@@ -635,17 +635,8 @@ class Store:
         matches between MARK_OPEN and MARK_CLOSE. Filters: outlet, days published (YYYY-MM-DD, both
         ends included), articles, and ``entity``: sentences holding a mention of that registry
         entity (the resolved-state table entity_mentions; filtered before the limit)."""
-        where: list[str] = []
-        params: list[object] = []
-        if source:
-            where.append("a.source = ?")
-            params.append(source)
-        if date_from:
-            where.append("substr(a.published, 1, 10) >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("substr(a.published, 1, 10) <= ?")
-            params.append(date_to)
+        where, params = _given(("a.source = ?", source), ("substr(a.published, 1, 10) >= ?", date_from),
+                               ("substr(a.published, 1, 10) <= ?", date_to))
         if articles is not None:
             ids = sorted(set(articles))
             if not ids:
@@ -679,7 +670,7 @@ class Store:
         head = f"snippet(sentences_fts, 0, char(2), char(3), '…', {int(snippet)}) AS snippet, " if snippet else ""
         match = _fts5_query(terms)
         if not where:
-            filters, params = self._newest_matches(match)
+            filters, params = self._newest_matches(terms)
         join = " JOIN articles a ON a.id = s.article" if source or date_from or date_to else ""
         return self.rows(
             f"SELECT s.sentence AS sentence, s.article AS article, s.text AS text, {head}"
@@ -688,13 +679,13 @@ class Store:
             (match, *params, limit),
         )
 
-    def _newest_matches(self, match: str) -> tuple[str, list[object]]:
+    def _newest_matches(self, terms: list[str]) -> tuple[str, list[object]]:
         """For a query that matches more than RANK_ALL sentences (a word every article uses), a
         filter to the most recently stored stretch of sentences expected to hold about RANK_ALL of
         them: ranking every match of "said" in a news day costs seconds and ranks nothing (its
         weight is the same everywhere), while the newest matches are what a reader looks for.
         Counting matches costs a walk of the term's postings, not a ranking."""
-        found = self.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", (match,)).fetchone()[0]
+        found = self.count_matching(terms)
         if found <= RANK_ALL:
             return "", []
         # min()/max() would scan the FTS5 table; a scan in rowid order stops at its first row
@@ -848,20 +839,12 @@ class Store:
                    since: str | None = None, until: str | None = None) -> list[dict[str, object]]:
         """Stored stories, latest first, a page at a time; ``entity``: only stories naming that
         registry entity; ``since``/``until``: ISO days the story's span must touch."""
-        where, params = ["1=1"], []  # type: ignore[var-annotated]
-        if entity:
-            where.append("r.story IN (SELECT story FROM story_entities WHERE entity=?)")
-            params.append(entity)
-        if since:
-            where.append("(r.last IS NULL OR r.last >= ?)")
-            params.append(since)
-        if until:
-            where.append("(r.first IS NULL OR r.first <= ?)")
-            params.append(until)
+        where, params = _given(("r.story IN (SELECT story FROM story_entities WHERE entity=?)", entity),
+                               ("(r.last IS NULL OR r.last >= ?)", since), ("(r.first IS NULL OR r.first <= ?)", until))
         return self.rows(
             "SELECT r.story AS id, r.title, r.first, r.last, r.articles, r.outlets, r.resolved_at, "
             "(SELECT 1 FROM stale_stories st WHERE st.story = r.story) IS NOT NULL AS stale "
-            f"FROM story_resolutions r WHERE {' AND '.join(where)} "
+            f"FROM story_resolutions r WHERE {' AND '.join(['1=1', *where])} "
             # DESC puts undated (NULL) stories last, and the (last, story) index serves it read
             # backwards: no sort of every story per page (10,000 stories: 27-78 ms -> 0.5-0.8 ms)
             "ORDER BY r.last DESC, r.story DESC LIMIT ? OFFSET ?",
@@ -913,18 +896,10 @@ class Store:
 
     def timeline_list(self, *, story: str | None = None, since: str | None = None, until: str | None = None,
                       limit: int = 100, offset: int = 0) -> list[tuple[str, TimelineEntry]]:
-        where, params = ["1=1"], []  # type: ignore[var-annotated]
-        if story:
-            where.append("story=?")
-            params.append(story)
-        if since:
-            where.append("date >= ?")
-            params.append(since)
-        if until:
-            where.append("date <= ?")
-            params.append(until + "\uffff")
+        # a day given as the end includes the entries of that day that carry a time
+        where, params = _given(("story=?", story), ("date >= ?", since), ("date <= ?", until and until + "\uffff"))
         return [(r[0], from_nested(TimelineEntry, json.loads(r[1]))) for r in self.conn.execute(
-            f"SELECT story, json FROM story_timeline WHERE {' AND '.join(where)} ORDER BY date, story, n "
+            f"SELECT story, json FROM story_timeline WHERE {' AND '.join(['1=1', *where])} ORDER BY date, story, n "
             "LIMIT ? OFFSET ?", (*params, limit, offset))]
 
     def registry_stream(self) -> Iterator[tuple[str, list[Entity]]]:
@@ -988,23 +963,16 @@ class Store:
                          limit: int = 50, offset: int = 0) -> list[dict[str, object]]:
         """The sentences that mention a registry entity (by name, descriptor or pronoun), in order of
         publication, a page at a time; rows as ``sentence_hits`` gives them."""
-        where, params = ["m.entity = ?"], [entity]
-        if source:
-            where.append("articles.source = ?")
-            params.append(source)
-        if date_from:
-            where.append("substr(articles.published, 1, 10) >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("substr(articles.published, 1, 10) <= ?")
-            params.append(date_to)
+        where, params = _given(("articles.source = ?", source),
+                               ("substr(articles.published, 1, 10) >= ?", date_from),
+                               ("substr(articles.published, 1, 10) <= ?", date_to))
         return self.rows(
             'SELECT DISTINCT sen.id AS sentence, sen.article, sen.n, sen.start, sen."end" AS "end", sen.text, '
             f"articles.title, articles.source, articles.published, {self._number} AS number, "
             "coalesce(articles.published, '') AS day FROM entity_mentions m JOIN articles ON articles.id = m.article "
             'JOIN sentences sen ON sen.article = m.article AND sen.start <= m.start AND m.start < sen."end" '
-            f"WHERE {' AND '.join(where)} ORDER BY day, sen.article, sen.n LIMIT ? OFFSET ?",
-            (*params, limit, offset))
+            f"WHERE {' AND '.join(['m.entity = ?', *where])} ORDER BY day, sen.article, sen.n LIMIT ? OFFSET ?",
+            (entity, *params, limit, offset))
 
     def sources(self) -> list[str]:
         """The outlets of the stored articles, sorted."""
@@ -1288,6 +1256,13 @@ def fts_terms(text: str) -> list[str]:
 def fts_query(text: str) -> str:
     """Plain words to an FTS5 query: each word quoted, so user punctuation is never syntax."""
     return _fts5_query(fts_terms(text))
+
+
+def _given(*filters: tuple[str, object]) -> tuple[list[str], list[object]]:
+    """SQL conditions with one ``?`` each, and their values, for the filters given a value (an empty
+    or None value means no filter)."""
+    used = [(cond, value) for cond, value in filters if value]
+    return [cond for cond, _ in used], [value for _, value in used]
 
 
 def _fts5_query(terms: list[str]) -> str:
