@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from clonedb import Cloner, ResolveClock, analyses_of, load_pool, rss_mb  # noqa: E402
+from results_file import save  # noqa: E402
 
 
 def articles_in(db: Path) -> int:
@@ -102,9 +103,7 @@ def main() -> None:
         result["startup_cpu_ratio"] = round(b["startup_cpu_s"] / max(a["startup_cpu_s"], 1e-6), 2)
         result["rss_after_startup_ratio"] = round(b["rss_after_startup_mb"] / a["rss_after_startup_mb"], 2)
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    save(args.out, result)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results_file import save
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -87,9 +89,7 @@ def main() -> None:
     result = {"small_db": str(args.small), "large_db": str(args.large), "repeat": args.repeat, "rows": rows,
               "median_cpu_ratio": round(statistics.median(r["cpu_ratio"] for r in rows), 2) if rows else None}
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    save(args.out, result)
 
 
 if __name__ == "__main__":

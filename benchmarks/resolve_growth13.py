@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from clonedb import CACHE, POOL_N, pool_path  # noqa: E402
+from results_file import save  # noqa: E402
 
 
 def parse_seconds_per_article(sample: int) -> float:
@@ -81,9 +82,7 @@ def main() -> None:
                                 "over_linear": round(time_ratio / size_ratio, 2),
                                 "exponent": round(math.log(time_ratio) / math.log(size_ratio), 2)}}
     print(json.dumps(result, indent=1))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    save(args.out, result)
 
 
 if __name__ == "__main__":

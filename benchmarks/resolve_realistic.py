@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from results_file import save
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 TOOL = ROOT.parent / "shared" / "tools" / "realistic_corpus.py"
@@ -137,9 +139,7 @@ def main() -> None:
                                 "over_linear": round(last8k[key] / first2k[key] / 4.0, 2)}
     result = {"corpus": "realistic_corpus.py (seed 11)", "rows": rows, "growth": growth, "2k_to_8k": summary}
     print(json.dumps(result["2k_to_8k"]))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    save(args.out, result)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from results_file import save
 
 
 def first_page(db: Path) -> float:
@@ -50,9 +51,7 @@ def main() -> None:
     result = {"db": str(args.db), "first_page_after_start_s": {"median": statistics.median(runs), "runs": runs},
               "load_average": [round(x, 1) for x in psutil.getloadavg()], "cpus": psutil.cpu_count()}
     print(json.dumps(result))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    save(args.out, result)
 
 
 if __name__ == "__main__":

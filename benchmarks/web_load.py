@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from results_file import save
+
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("/", "/story/{story}", "/entity/{entity}", "/article/{article}", "/api/stories")
 
@@ -241,12 +243,6 @@ def main() -> None:
             result["ingesting"] = phase(copy, args, paths, args.stream_at)
         print(json.dumps({"ingesting": result["ingesting"]}), flush=True)
     save(args.out, result)
-
-
-def save(out: Path | None, result: dict[str, Any]) -> None:
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from results_file import save
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITER = """
@@ -145,8 +146,7 @@ def main() -> None:
         build(a.db, a.build)
     result = run(a.db, a.requests, a.writer)
     print(json.dumps(result, indent=1))
-    if a.out:
-        a.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    save(a.out, result)
 
 
 if __name__ == "__main__":
