@@ -21,11 +21,10 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ..countries import country
+from ..lexicon import ORG_ROLES, PERSON_ROLES
 from ..model import Mention
 from .spans import (
-    ORG_ROLES,
     PERSON_PRONOUNS,
-    PERSON_ROLES,
     PLURAL_PRONOUNS,
     TITLES,
     doc_text,

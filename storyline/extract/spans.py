@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from ..lexicon import ORG_ROLES, PERSON_ROLES  # noqa: F401  (the extractors import them from here)
-
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 ORG_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..lexicon import ORG_ROLES, PERSON_ROLES
 from ..model import Mention, Quote
-from .spans import ORG_ROLES, PERSON_PRONOUNS, PERSON_ROLES, PRONOUNS, TITLES, doc_text, noun_phrase
+from .spans import PERSON_PRONOUNS, PRONOUNS, TITLES, doc_text, noun_phrase
 
 RELATIVE = {"who", "which", "that", "whom", "whose"}
 DOCUMENTS = {"statement", "release", "report", "letter", "memo", "filing", "post", "tweet", "email",
