@@ -322,7 +322,8 @@ def build(sizes: list[int], out: Path, log: Path, real_until: int, stop_file: Pa
     """Store the clone stream in batches of 64. Up to ``real_until`` articles (by default all) every
     batch goes through ``pipeline.add_analyses`` (store, assign, re-resolve the touched stories that
     are due): what ingest does.
-    Beyond it (the bulk of a 100k database, for want of CPU here), each batch is stored and assigned
+    Beyond it (an option for a machine short of CPU; the 100k database of docs/PERFORMANCE.md was built
+    without it), each batch is stored and assigned
     to stories by the same functions, and the stories it touched are resolved once at the next
     snapshot or every ``RESOLVE_EVERY`` batches by ``pipeline.resolve_stories`` (same code, same
     stored rows; a story is resolved two or three times instead of once per batch that touched it)."""
