@@ -175,7 +175,7 @@ class Cloner:
 
     def clone(self, i: int, g: int) -> dict[str, Any]:
         """Generation g of pool article i, as ArticleAnalysis JSON with a new id."""
-        from storyline.ingest import article_id
+        from storyline.readers import article_id
 
         src = self.pool[i]
         old_id = src["article"]["id"]

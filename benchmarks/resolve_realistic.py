@@ -46,9 +46,9 @@ def load_analyses(n: int, cache: Path, chunk: int = 500, parse_only: bool = Fals
     from spacy.tokens import DocBin
 
     from storyline.extract import analyze_doc
-    from storyline.ingest import read_articles
     from storyline.model import Article
     from storyline.nlp import get_nlp
+    from storyline.readers import read_articles
 
     cache.mkdir(parents=True, exist_ok=True)
     corpus = cache / f"realistic-{n}.jsonl"

@@ -80,9 +80,9 @@ def parsed(docs: Path, name: str) -> list[Any]:
     cached = CACHE / f"{name}.jsonl"
     if not cached.exists():
         from storyline.extract import analyze_doc
-        from storyline.ingest import read_articles
         from storyline.model import Article
         from storyline.nlp import get_nlp
+        from storyline.readers import read_articles
 
         articles = [a for a in read_articles([docs]) if isinstance(a, Article)]
         nlp = get_nlp()

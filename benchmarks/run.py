@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from storyline.extract import analyze_doc
-from storyline.ingest import read_articles
 from storyline.model import Article
 from storyline.nlp import get_nlp
+from storyline.readers import read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 

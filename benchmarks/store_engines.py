@@ -18,8 +18,8 @@ from pathlib import Path
 
 from storyline import pipeline
 from storyline.extract import analyze_articles
-from storyline.ingest import read_articles
 from storyline.model import Article, ArticleAnalysis
+from storyline.readers import read_articles
 from storyline.store import Store
 from storyline.synth import write_jsonl
 

@@ -126,8 +126,8 @@ def replay(prof: dict, src: Path, workers: int, startup: float, batch: int = 64)
     the engine before this change (windows of 2 x workers batches of 64 articles, a window started
     when the main process had stored the previous one) and now (pieces by text length, streamed)."""
     from storyline.engine import split_units
-    from storyline.ingest import read_articles
     from storyline.model import Article
+    from storyline.readers import read_articles
 
     arts = [a for a in read_articles([src]) if isinstance(a, Article)]
     chars = sum(len(a.text) for a in arts)

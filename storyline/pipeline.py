@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from .dossier import build_dossier, combine, resolve_story, story_view
 from .engine import Engine
-from .ingest import legacy_id, outlet_key, read_articles
 from .model import Article, ArticleAnalysis, Dossier, IngestProblem, OverrideRecord, Story, StoryResolution
 from .pubdate import parse_published
+from .readers import legacy_id, outlet_key, read_articles
 from .resolve.stored_index import StoredStoryIndex
 from .resolve.stories import article_profile, in_order
 from .store import Store

@@ -10,8 +10,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dateutil import parser as dateutil_parser
-
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _YEAR = re.compile(r"\b(\d{4})\b")
 
@@ -42,7 +40,10 @@ def parse_published(value: object) -> str:
     if num and len(numeric_readings(num["a"], num["b"], num["year"])) > 1:
         raise DateError(f"ambiguous publication date {text!r} (day and month could swap); write it as YYYY-MM-DD")
     # dateutil fills missing fields from `default`; two different defaults reveal whether the
-    # day was really given, so "March 2024" is refused rather than read as March 1st.
+    # day was really given, so "March 2024" is refused rather than read as March 1st. Imported
+    # here: only dates that are not ISO need it, and the web server's start never does.
+    from dateutil import parser as dateutil_parser
+
     try:
         a = dateutil_parser.parse(text, default=dt.datetime(2000, 1, 1))
         b = dateutil_parser.parse(text, default=dt.datetime(2001, 2, 2))

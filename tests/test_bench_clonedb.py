@@ -22,8 +22,8 @@ def pool(tmp_path_factory) -> list[dict]:
     if not TOOL.exists():
         pytest.skip(f"{TOOL} is absent: the realistic collection cannot be generated")
     from storyline.extract import analyze_articles
-    from storyline.ingest import read_articles
     from storyline.model import Article
+    from storyline.readers import read_articles
 
     path = tmp_path_factory.mktemp("pool") / "realistic.jsonl"
     subprocess.run([sys.executable, str(TOOL), "40", str(path)], check=True)
@@ -43,8 +43,8 @@ def _spans_hold(an: dict) -> None:
 def test_a_clone_is_a_valid_analysis_of_new_text(pool: list[dict]) -> None:
     from clonedb import Cloner
 
-    from storyline.ingest import article_id
     from storyline.model import ArticleAnalysis
+    from storyline.readers import article_id
 
     cloner = Cloner(pool)
     cloner.common = {"Smith", "Garcia", "James", "Friday"}  # a small pool: say which names recur

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storyline.engine import Engine, ExtractionError, split_units
-from storyline.ingest import read_articles
 from storyline.model import Article, EngineStats
 from storyline.pipeline import analyze
+from storyline.readers import read_articles
 from storyline.store import Store
 
 from .conftest import SAMPLES

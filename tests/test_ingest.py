@@ -2,9 +2,9 @@
 
 import json
 
-from storyline.ingest import MAX_ARTICLE_BYTES, article_id, read_articles
 from storyline.model import Article, IngestProblem
 from storyline.pubdate import DateError, parse_published
+from storyline.readers import MAX_ARTICLE_BYTES, article_id, read_articles
 
 GOOD = "---\ntitle: Good\nsource: The Ledger\npublished: 2025-10-02\n---\nOrbital offered $43.1 billion for Vexa on Wednesday.\n"
 

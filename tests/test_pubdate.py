@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.ingest import read_articles
 from storyline.model import Article, IngestProblem
 from storyline.pubdate import DateError, ambiguous_dates, infer_published, parse_published, url_date
+from storyline.readers import read_articles
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

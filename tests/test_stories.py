@@ -168,7 +168,7 @@ def test_the_database_index_assigns_as_the_in_memory_one(tmp_path):
 
     from storyline import pipeline
     from storyline.extract import analyze_articles
-    from storyline.ingest import read_articles
+    from storyline.readers import read_articles
     from storyline.store import Store
     from storyline.synth import synthetic_articles
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ..ask import answer
 from ..extract import analyze_articles
-from ..ingest import read_articles
 from ..model import Article
 from ..pipeline import add_analyses
+from ..readers import read_articles
 from ..store import Store
 from .records import Report, Row
 

@@ -1,4 +1,4 @@
 """Where articles come from besides files: feeds, sitemaps, WARC archives, news-please JSON, URLs.
 
-``ingest.py`` dispatches to these readers; ``fetch`` is the one HTTP client; ``watch`` polls feeds.
+``readers.py`` dispatches to these readers; ``fetch`` is the one HTTP client; ``watch`` polls feeds.
 """

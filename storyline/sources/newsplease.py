@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..ingest import Item, _metadata, decode, make_articles
 from ..model import IngestProblem
+from ..readers import Item, _metadata, decode, make_articles
 
 # news-please field -> storyline field
 FIELD_MAP = {"maintext": "text", "date_publish": "published", "source_domain": "source"}

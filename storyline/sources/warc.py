@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..ingest import MAX_ARTICLE_BYTES, Item, html_articles
 from ..model import IngestProblem
+from ..readers import MAX_ARTICLE_BYTES, Item, html_articles
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

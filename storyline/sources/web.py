@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..ingest import Item, _metadata, decode, html_articles, make_articles
 from ..model import IngestProblem
+from ..readers import Item, _metadata, decode, html_articles, make_articles
 from .feeds import Feed, FeedError, FeedItem, html_to_text, looks_like_feed, parse_feed
 from .fetch import Disallowed, Fetcher, FetchError, is_url
 

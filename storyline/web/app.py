@@ -29,11 +29,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import pipeline
-from ..ask import answer
 from ..model import Dossier, Entity
 from ..pubdate import DateError
 from ..render.cite import Citer
@@ -67,8 +66,20 @@ class Data:
         self._lock = Lock()
         self._watch: Store | None = None  # PRAGMA data_version counts other connections' commits
         self._graph: tuple[int, dict] | None = None
-        # the graph's first layout pays for numpy's lazy imports: done now, off the request path
-        Thread(target=self.graph, daemon=True).start()
+        self.warm = False
+
+    def warm_up(self) -> None:
+        """Once, after the first page has gone out: load what the other pages need (the pipeline
+        behind story pages and fixes, numpy behind the graph's first layout) off the request path.
+        Started any earlier, it takes the one interpreter lock from the first page."""
+        if not self.warm:
+            self.warm = True
+            Thread(target=self._warm, daemon=True).start()
+
+    def _warm(self) -> None:
+        from .. import ask, pipeline  # noqa: F401
+
+        self.graph()
 
     def store(self) -> Store:
         return Store(self.db, readonly=True)
@@ -174,7 +185,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         session = getattr(request.state, "session", "") if request is not None else ""
         ctx.update(fixes=not read_only and request is not None, csrf=guard.token(session) if session else "",
                    flashes=flashes.pop(session, []) if session else [], here=request.url.path if request else "/")
-        return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status)
+        return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status,
+                            background=None if data.warm else BackgroundTask(data.warm_up))
 
     def citer_link(cite: Citer) -> Any:
         def link(article: str, offset: int | None = None) -> dict[str, str]:
@@ -208,6 +220,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         return page("error.html", 422, code=422, message=msg)
 
     def story_or_404(store: Store, story_id: str) -> Dossier:
+        from .. import pipeline  # imported on use: the first page does without it (Data.warm_up)
+
         try:
             return pipeline.stored_story(store, story_id, resolve=False)
         except KeyError:
@@ -347,10 +361,12 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
 
     @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
     def ask_page(request: Request, q: str = Query("", max_length=500)) -> Any:
+        from .. import ask
+
         ans, link = None, citer_link(Citer(Dossier([])))
         if q.strip():
             with data.store() as s:
-                ans = answer(s, q)
+                ans = ask.answer(s, q)
                 link = citer_link(citer_for(s, [x.article for x in [*ans.amounts, *ans.times, *ans.quotes]]))
         return page("ask.html", request=request, q=q, ans=ans, link=link)
 
@@ -367,6 +383,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
     # ---- fixes made in the browser ------------------------------------------------------------
     @app.get("/fixes", response_class=HTMLResponse, include_in_schema=False)
     def fixes_page(request: Request) -> Any:
+        from .. import pipeline
+
         with data.store() as s:
             records = s.override_records()
             refs = [x for o in records for x in (o.a, o.b) if x]
@@ -376,10 +394,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
             names = s.registry_names(refs)
             live = [x for o in records if o.undone is None and o.kind != "set-date" for x in (o.a, o.b) if x]
             problems = [p.message for p in s.story_problems(s.stories_naming(live)) if p.path == "overrides"]
-            # overrides naming nothing the database holds now (pipeline.override_problems, on main
-            # beside this branch): checked across stories, one registry lookup per override
-            across = getattr(pipeline, "override_problems", None)
-            problems += across(s) if across else []
+            # overrides naming nothing the database holds now: one registry lookup per override
+            problems += pipeline.override_problems(s)
         batches: dict[int, list[Any]] = {}
         shown = []
         for o in reversed(records):  # newest first; a batch shows as one line
@@ -425,6 +441,8 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         return RedirectResponse(back, status_code=303)
 
     def _apply_fix(action: str, form: dict[str, str], back: str) -> tuple[str, str, list[str]]:
+        from .. import pipeline
+
         if action == "set-date":
             date = form.get("date", "")
             scope = form.get("scope", "article")
@@ -521,8 +539,10 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
 
     @app.get("/api/ask")
     def api_ask(q: str = Query(..., min_length=1, max_length=500)) -> dict:
+        from .. import ask
+
         with data.store() as s:
-            ans = answer(s, q)
+            ans = ask.answer(s, q)
         return _plain(ans)
 
     return app

@@ -11,8 +11,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storyline import pipeline
-from storyline.ingest import article_id, read_articles
 from storyline.model import Article, IngestProblem
+from storyline.readers import article_id, read_articles
 from storyline.store import Store
 
 from .server import page, sample

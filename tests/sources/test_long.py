@@ -86,7 +86,7 @@ def test_huge_articles_finish_within_a_bound(kind, tmp_path):
     import resource
 
     from storyline.extract import analyze_articles
-    from storyline.ingest import read_articles
+    from storyline.readers import read_articles
 
     para = _sample_text()
     if kind.startswith("one line"):
@@ -109,11 +109,10 @@ def test_huge_articles_finish_within_a_bound(kind, tmp_path):
 def test_text_past_the_hard_limit_is_cut_with_a_warning(tmp_path, monkeypatch):
     import importlib
 
-    from storyline.ingest import read_articles
     from storyline.model import IngestProblem
+    from storyline.readers import read_articles
 
-    # the module, not the `storyline.ingest` function the package exports under the same name
-    monkeypatch.setattr(importlib.import_module("storyline.ingest"), "MAX_ARTICLE_CHARS", 1000)
+    monkeypatch.setattr(importlib.import_module("storyline.readers"), "MAX_ARTICLE_CHARS", 1000)
     path = tmp_path / "live-blog.txt"
     path.write_text(("Update: the court adjourned until Monday. " * 8 + "\n\n") * 10, encoding="utf-8")
     items = list(read_articles([path]))

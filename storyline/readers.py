@@ -200,11 +200,15 @@ def make_article(
     )
 
 
+def _read_decoded(path: Path) -> tuple[str | None, list[IngestProblem]]:
+    """A file's text (None when it cannot be read as text) and what decoding it had to say."""
+    text, problem = decode(path.read_bytes(), str(path))
+    return text, [problem] if problem else []
+
+
 def read_text_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
-    data = path.read_bytes()
-    text, problem = decode(data, str(path))
-    if problem:
-        yield problem
+    text, problems = _read_decoded(path)
+    yield from problems
     if text is None:
         return
     raw: dict[str, object] = {}
@@ -259,10 +263,8 @@ def html_articles(html: str, where: str, defaults: dict[str, str], wins: dict[st
 
 
 def read_html_file(path: Path, defaults: dict[str, str]) -> Iterator[Item]:
-    data = path.read_bytes()
-    html, problem = decode(data, str(path))
-    if problem:
-        yield problem
+    html, problems = _read_decoded(path)
+    yield from problems
     if html is None:
         return
     yield from html_articles(html, str(path), defaults)
