@@ -390,7 +390,7 @@ def build(sizes: list[int], out: Path, log: Path, real_until: int, stop_file: Pa
         p.unlink()
 
 
-def feed(db: Path, start: int, count: int) -> None:
+def feed(db: str | Path, start: int, count: int) -> None:
     """Keep ingesting the stream's next articles (from ``start``) into a live database, a batch of 64 at
     a time through the real write path: the ingest that runs beside the web benchmark."""
     from storyline.pipeline import BATCH, add_analyses
@@ -415,7 +415,7 @@ def main() -> None:
     b.add_argument("--out", type=Path, default=Path("/tmp/bench13-db"))
     b.add_argument("--log", type=Path, default=ROOT / "benchmarks" / "results" / "clonedb_build.jsonl")
     f = sub.add_parser("feed", help="ingest the stream's next articles into a live database")
-    f.add_argument("--db", type=Path, required=True)
+    f.add_argument("--db", required=True, help="a SQLite file or a PostgreSQL URL")
     f.add_argument("--start", type=int, required=True, help="articles of the stream already in the database")
     f.add_argument("--count", type=int, default=4000)
     b.add_argument("--real-until", type=int, default=10**9,

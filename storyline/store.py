@@ -52,26 +52,26 @@ MIGRATIONS: list[str] = [
         article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, json TEXT NOT NULL);
     CREATE TABLE sentences(
         id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        n INTEGER, start INTEGER, end INTEGER, text TEXT);
+        n INTEGER, start INTEGER, "end" INTEGER, text TEXT);
     CREATE VIRTUAL TABLE sentences_fts USING fts5(text, sentence UNINDEXED, article UNINDEXED);
     CREATE TABLE mentions(
-        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, start INTEGER, end INTEGER,
+        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER,
         text TEXT, label TEXT, kind TEXT, sentence INTEGER);
     CREATE TABLE quotes(
         id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER, end INTEGER, text TEXT, speaker_text TEXT, speaker_name TEXT, cue TEXT,
+        start INTEGER, "end" INTEGER, text TEXT, speaker_text TEXT, speaker_name TEXT, cue TEXT,
         direct INTEGER, sentence INTEGER);
     CREATE TABLE amounts(
         id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER, end INTEGER, text TEXT, value REAL, value_max REAL, unit TEXT, qualifier TEXT,
+        start INTEGER, "end" INTEGER, text TEXT, value REAL, value_max REAL, unit TEXT, qualifier TEXT,
         kind TEXT, sentence INTEGER);
     CREATE TABLE times(
         id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER, end INTEGER, text TEXT, type TEXT, value TEXT, mod TEXT, note TEXT,
+        start INTEGER, "end" INTEGER, text TEXT, type TEXT, value TEXT, mod TEXT, note TEXT,
         sentence INTEGER);
     CREATE TABLE event_mentions(
         id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        type TEXT, cameo TEXT, trigger TEXT, start INTEGER, end INTEGER, time TEXT, amount TEXT);
+        type TEXT, cameo TEXT, trigger TEXT, start INTEGER, "end" INTEGER, time TEXT, amount TEXT);
     CREATE TABLE problems(
         id INTEGER PRIMARY KEY, path TEXT, line INTEGER, severity TEXT, message TEXT, at TEXT);
     CREATE INDEX mentions_article ON mentions(article);
@@ -173,12 +173,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article, start);
     CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
     """,
+    # 10: deleting an article (a set-date replaces it) cascades to its event mentions: by index, not
+    # by a scan of every article's (PostgreSQL's first schema had the index already)
+    """
+    CREATE INDEX IF NOT EXISTS event_mentions_article ON event_mentions(article);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# PostgreSQL starts from this script, the schema MIGRATIONS[:PG_BASE] built (types and full-text
-# search in PostgreSQL's terms); every later migration applies to both engines, through pg_ddl.
-PG_BASE = 7
+# PostgreSQL runs the same migrations, through pg_ddl, less what is FTS5's (sentences_fts, rowid):
+# its full-text search is the tsvector column and GIN index PG_SEARCH adds to the sentences of
+# migration 1, under the text search configuration PG_TEXT_SEARCH makes first.
 PG_TEXT_SEARCH = [
     # English stemming without a stop-word list, like FTS5's porter tokenizer: "who" and "not" are
     # searchable, and counts of sentences holding a word mean the same on both engines
@@ -187,55 +192,12 @@ PG_TEXT_SEARCH = [
     "ALTER TEXT SEARCH CONFIGURATION storyline ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, "
     "word, hword, hword_part, numword, numhword, hword_numpart WITH storyline_stem",
 ]
-PG_SCHEMA = """
-    CREATE TABLE articles(
-        id TEXT PRIMARY KEY, title TEXT, source TEXT, url TEXT, published TEXT, path TEXT,
-        external_id TEXT, text TEXT NOT NULL, ingested_at TEXT NOT NULL, number INTEGER);
-    CREATE UNIQUE INDEX articles_number ON articles(number);
-    CREATE TABLE analyses(
-        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, json TEXT NOT NULL);
-    CREATE TABLE sentences(
-        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        n INTEGER, start INTEGER, "end" INTEGER, text TEXT,
-        tsv tsvector GENERATED ALWAYS AS (to_tsvector('storyline', coalesce(text, ''))) STORED);
+PG_SEARCH = {
+    1: """
+    ALTER TABLE sentences ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('storyline', coalesce(text, ''))) STORED;
     CREATE INDEX sentences_tsv ON sentences USING gin(tsv);
-    CREATE INDEX sentences_article ON sentences(article);
-    CREATE TABLE mentions(
-        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER,
-        text TEXT, label TEXT, kind TEXT, sentence INTEGER);
-    CREATE TABLE quotes(
-        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER, "end" INTEGER, text TEXT, speaker_text TEXT, speaker_name TEXT, cue TEXT,
-        direct INTEGER, sentence INTEGER);
-    CREATE TABLE amounts(
-        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER, "end" INTEGER, text TEXT, value REAL, value_max REAL, unit TEXT, qualifier TEXT,
-        kind TEXT, sentence INTEGER);
-    CREATE TABLE times(
-        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER, "end" INTEGER, text TEXT, type TEXT, value TEXT, mod TEXT, note TEXT,
-        sentence INTEGER);
-    CREATE TABLE event_mentions(
-        id TEXT PRIMARY KEY, article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        type TEXT, cameo TEXT, trigger TEXT, start INTEGER, "end" INTEGER, time TEXT, amount TEXT);
-    CREATE TABLE problems(
-        id INTEGER PRIMARY KEY, path TEXT, line INTEGER, severity TEXT, message TEXT, at TEXT);
-    CREATE INDEX mentions_article ON mentions(article);
-    CREATE INDEX quotes_article ON quotes(article);
-    CREATE INDEX amounts_article ON amounts(article);
-    CREATE INDEX times_article ON times(article);
-    CREATE INDEX event_mentions_article ON event_mentions(article);
-    CREATE TABLE overrides(
-        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT, at TEXT NOT NULL,
-        prev TEXT, batch INTEGER, scope TEXT, undone TEXT);
-    CREATE TABLE stories(id TEXT PRIMARY KEY, n INTEGER NOT NULL, profile TEXT NOT NULL);
-    CREATE TABLE story_articles(
-        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, story TEXT NOT NULL);
-    CREATE INDEX story_articles_story ON story_articles(story);
-    CREATE TABLE fetch_state(
-        url TEXT PRIMARY KEY, kind TEXT NOT NULL, etag TEXT, last_modified TEXT, status INTEGER,
-        fetched_at TEXT NOT NULL);
-"""
+    """,
+}
 
 
 class StoreError(RuntimeError):
@@ -324,24 +286,24 @@ class Store:
         version = self.conn.user_version()
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.name}: schema {version} is newer than this storyline ({SCHEMA_VERSION})")
-        if self.pg and version < PG_BASE:
-            with self.write():
-                if self.conn.user_version() == 0:  # else another process made it while this one waited
-                    for statement in PG_TEXT_SEARCH + _statements(pg_ddl(PG_SCHEMA)):
-                        self.conn.execute(statement)
-                    self.conn.set_user_version(PG_BASE)
-            version = self.conn.user_version()
         for n in range(version, SCHEMA_VERSION):
             with self.write():
                 # a second process may have migrated while this one waited for the lock
                 if self.conn.user_version() > n:
                     continue
-                for statement in _statements(pg_ddl(MIGRATIONS[n]) if self.pg else MIGRATIONS[n]):
-                    if not (self.pg and "sentences_fts" in statement):  # FTS5's own index: tsv on PostgreSQL
-                        self.conn.execute(statement)
+                for statement in self._migration(n):
+                    self.conn.execute(statement)
                 if n + 1 == 8:
                     self._fill_story_terms()
                 self.conn.set_user_version(n + 1)
+
+    def _migration(self, n: int) -> list[str]:
+        """The statements of migration n + 1 on this engine."""
+        if not self.pg:
+            return _statements(MIGRATIONS[n])
+        return ((PG_TEXT_SEARCH if n == 0 else [])
+                + [x for x in _statements(pg_ddl(MIGRATIONS[n])) if "sentences_fts" not in x and "rowid" not in x]
+                + _statements(PG_SEARCH.get(n + 1, "")))
 
     def _fill_story_terms(self) -> None:
         """Postings and story frequencies of the stories a database held before they were tables."""
@@ -649,6 +611,8 @@ class Store:
                          'WHERE m.entity = ? AND m.article = s.article AND m.start >= sen.start AND m.start < sen."end")')
             params.append(entity)
         filters = "".join(f" AND {w}" for w in where)
+        if not where:
+            filters, params = self._newest_matches(terms)
         if self.pg:
             q, qparams = _pg_tsquery(terms)
             inner = (f"SELECT s.id AS sentence, s.article AS article, s.text AS text, ts_rank(s.tsv, q.q, 1) AS score, "
@@ -669,8 +633,6 @@ class Store:
             return found
         head = f"snippet(sentences_fts, 0, char(2), char(3), '…', {int(snippet)}) AS snippet, " if snippet else ""
         match = _fts5_query(terms)
-        if not where:
-            filters, params = self._newest_matches(terms)
         join = " JOIN articles a ON a.id = s.article" if source or date_from or date_to else ""
         return self.rows(
             f"SELECT s.sentence AS sentence, s.article AS article, s.text AS text, {head}"
@@ -688,11 +650,13 @@ class Store:
         found = self.count_matching(terms)
         if found <= RANK_ALL:
             return "", []
+        if self.pg:  # sentence ids are hashes there; articles are numbered in the order stored
+            lo, hi = self.conn.execute("SELECT min(number), max(number) FROM articles").fetchone()
+            return " AND a.number > ?", [hi - (hi - lo + 1) * RANK_ALL // found]
         # min()/max() would scan the FTS5 table; a scan in rowid order stops at its first row
         lo = self.conn.execute("SELECT rowid FROM sentences_fts ORDER BY rowid LIMIT 1").fetchone()[0]
         hi = self.conn.execute("SELECT rowid FROM sentences_fts ORDER BY rowid DESC LIMIT 1").fetchone()[0]
-        span = (hi - lo + 1) * RANK_ALL // found
-        return " AND s.rowid > ?", [hi - span]
+        return " AND s.rowid > ?", [hi - (hi - lo + 1) * RANK_ALL // found]
 
     # ---- listings (the CLI's tables) ----------------------------------------------------
     def mark_stale(self, stories: Iterable[str]) -> None:

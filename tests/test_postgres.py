@@ -70,6 +70,33 @@ def test_urls_are_told_apart_and_passwords_never_shown():
 
 
 # ---- the store on both engines --------------------------------------------------------------
+def _schema(url: str | Path) -> tuple[set[tuple[str, str]], set[str]]:
+    """(table, column) pairs and index names of a fresh database, FTS5's own tables left out."""
+    with Store(url) as s:
+        if s.pg:
+            # storyline_meta holds the schema version, PRAGMA user_version's stand-in
+            cols = s.conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                  "WHERE table_schema = 'public' AND table_name <> 'storyline_meta'").fetchall()
+            idx = s.conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+                                 "AND indexname NOT LIKE '%_pkey'").fetchall()
+        else:
+            tables = [r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                   "AND name NOT LIKE 'sentences_fts%'").fetchall()]
+            cols = [(t, r[1]) for t in tables for r in s.conn.execute(f"PRAGMA table_info({t})").fetchall()]
+            idx = s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                 "AND name NOT LIKE 'sqlite_autoindex%'").fetchall()
+    return {(str(t), str(c)) for t, c in cols}, {str(r[0]) for r in idx}
+
+
+def test_both_engines_build_the_same_schema_from_the_same_migrations(pg_url, tmp_path):
+    """PostgreSQL runs SQLite's migrations (through pg_ddl), plus its own full-text column."""
+    pg_cols, pg_idx = _schema(pg_url)
+    lite_cols, lite_idx = _schema(tmp_path / "s.db")
+    assert pg_cols - lite_cols == {("sentences", "tsv")}
+    assert lite_cols - pg_cols == set()
+    assert pg_idx - lite_idx == {"sentences_tsv"} and lite_idx - pg_idx == set()
+
+
 def test_rows_read_by_index_and_name(db_url):
     with Store(db_url) as s:
         assert s.version == SCHEMA_VERSION

@@ -139,7 +139,7 @@ def test_schema_9_indexes_what_search_reads(tmp_path):
         assert "articles_source" in plan
 
 
-def test_a_word_in_most_sentences_is_ranked_among_the_newest_matches(tmp_path, monkeypatch):
+def test_a_word_in_most_sentences_is_ranked_among_the_newest_matches(db_url, monkeypatch):
     """Ranking every match of a word every article uses costs seconds on a news day and ranks
     nothing; above RANK_ALL matches, the newest stored stretch holding about that many is ranked."""
     import storyline.store as store_mod
@@ -147,8 +147,8 @@ def test_a_word_in_most_sentences_is_ranked_among_the_newest_matches(tmp_path, m
     arts = [Article(id=f"a{i}", title=f"Day {i}", published=f"2024-01-{i + 1:02d}", source="Wire",
                     text=f"The council said on day {i} that the bridge would close. Officials said repairs start soon.")
             for i in range(12)]
-    with Store(tmp_path / "s.db") as store:
-        for an in analyze_articles(arts):  # one at a time: rowids follow the order stored
+    with Store(db_url) as store:
+        for an in analyze_articles(arts):  # one at a time: rowids and numbers follow the order stored
             store.add([an])
         everything = {h.article for h in search(store, "said", limit=100)}
         assert len(everything) == 12
