@@ -452,13 +452,13 @@ def undo_override(db: str | Path, override: int) -> list[OverrideRecord]:
                 restored.append(analyze_article(dataclasses.replace(an.article, published=date)))
         refs = [x for o in group if o.kind != "set-date" for x in (o.a, o.b) if x]
         affected = store.stories_naming(refs)
-        for o in group:
-            if o.kind == "merge" and o.b:
-                kept, merged = store.find_registry(o.a), store.find_registry(o.b, follow=False)
-                if kept and merged:
-                    store.unmerge_registry(kept, merged)
         affected += [s for o in group if o.kind == "set-date" if (s := store.story_of(o.a))]
-        with store.write():
+        with store.write():  # one transaction: a crash leaves the merge either in force or undone
+            for o in group:
+                if o.kind == "merge" and o.b:
+                    kept, merged = store.find_registry(o.a), store.find_registry(o.b, follow=False)
+                    if kept and merged:
+                        store.unmerge_registry(kept, merged)
             store.undo_overrides(gone, restored)
             store.mark_stale(affected)
         store.record_problems(resolve_stories(store, affected))
