@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +41,18 @@ class IngestResult:
         return [p for p in self.problems if p.severity == "error"]
 
 
+RECENT_IDS = 65_536  # ids of this run kept to skip a repeat before its first copy is stored
+
+
 def _batches(items: Iterable[Article | IngestProblem], size: int, result: IngestResult,
-             known: set[str], report: Report | None, dates: dict[str, str] | None = None,
+             stored: Callable[[str], bool], report: Report | None, dates: dict[str, str] | None = None,
              legacy: Callable[[Article], bool] | None = None) -> Iterator[list[Article]]:
+    """Articles in batches, less those stored already (one indexed lookup each: loading every stored
+    id at the start of a run would grow with the database) and repeats within the run. The run's own
+    ids are kept for the last RECENT_IDS articles only, so memory stays flat however long the input:
+    a repeat further back was stored meanwhile (the engine keeps a bounded amount of work in
+    flight), and one that was not is still stored once (Store.add skips known ids)."""
+    recent: OrderedDict[str, None] = OrderedDict()
     batch: list[Article] = []
     for item in items:
         if isinstance(item, IngestProblem):
@@ -50,10 +60,12 @@ def _batches(items: Iterable[Article | IngestProblem], size: int, result: Ingest
             if report:
                 report(item)
             continue
-        if item.id in known or (legacy is not None and legacy(item)):
+        if item.id in recent or stored(item.id) or (legacy is not None and legacy(item)):
             result.skipped += 1
             continue
-        known.add(item.id)
+        recent[item.id] = None
+        if len(recent) > RECENT_IDS:
+            recent.popitem(last=False)
         if dates and item.id in dates:  # a date a user corrected wins over the file's
             item = dataclasses.replace(item, published=dates[item.id])
         batch.append(item)
@@ -75,12 +87,11 @@ def ingest(
     ``items`` (articles already read, e.g. by ``storyline watch``) replace reading ``paths``."""
     result = IngestResult()
     with Store(db) as store:
-        known = store.known_ids()
         dates = {a: b for kind, a, b in store.overrides() if kind == "set-date" and b}
         if items is None:
             items = read_articles(paths, published=published, source=source, fetcher=fetcher, offline=offline,
                                   known_url=_known_url(store, result))
-        batches = _batches(items, batch_size, result, known, report, dates, _legacy_check(store, known))
+        batches = _batches(items, batch_size, result, store.has_article, report, dates, _legacy_check(store))
         if engine is None:
             with Engine() as own:
                 _run(store, own, batches, result, progress)
@@ -113,7 +124,7 @@ def _known_url(store: Store, result: IngestResult) -> Callable[[str], bool]:
     return known
 
 
-def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:
+def _legacy_check(store: Store) -> Callable[[Article], bool]:
     """Whether an article is stored under the id it had before ids counted the outlet (a database
     made then): the same text, stored with the same outlet."""
 
@@ -121,7 +132,7 @@ def _legacy_check(store: Store, known: set[str]) -> Callable[[Article], bool]:
         if not art.source:
             return False  # its id is already the text-only hash
         old = legacy_id(art)
-        if old not in known:
+        if not store.has_article(old):
             return False
         stored_source = store.source_of(old)
         return stored_source is not None and outlet_key(stored_source) == outlet_key(art.source)

@@ -332,7 +332,11 @@ class Store:
         return out
 
     def known_ids(self) -> set[str]:
+        """Every stored article id (for checks and tools; ingest asks ``has_article`` per article)."""
         return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
+
+    def has_article(self, aid: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id=?", (aid,)).fetchone() is not None
 
     def add(self, analyses: Iterable[ArticleAnalysis]) -> int:
         """Write a batch of analysed articles in one transaction; return how many were new."""

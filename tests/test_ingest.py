@@ -102,3 +102,30 @@ def test_broken_utf8_is_read_with_a_warning(tmp_path):
     arts, probs = run(tmp_path, {"broken.txt": data})
     assert len(arts) == 1 and arts[0].text.startswith("Orbital")
     assert probs[0].severity == "warning" and "broken UTF-8" in probs[0].message
+
+
+def test_ingest_skips_what_is_stored_without_loading_every_id(tmp_path, monkeypatch):
+    """Stored articles are found one indexed lookup at a time (the set of every stored id grew with
+    the database); repeats within a run are skipped whether their first copy is in the bounded
+    window of recent ids or already stored."""
+    from storyline import pipeline
+    from storyline.store import Store
+
+    def everything(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("ingest loaded every stored id")
+
+    monkeypatch.setattr(Store, "known_ids", everything)
+    lines = [{"text": f"Orbital offered {n} dollars for Vexa on Wednesday.", "published": "2025-10-02",
+              "source": "Ledger"} for n in range(5)]
+    feed = tmp_path / "a.jsonl"
+    feed.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    arts = [a for a in read_articles([feed]) if isinstance(a, Article)]
+    items = arts + arts[:2]  # as `storyline watch` hands articles over: a repeat is the pipeline's to skip
+    db = tmp_path / "s.db"
+    first = pipeline.ingest([], db, items=items, batch_size=2)
+    assert (first.added, first.skipped) == (5, 2)
+    monkeypatch.setattr(pipeline, "RECENT_IDS", 1)  # the repeats fall out of the window: the store knows them
+    again = pipeline.ingest([], db, items=items, batch_size=2)
+    assert (again.added, again.skipped) == (0, 7)
+    with Store(db, readonly=True) as s:
+        assert s.count("articles") == 5
