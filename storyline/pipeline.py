@@ -217,8 +217,9 @@ def add_analyses(store: Store, analyses: list[ArticleAnalysis], result: IngestRe
     """Store analysed articles, place them in stories and re-resolve the stories they touched: one
     ingest batch. Returns the touched stories."""
     result = result if result is not None else IngestResult()
-    result.added += store.add(analyses)
-    touched = _assign(store, analyses)
+    with store.write():  # stored and placed at once: no crash or other writer sees them outside a story
+        result.added += store.add(analyses)
+        touched = _assign(store, analyses)
     for sid in touched:
         if sid not in result.touched:
             result.touched.append(sid)

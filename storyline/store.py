@@ -451,7 +451,13 @@ class Store:
         return out
 
     def unassigned(self) -> list[str]:
-        """Ids of articles not yet in a story (left by an interrupted ingest), in publication order."""
+        """Ids of articles not yet in a story (left by an interrupted ingest of a storyline that stored
+        and placed a batch in two transactions), in publication order."""
+        # every placement references one stored article: equal counts mean nothing is left out, and
+        # counting reads an index where the anti-join below reads every article (0.3-0.5 s at 100k)
+        articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if articles == self.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0]:
+            return []
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM story_articles) "
             "ORDER BY published NULLS FIRST, id")]
@@ -672,8 +678,10 @@ class Store:
                                   [(sid, now) for sid in stories])
 
     def stale_stories(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT st.story FROM stale_stories st JOIN stories s ON s.id = st.story ORDER BY s.n")]
+        """Stale stories, oldest first. Read from the stale list (usually empty), each story's number
+        looked up: a join ordered by the number walks every story instead."""
+        rows = self.conn.execute("SELECT story, (SELECT n FROM stories WHERE id = st.story) FROM stale_stories st")
+        return [sid for sid, n in sorted((r for r in rows if r[1] is not None), key=lambda r: r[1])]
 
     def resolved_size(self, story: str) -> int | None:
         """How many articles the story's stored resolution was made from (None: never resolved)."""
