@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: demo test lint eval bench serve clean browser axe lock postgres
+.PHONY: demo test lint eval bench bench-scale serve clean browser axe lock postgres
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -83,6 +83,30 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/workers.py --articles 300 --rounds 2 --dask
 	$(BIN)/python benchmarks/resolve_realistic.py --sizes 1000 2000 4000 8000 --out benchmarks/results/resolve_realistic.json
 	$(BIN)/python benchmarks/report.py
+
+# Issue 13's figures (docs/PERFORMANCE.md, "The stored dossier at scale"): clone databases of 1k, 10k
+# and 100k articles built through the ingest path (about 90 minutes and 4 GB in BENCH_DB), a 2k-8k
+# stream for the growth figure, then each benchmark on them. Results land in benchmarks/results/.
+BENCH_DB ?= /tmp/storyline-bench
+bench-scale: $(STAMP)
+	mkdir -p $(BENCH_DB)
+	$(BIN)/python benchmarks/clonedb.py pool
+	$(BIN)/python benchmarks/clonedb.py build --sizes 2000 4000 8000 --out $(BENCH_DB)/growth \
+		--log benchmarks/results/clonedb_growth.jsonl --stop-file $(BENCH_DB)/STOP
+	$(BIN)/python benchmarks/resolve_growth13.py --log benchmarks/results/clonedb_growth.jsonl \
+		--out benchmarks/results/resolve_growth13.json
+	$(BIN)/python benchmarks/clonedb.py build --sizes 1000 10000 100000 --out $(BENCH_DB) \
+		--log benchmarks/results/clonedb_build.jsonl --stop-file $(BENCH_DB)/STOP
+	$(BIN)/python benchmarks/batch_cost.py $(BENCH_DB)/db-10000.db $(BENCH_DB)/db-100000.db --batches 6 \
+		--out benchmarks/results/batch_cost.json
+	$(BIN)/python benchmarks/dossier_story.py --small $(BENCH_DB)/db-1000.db --large $(BENCH_DB)/db-100000.db \
+		--out benchmarks/results/dossier_story.json
+	$(BIN)/python benchmarks/serve_start.py $(BENCH_DB)/db-100000.db --runs 11 --out benchmarks/results/serve_start.json
+	$(BIN)/python benchmarks/web_pages.py $(BENCH_DB)/db-100000.db --out benchmarks/results/web_100k_clones.json
+	$(BIN)/python benchmarks/search_words.py $(BENCH_DB)/db-100000.db --out benchmarks/results/search_sqlite_100k.json
+	cp $(BENCH_DB)/db-100000.db $(BENCH_DB)/db-100000-feed.db  # the runs below ingest into this copy
+	$(BIN)/python benchmarks/serve_start.py $(BENCH_DB)/db-100000-feed.db --runs 11 --feed 100000 \
+		--out benchmarks/results/serve_start_feeding.json
 
 clean:
 	rm -rf $(VENV) $(OUT)

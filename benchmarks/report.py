@@ -45,7 +45,8 @@ def main() -> None:
     ext, scale, ing, wk = _load("extract"), _load("scale"), _load("ingest"), _load("workers")
     lines = ["# Performance", "",
              f"Written by benchmarks/report.py on {dt.date.today()} from the results each benchmark left in",
-             "benchmarks/results/ (`make bench` runs them all), on the shared 2-core machine. The machine is noisy,",
+             "benchmarks/results/ (`make bench` runs the benchmarks of the sections up to the hand-written part,",
+             "`make bench-scale` those of issue 13 below it), on the shared 2-core machine. The machine is noisy,",
              "so each claim rests on a ratio measured side by side in one run.", ""]
     if ext:
         lines += ["## Extraction vs bare spaCy (`benchmarks/run.py`)", "",
@@ -78,7 +79,7 @@ def main() -> None:
                   "nothing compares all pairs. The small sizes carry fixed costs, so the last step is the telling one."]
         lines += ["", "![scaling curve](scaling.png)", ""]
     if ing:
-        s, i = ing["stream"], ing["incremental"]
+        s = ing["stream"]
         lines += ["## Streaming ingest (`benchmarks/ingest_stream.py`)", "",
                   f"`storyline ingest` of a {s['articles']:,}-article JSONL file ({s['file_mib']:.1f} MiB) in a subprocess whose memory is",
                   f"sampled every second: {s['seconds']:.0f} s in all.", "",
@@ -87,12 +88,8 @@ def main() -> None:
                   f"| 40-60% | {s['peak_rss_mib_40_60pct']:.0f} MiB |",
                   f"| last 10% | {s['peak_rss_mib_last_10pct']:.0f} MiB |", "",
                   "Memory stays flat: batches of 64 articles, at most a few batches in flight, one transaction each.", "",
-                  "## Incremental resolution", "",
-                  f"Then {i['added']} follow-up articles to existing stories were ingested ({i['ingest_10_s']:.1f} s, mostly parsing) and",
-                  f"only the {i['stories_touched']} stories they joined were resolved again: {i['reresolve_touched_s']:.2f} s, against",
-                  f"{i['full_resolution_s']:.1f} s to resolve the whole database from scratch: {i['speedup']:.0f}x faster.",
-                  "Since schema 8 this is what every ingest batch does for the stories it touched, and readers",
-                  "show the stored rows (see \"The stored dossier at scale\" below).", ""]
+                  "What one more batch costs on a large database, resolution included, is in \"The stored dossier",
+                  "at scale\" below (`benchmarks/batch_cost.py`).", ""]
     if wk:
         b = wk["best_s"]
         one = b.get("ingest, 1 worker") or b.get("1 worker")
