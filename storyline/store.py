@@ -742,6 +742,10 @@ class Store:
         ids: dict[str, str] = {}
         used: set[str] = set()
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        # what this story called its entities last time: within one story a bare surname is enough to
+        # keep an id when the entity comes to be known by a fuller name ("Reyes", then "Dan Reyes")
+        before = {(name_key(str(name)).lower(), str(etype)): str(eid) for eid, name, etype in self.conn.execute(
+            "SELECT entity, name, type FROM story_entities WHERE story=?", (res.story.id,)).fetchall()}
         for e in res.entities:
             keys = entity_keys(e)
             rid = None
@@ -749,6 +753,11 @@ class Store:
                 row = self.conn.execute("SELECT entity FROM registry_keys WHERE key=? AND type=?", (k, e.type)).fetchone()
                 if row is not None and self._merged(row[0]) not in used:
                     rid = self._merged(row[0])
+                    break
+            for form in ([] if rid is not None else [e.name, *e.aliases]):
+                old = before.get((name_key(form).lower(), e.type))
+                if old is not None and self._merged(old) not in used:
+                    rid = self._merged(old)
                     break
             if rid is None:
                 base = rid = _slug(e.name)

@@ -194,3 +194,27 @@ def test_an_ingest_run_leaves_every_story_resolved(tmp_path):
         assert store.stale_stories() == []
         (sid,) = store.story_ids()
         assert store.resolved_size(sid) == 8  # 6 when batch 6 resolved it; 7 and 8 were not due
+
+
+def test_an_entity_keeps_its_id_when_its_story_learns_its_full_name(tmp_path, db_url):
+    """A story re-resolved after more articles may know "Reyes" as "Dan Reyes": the entity keeps the
+    id its page and links use; in another story a bare surname carries no identity."""
+    from storyline.model import Entity, Story, StoryResolution
+    from storyline.pipeline import add_analyses
+    from storyline.synth import stored_analyses
+
+    with Store(db_url) as s:
+        add_analyses(s, list(stored_analyses(20)))
+        sid_a, sid_b = [str(r["id"]) for r in s.story_list(limit=2)]
+        members = {sid: len(s.story_state(sid).articles) for sid in (sid_a, sid_b)}
+
+        def save(sid: str, name: str, aliases: list[str]) -> str:
+            res = StoryResolution(Story(sid, "t", []), entities=[Entity("e1", name, "PERSON", aliases)])
+            assert s.save_resolutions([(res, members[sid])]) == [sid]
+            return res.entities[0].id
+
+        first = save(sid_a, "Reyes", [])
+        assert save(sid_a, "Dan Reyes", ["Reyes"]) == first
+        assert s.find_registry("Dan Reyes") == first
+        # in another story, a new person with the same surname is someone else
+        assert save(sid_b, "Ana Reyes", ["Reyes"]) != first
