@@ -31,34 +31,37 @@ def write_dossier_json(store: Store, out: IO[str], view_of: Callable[[Store, str
     """Stream the whole database's dossier to ``out``. ``view_of(store, story)`` reads one stored story
     (pipeline.stored_story). Per-story sections are spooled to temporary files in a single pass over
     the stories, then copied in contract order."""
-    spools = {name: tempfile.TemporaryFile("w+", encoding="utf-8") for name in SECTIONS}
-    counts = dict.fromkeys(SECTIONS, 0)
-    try:
-        for sid in store.story_ids():
-            for name, items in _per_story(view_of(store, sid)).items():
-                for item in items:
-                    spools[name].write(("," if counts[name] else "") + json.dumps(to_dict(item), ensure_ascii=False))
-                    counts[name] += 1
-            if progress:
-                progress(1)
-        out.write('{"schema": ' + json.dumps(SCHEMA) + ', "articles": [')
-        for n, an in enumerate(store.analyses()):
-            art = Dossier([an]).to_json()["articles"][0]
-            out.write(("," if n else "") + json.dumps(art, ensure_ascii=False))
-        out.write('], "entities": [')
-        for n, (_, records) in enumerate(store.registry_stream()):
-            merged = combine([Dossier([], entities=records[:1])] + [Dossier([], entities=[r]) for r in records[1:]])
-            out.write(("," if n else "") + json.dumps(to_dict(merged.entities[0]), ensure_ascii=False))
-        out.write("]")
-        for name in SECTIONS:
-            out.write(f', "{name}": [')
-            spool = spools[name]
-            spool.seek(0)
-            while chunk := spool.read(1 << 16):
-                out.write(chunk)
+    # one read snapshot: an ingest committing meanwhile must not add articles or stories to part of
+    # the output (the stories read before it, the articles and entities after)
+    with store.snapshot():
+        spools = {name: tempfile.TemporaryFile("w+", encoding="utf-8") for name in SECTIONS}
+        counts = dict.fromkeys(SECTIONS, 0)
+        try:
+            for sid in store.story_ids():
+                for name, items in _per_story(view_of(store, sid)).items():
+                    for item in items:
+                        spools[name].write(("," if counts[name] else "") + json.dumps(to_dict(item), ensure_ascii=False))
+                        counts[name] += 1
+                if progress:
+                    progress(1)
+            out.write('{"schema": ' + json.dumps(SCHEMA) + ', "articles": [')
+            for n, an in enumerate(store.analyses()):
+                art = Dossier([an]).to_json()["articles"][0]
+                out.write(("," if n else "") + json.dumps(art, ensure_ascii=False))
+            out.write('], "entities": [')
+            for n, (_, records) in enumerate(store.registry_stream()):
+                merged = combine([Dossier([], entities=records[:1])] + [Dossier([], entities=[r]) for r in records[1:]])
+                out.write(("," if n else "") + json.dumps(to_dict(merged.entities[0]), ensure_ascii=False))
             out.write("]")
-        out.write("}\n")
-    finally:
-        for spool in spools.values():
-            spool.close()
+            for name in SECTIONS:
+                out.write(f', "{name}": [')
+                spool = spools[name]
+                spool.seek(0)
+                while chunk := spool.read(1 << 16):
+                    out.write(chunk)
+                out.write("]")
+            out.write("}\n")
+        finally:
+            for spool in spools.values():
+                spool.close()
 
