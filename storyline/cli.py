@@ -316,15 +316,19 @@ def serve(
 def _override(db: str, kind: str, a: str, b: str | None) -> None:
     from . import pipeline
 
-    _open(db).close()
+    # the stories the fix re-resolves (add_override's own choice): what it could not do is stored
+    # with them, so the command reads those, not every story of the database
+    with _open(db) as s:
+        affected = s.stories_naming([x.strip() for x in (a, b) if x and x.strip()])
     try:
         pipeline.add_override(db, kind, a, b)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    d = pipeline.dossier_from_db(db)
-    for p in d.problems:
-        if p.path == "overrides":
-            _report(p)
+    with _open(db) as s:
+        problems = [IngestProblem("overrides", m, severity="warning") for m in pipeline.override_problems(s)]
+        problems += [p for p in s.story_problems(affected) if p.path == "overrides" and p not in problems]
+    for p in problems:
+        _report(p)
     err.print(f"recorded: {kind} {a!r}" + (f" {b!r}" if b else "") + "; it applies to every later resolution")
 
 
