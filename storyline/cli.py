@@ -134,7 +134,7 @@ def dossier(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`), resolved on its own.")] = None,
 ) -> None:
-    """Print the dossier of everything in the database, or of one story."""
+    """Print the dossier of everything in the database (json and md are written story by story), or of one story."""
     from . import pipeline
     from .render import render
 
@@ -145,15 +145,16 @@ def dossier(
         except KeyError as exc:
             err.print(str(exc.args[0]))
             raise typer.Exit(1) from None
-    elif format.value == "json":  # streamed story by story: memory stays that of one story
-        from .render.stream import write_dossier_json
+    elif format.value in ("json", "md"):  # streamed story by story: memory stays that of one story
+        from .render.stream import write_dossier_json, write_dossier_markdown
 
+        write = write_dossier_json if format.value == "json" else write_dossier_markdown
         with _open(db) as store:
             if output:
                 with open(output, "w", encoding="utf-8") as fh:
-                    write_dossier_json(store, fh, pipeline.stored_story)
+                    write(store, fh, pipeline.stored_story)
             else:
-                write_dossier_json(store, sys.stdout, pipeline.stored_story)
+                write(store, sys.stdout, pipeline.stored_story)
         return
     else:
         d = pipeline.dossier_from_db(db)
