@@ -134,7 +134,7 @@ def dossier(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     story: Annotated[str | None, typer.Option("--story", help="Only this story (ids from `storyline stories`), resolved on its own.")] = None,
 ) -> None:
-    """Print the dossier of everything in the database, or of one story."""
+    """Print the dossier of everything in the database (json and md are written story by story), or of one story."""
     from . import pipeline
     from .render import render
 
@@ -145,15 +145,16 @@ def dossier(
         except KeyError as exc:
             err.print(str(exc.args[0]))
             raise typer.Exit(1) from None
-    elif format.value == "json":  # streamed story by story: memory stays that of one story
-        from .render.stream import write_dossier_json
+    elif format.value in ("json", "md"):  # streamed story by story: memory stays that of one story
+        from .render.stream import write_dossier_json, write_dossier_markdown
 
+        write = write_dossier_json if format.value == "json" else write_dossier_markdown
         with _open(db) as store:
             if output:
                 with open(output, "w", encoding="utf-8") as fh:
-                    write_dossier_json(store, fh, pipeline.stored_story)
+                    write(store, fh, pipeline.stored_story)
             else:
-                write_dossier_json(store, sys.stdout, pipeline.stored_story)
+                write(store, sys.stdout, pipeline.stored_story)
         return
     else:
         d = pipeline.dossier_from_db(db)
@@ -316,15 +317,19 @@ def serve(
 def _override(db: str, kind: str, a: str, b: str | None) -> None:
     from . import pipeline
 
-    _open(db).close()
+    # the stories the fix re-resolves (add_override's own choice): what it could not do is stored
+    # with them, so the command reads those, not every story of the database
+    with _open(db) as s:
+        affected = s.stories_naming([x.strip() for x in (a, b) if x and x.strip()])
     try:
         pipeline.add_override(db, kind, a, b)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    d = pipeline.dossier_from_db(db)
-    for p in d.problems:
-        if p.path == "overrides":
-            _report(p)
+    with _open(db) as s:
+        problems = [IngestProblem("overrides", m, severity="warning") for m in pipeline.override_problems(s)]
+        problems += [p for p in s.story_problems(affected) if p.path == "overrides" and p not in problems]
+    for p in problems:
+        _report(p)
     err.print(f"recorded: {kind} {a!r}" + (f" {b!r}" if b else "") + "; it applies to every later resolution")
 
 

@@ -4,7 +4,8 @@ PostgreSQL (a ``postgresql://`` URL, through psycopg 3).
 Both connections offer what store.py uses: ``execute(sql, params)`` / ``executemany`` with ``?``
 placeholders, cursors with fetchone/fetchall/iteration, rows readable by index and by column name.
 What cannot be one SQL text for both lives here, each in one place: the write lock (``BEGIN
-IMMEDIATE`` vs a transaction-scoped advisory lock, so writers queue the same way), the schema
+IMMEDIATE`` vs a transaction-scoped advisory lock, so writers queue the same way), the read
+snapshot (a deferred ``BEGIN`` on the WAL vs ``REPEATABLE READ READ ONLY``), the schema
 version (PRAGMA user_version vs a row of ``storyline_meta``) and the change counter (PRAGMA
 data_version vs a row bumped inside every write transaction).
 """
@@ -62,6 +63,10 @@ class Connection:
         """Start a write transaction, waiting for any other writer's to end."""
         raise NotImplementedError
 
+    def begin_read(self) -> None:
+        """Start a read-only transaction whose every SELECT sees the database as it is now."""
+        raise NotImplementedError
+
     def commit(self) -> None:
         self.execute("COMMIT")
 
@@ -104,6 +109,16 @@ class SQLiteConnection(Connection):
 
     def begin_write(self) -> None:
         self.raw.execute("BEGIN IMMEDIATE")
+
+    def begin_read(self) -> None:
+        # a deferred BEGIN takes its WAL snapshot at the first read, so read once now: the snapshot
+        # is the database as it was when the caller asked, not when its first query happens to run
+        self.raw.execute("BEGIN")
+        try:
+            self.raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
 
     def user_version(self) -> int:
         return int(self.raw.execute("PRAGMA user_version").fetchone()[0])
@@ -218,6 +233,14 @@ class PostgresConnection(Connection):
             self.raw.execute("ROLLBACK")
             raise
         self._pending = 1
+
+    def begin_read(self) -> None:
+        self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:  # the snapshot is taken by the first statement, not by BEGIN
+            self.raw.execute("SELECT 1").fetchone()
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
 
     def commit(self) -> None:
         try:

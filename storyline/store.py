@@ -224,6 +224,7 @@ class Store:
         self.path: str | Path = str(path) if sqldb.is_url(path) else Path(path)
         self.name = sqldb.redact(path)
         self._depth = 0
+        self._reading = 0  # depth of snapshot() blocks
         if readonly and not sqldb.is_url(path) and not Path(path).exists():
             raise StoreError(f"{self.name}: no such database")
         try:
@@ -253,6 +254,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqldb.Connection]:
         """One write transaction (re-entrant: an inner ``write()`` joins the outer one)."""
+        if self._reading and not self._depth:  # a read-only transaction cannot become a write
+            raise StoreError(f"{self.name}: a write inside a read snapshot")
         if self._depth:
             self._depth += 1
             try:
@@ -271,6 +274,27 @@ class Store:
             self.conn.commit()
         finally:
             self._depth = 0
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Every read inside sees the database as it was on entry, whatever other connections commit
+        meanwhile (a stream over many stories must not mix the states before and after an ingest
+        batch). One read transaction: a WAL snapshot on SQLite, REPEATABLE READ on PostgreSQL. Inside
+        a write, or inside another snapshot, it joins the transaction already open."""
+        if self._depth or self._reading:
+            self._reading += 1
+            try:
+                yield self
+            finally:
+                self._reading -= 1
+            return
+        self.conn.begin_read()
+        self._reading = 1
+        try:
+            yield self
+        finally:
+            self._reading = 0
+            self.conn.rollback()  # nothing to keep: a read-only transaction ends the same either way
 
     @property
     def _number(self) -> str:

@@ -207,3 +207,55 @@ def test_outlet_named_the_way_ingest_compares_outlets(sample_db):
     assert len(exact) == 3 and pipeline.articles_of(sample_db, outlet="the  ledger") == exact
     with pytest.raises(KeyError, match="no article from outlet"):
         pipeline.articles_of(sample_db, outlet="The Ledge")
+
+
+def test_override_command_reads_only_the_stories_it_touches(db_url, monkeypatch):
+    """`storyline merge/split/not-same` print what the fix could not do from the stories it
+    re-resolved and the registry, never by loading every story of the database."""
+    from typer.testing import CliRunner
+
+    from storyline import pipeline
+    from storyline.cli import app
+    from storyline.store import Store
+    from storyline.synth import stored_analyses
+
+    analyses = list(stored_analyses(40, per_story=10))
+    with Store(db_url) as store:
+        pipeline.add_analyses(store, analyses)
+        story = store.story_of(analyses[0].article.id)
+        members = set(store.story_articles(story))
+    person = next(m.text for m in analyses[0].mentions if m.label == "PERSON")
+    surname = person.split()[1]
+    runner = CliRunner()
+    assert runner.invoke(app, ["not-same", person, surname, "--db", db_url]).exit_code == 0
+
+    read: list[str] = []
+    analyses_of = Store.analyses_of
+
+    def counted(self, ids):  # type: ignore[no-untyped-def]
+        ids = list(ids)
+        read.extend(ids)
+        return analyses_of(self, ids)
+
+    def everything(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("an override command loaded the whole database")
+
+    monkeypatch.setattr(Store, "analyses_of", counted)
+    monkeypatch.setattr(Store, "analyses", everything)
+    monkeypatch.setattr(pipeline, "dossier_from_db", everything)
+    merged = runner.invoke(app, ["merge", person, surname, "--db", db_url])
+    ghost = runner.invoke(app, ["merge", "Nobody Atall", person, "--db", db_url])
+    for r in (merged, ghost):
+        assert r.exit_code == 0, r.output + repr(r.exception)
+    assert read and set(read) <= members < {an.article.id for an in analyses}
+    monkeypatch.undo()
+
+    # the same messages the whole dossier gives
+    def said(r):  # type: ignore[no-untyped-def]
+        return [line for line in r.stderr.splitlines() if not line.startswith("recorded: ")]
+
+    assert f"recorded: merge {person!r} {surname!r}" in merged.stderr
+    assert any("marked not the same" in line for line in said(merged))
+    assert any("no such entity now ('Nobody Atall')" in line for line in said(ghost))
+    whole = [str(p) for p in pipeline.dossier_from_db(db_url).problems if p.path == "overrides"]
+    assert said(ghost) == whole

@@ -31,7 +31,14 @@ def _views(store: Store, view_of: ViewOf, progress: Callable[[int], None] | None
 
 def export_db(store: Store, fmt: str, path: Path, view_of: ViewOf,
               progress: Callable[[int], None] | None = None) -> Path:
-    views = _views(store, view_of, progress)
+    # one read snapshot: the stories read after an ingest batch commits must not show its articles
+    # when the ones read before it did not
+    with store.snapshot():
+        _export(_views(store, view_of, progress), fmt, path)
+    return path
+
+
+def _export(views: Iterator[Dossier], fmt: str, path: Path) -> None:
     if fmt == "csv":
         _csv(views, path)
     elif fmt == "jsonld":
@@ -51,7 +58,6 @@ def export_db(store: Store, fmt: str, path: Path, view_of: ViewOf,
         _timelinejs(views, path)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-    return path
 
 
 def _csv(views: Iterator[Dossier], folder: Path) -> None:

@@ -12,15 +12,17 @@ def _money(text: str) -> str:
     return text.replace("$", "\\$")
 
 
-def render_markdown(d: Dossier) -> str:
+def render_markdown(d: Dossier, title: str = "Story dossier", level: int = 1) -> str:
+    """``level`` 2 renders a part of a longer document (one story of a database, render/stream.py)."""
     cite = Citer(d)
-    lines: list[str] = ["# Story dossier", ""]
+    h = "#" * level
+    lines: list[str] = [f"{h} {title}", ""]
     lines.append(f"{len(d.analyses)} articles, {len(d.entities)} entities, {len(d.quotes)} quotes, "
-                 f"{len(d.events)} events, {len(d.discrepancies)} discrepancies. "
-                 "Citations read [article:sentence]; articles are listed under Sources.")
+                 f"{len(d.events)} events, {len(d.discrepancies)} discrepancies."
+                 + (" Citations read [article:sentence]; articles are listed under Sources." if level == 1 else ""))
     lines.append("")
     for s in summarize_stories(d, cite):
-        lines += [f"## Story: {s.story.title}", ""]
+        lines += [f"{h}# Story: {s.story.title}", ""]
         lines.append(f"- **When:** {s.when}, {len(s.story.articles)} articles from {s.outlets} outlets")
         if s.who:
             lines.append("- **Who:** " + "; ".join(f"{e.name} {c}" for e, c in s.who))
@@ -29,7 +31,7 @@ def render_markdown(d: Dossier) -> str:
         if s.how_much:
             lines.append("- **How much:** " + "; ".join(f"{_money(t)} {c}" for t, c in s.how_much))
         lines.append("")
-    lines += ["## Key entities", ""]
+    lines += [f"{h}# Key entities", ""]
     for e in d.entities[:25]:
         first = e.mentions[0]
         extra = []
@@ -39,12 +41,12 @@ def render_markdown(d: Dossier) -> str:
             extra.append("also " + ", ".join(e.aliases[:5]))
         lines.append(f"- **{e.name}** ({e.type}, {len(e.mentions)} mentions"
                      + (f"; {'; '.join(extra)}" if extra else "") + f") {cite(first.article, first.start)}")
-    lines += ["", "## Quotes by speaker", ""]
+    lines += ["", f"{h}# Quotes by speaker", ""]
     # a quote several outlets report is listed once, with every source
     group_of = {qid: g for g in d.quote_groups for qid in g.quotes}
     quote_at = {q.id: q for q in d.quotes}
     for who, qs in quotes_by_speaker(d):
-        lines.append(f"### {who}")
+        lines.append(f"{h}## {who}")
         for q in qs:
             g = group_of.get(q.id)
             if g is not None and g.quotes[0] != q.id:
@@ -56,7 +58,7 @@ def render_markdown(d: Dossier) -> str:
                 note = f", {len(g.articles)} outlets" + (f", wording differs (similarity {g.similarity:.0f}%)" if g.wording_differs else "")
             lines.append(f"- {_money(mark)} ({q.cue or 'continued'}{note}) {refs}")
         lines.append("")
-    lines += ["## Timeline", ""]
+    lines += [f"{h}# Timeline", ""]
     for t in d.timeline:
         ev = next(e for e in d.events if e.id == t.event)
         tag = " *(background)*" if t.background else ""
@@ -67,7 +69,7 @@ def render_markdown(d: Dossier) -> str:
         if claimed and "outlet" not in ev.asserted_by:
             backing += f" (claimed by {', '.join(claimed)})"
         lines.append(f"- **{t.date}** {_money(t.summary)}{tag}{backing} {refs}")
-    lines += ["", "## Discrepancies", ""]
+    lines += ["", f"{h}# Discrepancies", ""]
     if not d.discrepancies:
         lines.append("None found.")
     for x in d.discrepancies:
@@ -82,14 +84,14 @@ def render_markdown(d: Dossier) -> str:
         )
         lines.append(f"- **{x.verdict}** on {what}: {vals}")
     if d.wire:
-        lines += ["", "## Wire copies", ""]
+        lines += ["", f"{h}# Wire copies", ""]
         for w in d.wire:
             lines.append(f"- {cite(w.canonical)} republished as " + ", ".join(cite(c) for c in w.copies)
                          + f" (similarity ≥ {w.similarity:.2f}); counted once")
-    lines += ["", "## Dates that could not be resolved", ""]
+    lines += ["", f"{h}# Dates that could not be resolved", ""]
     unresolved = [t for t in d.times if t.value is None]
     lines += [f"- “{t.text}”: {t.note} {cite(t.article, t.start)}" for t in unresolved] or ["None."]
-    lines += ["", "## Sources", ""]
+    lines += ["", f"{h}# Sources", ""]
     for a in d.analyses:
         art = a.article
         lines.append(f"{cite.number[art.id]}. {art.title} — {art.source or 'unknown outlet'}, {art.published or 'undated'}"
