@@ -135,12 +135,15 @@ def _assign(store: Store, analyses: list[ArticleAnalysis]) -> list[str]:
     changed, whose resolution is now stale. The index is read under the write lock, so story ids
     come from the database and two writers never hand out the same id or overwrite each other."""
     assigned: dict[str, str] = {}
+    # outside the write lock: the first profile imports spaCy's stop words (4 s), which held every
+    # other writer waiting when done under the lock
+    profiles = {an.article.id: article_profile(an) for an in analyses}
     with store.write():
         index = StoredStoryIndex(store)
         for an in in_order(analyses):
             if store.story_of(an.article.id) is not None:  # placed by another writer meanwhile
                 continue
-            st = index.assign(an.article.id, article_profile(an), an.article.published)
+            st = index.assign(an.article.id, profiles[an.article.id], an.article.published)
             assigned[an.article.id] = st.id
         if assigned:
             store.save_story_index(index.changed, index.new_postings, assigned, index.renormed.values())
