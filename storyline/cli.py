@@ -123,7 +123,7 @@ def _open(db: str) -> Store:
     try:
         return Store(db, readonly=True)
     except StoreError as exc:
-        err.print(str(exc))
+        err.print(str(exc), soft_wrap=True, highlight=False, markup=False)  # one line, however long the URL
         raise typer.Exit(1) from None
 
 
@@ -307,7 +307,7 @@ def serve(
     try:
         application = create_app(db, read_only=read_only)
     except StoreError as exc:
-        err.print(str(exc))
+        err.print(str(exc), soft_wrap=True, highlight=False, markup=False)
         raise typer.Exit(1) from None
     err.print(f"storyline: open http://{host}:{port}/ (JSON API under /api, schema at /docs)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
