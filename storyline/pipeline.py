@@ -140,18 +140,23 @@ def _legacy_check(store: Store) -> Callable[[Article], bool]:
     return stored
 
 
-def _assign(store: Store, analyses: list[ArticleAnalysis]) -> list[str]:
+def _assign(store: Store, analyses: list[ArticleAnalysis],
+            profiles: dict[str, dict[str, float]] | None = None) -> list[str]:
     """Put these articles into stories (online: nothing already assigned moves) and store that
     with the changed profiles and postings, in one write transaction; return the stories that
     changed, whose resolution is now stale. The index is read under the write lock, so story ids
     come from the database and two writers never hand out the same id or overwrite each other."""
     assigned: dict[str, str] = {}
+    # outside the write lock (the caller's too): the first profile imports spaCy's stop words (4 s),
+    # which held every other writer waiting when done under the lock
+    if profiles is None:
+        profiles = {an.article.id: article_profile(an) for an in analyses}
     with store.write():
         index = StoredStoryIndex(store)
         for an in in_order(analyses):
             if store.story_of(an.article.id) is not None:  # placed by another writer meanwhile
                 continue
-            st = index.assign(an.article.id, article_profile(an), an.article.published)
+            st = index.assign(an.article.id, profiles[an.article.id], an.article.published)
             assigned[an.article.id] = st.id
         if assigned:
             store.save_story_index(index.changed, index.new_postings, assigned, index.renormed.values())
@@ -217,9 +222,10 @@ def add_analyses(store: Store, analyses: list[ArticleAnalysis], result: IngestRe
     """Store analysed articles, place them in stories and re-resolve the stories they touched: one
     ingest batch. Returns the touched stories."""
     result = result if result is not None else IngestResult()
+    profiles = {an.article.id: article_profile(an) for an in analyses}
     with store.write():  # stored and placed at once: no crash or other writer sees them outside a story
         result.added += store.add(analyses)
-        touched = _assign(store, analyses)
+        touched = _assign(store, analyses, profiles)
     for sid in touched:
         if sid not in result.touched:
             result.touched.append(sid)

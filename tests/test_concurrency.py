@@ -1,11 +1,11 @@
 """Two writers at once: two ingests into one database (SQLite and PostgreSQL), each batch one write
-transaction under the write lock (BEGIN IMMEDIATE, or a PostgreSQL advisory lock).
+transaction under the write lock (BEGIN IMMEDIATE, or a PostgreSQL advisory lock), their batches
+interleaving (tests/writers.py).
 Nothing is lost, no writer fails with "database is locked", and the stored stories stay the sum of
 their members (no writer overwrote another's story under the same id)."""
 
 import json
 import re
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,6 +18,8 @@ from storyline.resolve.stories import article_profile
 from storyline.store import Store
 from storyline.synth import synthetic_articles
 
+from .writers import added, batch_times, writer
+
 BIN = Path(sys.executable).parent / "storyline"
 
 
@@ -27,23 +29,35 @@ def _write(path: Path, records: list[dict]) -> Path:
 
 
 def test_two_concurrent_ingests_keep_every_article_and_story(tmp_path, db_url):
-    records = list(synthetic_articles(100, seed=3))
-    # the two inputs interleave the same stories, so both writers place articles into shared stories
-    a = _write(tmp_path / "a.jsonl", records[0::2])
-    b = _write(tmp_path / "b.jsonl", records[1::2])
+    # 130 articles each, more than two batches (pipeline.BATCH), interleaving the same 26 stories,
+    # so both writers place articles into shared stories, batch after batch
+    n = 260
+    assert n // 2 > 2 * pipeline.BATCH
     db = db_url
-    procs = [subprocess.Popen([str(BIN), "ingest", str(p), "--db", str(db), "--quiet"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for p in (a, b)]
+    go = tmp_path / "go"
+    procs = [writer(db, n, parity, go) for parity in (0, 1)]  # even articles, odd articles
+    for p in procs:  # both loaded and waiting
+        assert p.stdout is not None and p.stdout.readline().startswith("ready"), p.stderr.read() if p.stderr else ""
+    go.touch()
+    stored: list[list[float]] = []
     for p in procs:
-        _, err = p.communicate(timeout=600)
+        out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
-        assert "locked" not in err
+        assert "locked" not in err and added(out) == (n // 2, 0), (out, err)
+        stored.append(batch_times(out))
+    a, b = stored
+    assert len(a) == len(b) == 3
+    # the two runs overlapped: each stored a batch while the other was between its first and last batch
+    assert any(a[0] < t < a[-1] for t in b) and any(b[0] < t < b[-1] for t in a), stored
 
     with Store(db, readonly=True) as store:
-        assert store.count("articles") == len(records)
+        assert store.count("articles") == n
         states = store.story_states()
         members = [art for st in states for art in st.articles]
         assert sorted(members) == sorted(store.known_ids())  # every article in exactly one story
+        # the writers grew the same stories: most hold articles of both
+        both = [st.id for st in states if len({int(x.rsplit("-", 1)[1]) % 2 for x in st.articles}) == 2]
+        assert len(both) >= len(states) // 2, both
         for st in states:  # a story's stored profile is the sum of its members' profiles
             expected: Counter[str] = Counter()
             for an in store.analyses_of(st.articles):
@@ -51,7 +65,7 @@ def test_two_concurrent_ingests_keep_every_article_and_story(tmp_path, db_url):
             assert set(+st.profile) == set(+expected), st.id
             assert all(abs(st.profile[k] - expected[k]) < 1e-6 for k in expected), st.id
         numbers = [r["number"] for r in store.rows("SELECT number FROM articles")]
-        assert sorted(numbers) == list(range(1, len(records) + 1))
+        assert sorted(numbers) == list(range(1, n + 1))
         listing = {st.id: sorted(st.articles) for st in states}
         # a story is either resolved from exactly its members or marked stale (another writer grew
         # it after this one's run ended); `resolve` then brings every story up to date

@@ -18,13 +18,22 @@ STORYLINE_NS = "https://storyline.invalid/ns#"
 
 def to_jsonld(d: Dossier) -> dict:
     ctx = {"@vocab": "https://schema.org/", "sl": STORYLINE_NS,
-           "provenance": {"@id": "sl:provenance"}, "storylineType": {"@id": "sl:type"}}
+           "provenance": {"@id": "sl:provenance"}, "storylineType": {"@id": "sl:type"},
+           "citationNumber": {"@id": "sl:citationNumber"}}
     graph: list[dict] = []
+    story_of = {}
+    for s in d.stories:  # a story is a series of articles, under the id `storyline stories` shows
+        graph.append({"@id": f"urn:storyline:story:{s.id}", "@type": "CreativeWorkSeries", "name": s.title,
+                      "storylineType": "story", "hasPart": [{"@id": f"urn:storyline:article:{a}"} for a in s.articles]})
+        story_of.update({a: s.id for a in s.articles})
     for an in d.analyses:
         a = an.article
         graph.append({"@id": f"urn:storyline:article:{a.id}", "@type": "NewsArticle", "headline": a.title,
                       "datePublished": (a.published or "")[:10] or None, "url": a.url or None,
-                      "publisher": {"@type": "Organization", "name": a.source} if a.source else None})
+                      "publisher": {"@type": "Organization", "name": a.source} if a.source else None,
+                      # [citationNumber:sentence] cites it in the CLI, the dossier and the web UI
+                      "citationNumber": a.number,
+                      "isPartOf": {"@id": f"urn:storyline:story:{story_of[a.id]}"} if a.id in story_of else None})
     types = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
     for e in d.entities:
         graph.append({"@id": f"urn:storyline:{e.id}", "@type": types.get(e.type, "Thing"), "name": e.name,

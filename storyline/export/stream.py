@@ -1,5 +1,6 @@
 """Exports of a whole database, written one stored story at a time: memory holds one story (plus,
-for GraphML, the graph itself, and for CSV one row per entity), never every article at once.
+for GraphML, the graph itself, and for CSV, JSON-LD and FtM one record per entity), never every
+article at once.
 An entity found in several stories has one registry id, so it is written once and its counts add up."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -44,14 +46,7 @@ def _export(views: Iterator[Dossier], fmt: str, path: Path) -> None:
     elif fmt == "jsonld":
         _jsonld(views, path)
     elif fmt == "ftm":
-        load_model()  # fail before the file is created
-        seen: set[str] = set()
-        with open(path, "w", encoding="utf-8") as fh:
-            for v in views:
-                for rec in ftm_entities(v):
-                    if rec["id"] not in seen:
-                        seen.add(rec["id"])
-                        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        _ftm(views, path)
     elif fmt == "graphml":
         _graphml(views, path)
     elif fmt == "timelinejs":
@@ -92,22 +87,60 @@ def _csv(views: Iterator[Dossier], folder: Path) -> None:
             fh.close()  # type: ignore[attr-defined]
 
 
-def _jsonld(views: Iterator[Dossier], path: Path) -> None:
+def _union(have: dict[str, Any], new: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Add ``new``'s values of the list ``fields`` to ``have`` (an entity another story named too)."""
+    for k in fields:
+        if k in new:
+            old = have.setdefault(k, [])
+            old.extend(x for x in new[k] if x not in old)
+
+
+def _ftm(views: Iterator[Dossier], path: Path) -> None:
+    """Articles and events belong to one story and are written as they come; a person or
+    organisation named in several stories (one registry id, so one FtM id) is written once, at the
+    end, with every story's aliases and provenance."""
+    load_model()  # fail before the file is created
     seen: set[str] = set()
+    entities: dict[str, dict[str, Any]] = {}
     with open(path, "w", encoding="utf-8") as fh:
+        for v in views:
+            for rec in ftm_entities(v):
+                if rec["schema"] in {"Person", "Organization", "LegalEntity"}:
+                    if rec["id"] in entities:
+                        _union(entities[rec["id"]]["properties"], rec["properties"], ("alias", "notes"))
+                    else:
+                        entities[rec["id"]] = rec
+                elif rec["id"] not in seen:
+                    seen.add(rec["id"])
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        for rec in entities.values():
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def _jsonld(views: Iterator[Dossier], path: Path) -> None:
+    """Nodes of one story are written as they come; an entity named in several stories (one
+    registry id) is written once, at the end, with every story's names and provenance."""
+    seen: set[str] = set()
+    entities: dict[str, dict[str, Any]] = {}
+    context = to_jsonld(Dossier([]))["@context"]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('{"@context": ' + json.dumps(context) + ', "@graph": [\n')
         n = 0
         for v in views:
-            doc = to_jsonld(v)
-            if n == 0:
-                fh.write('{"@context": ' + json.dumps(doc["@context"]) + ', "@graph": [\n')
-            for node in doc["@graph"]:
-                if node["@id"] in seen:
-                    continue
-                seen.add(node["@id"])
-                fh.write((",\n" if n else "") + json.dumps(node, ensure_ascii=False))
-                n += 1
-        if n == 0:
-            fh.write('{"@context": ' + json.dumps(to_jsonld(Dossier([]))["@context"]) + ', "@graph": [\n')
+            ids = {f"urn:storyline:{e.id}" for e in v.entities}
+            for node in to_jsonld(v)["@graph"]:
+                if node["@id"] in ids:
+                    if node["@id"] in entities:
+                        _union(entities[node["@id"]], node, ("alternateName", "provenance"))
+                    else:
+                        entities[node["@id"]] = node
+                elif node["@id"] not in seen:
+                    seen.add(node["@id"])
+                    fh.write((",\n" if n else "") + json.dumps(node, ensure_ascii=False))
+                    n += 1
+        for node in entities.values():
+            fh.write((",\n" if n else "") + json.dumps(node, ensure_ascii=False))
+            n += 1
         fh.write("\n]}\n")
 
 

@@ -38,9 +38,10 @@ def csv_tables(d: Dossier) -> dict[str, tuple[list[str], list[list[object]]]]:
                                 ix.text.get(m.article, "")[m.start : m.end], *sent(m.article, m.start)])
     return {
         "stories": (["id", "title", "articles"], [[s.id, s.title, len(s.articles)] for s in d.stories]),
-        "articles": (["id", "story", "title", "source", "published", "url", "path"],
+        # number: the article's citation number, [number:sentence] in the CLI, the dossier and the web UI
+        "articles": (["id", "story", "title", "source", "published", "url", "path", "number"],
                      [[a.article.id, story(a.article.id), a.article.title, a.article.source, a.article.published,
-                       a.article.url, a.article.path] for a in d.analyses]),
+                       a.article.url, a.article.path, a.article.number] for a in d.analyses]),
         "entities": (["id", "name", "type", "aliases", "descriptors", "mentions", "stories"],
                      [[e.id, e.name, e.type, "; ".join(e.aliases), "; ".join(e.descriptors), len(e.mentions),
                        stories([m.article for m in e.mentions])] for e in d.entities]),

@@ -6,6 +6,7 @@ this process, with the readers that load or resolve the whole collection made to
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -22,8 +23,10 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from typer.testing import CliRunner
 
 from storyline import dossier, pipeline
+from storyline.cli import app as cli_app
 from storyline.store import Store, StoreError
 from storyline.synth import stored_analyses, write_jsonl
 from storyline.web import app as web_app
@@ -153,28 +156,71 @@ def _cli(*args: str) -> str:
     return r.stdout
 
 
-def test_story_ids_and_citations_agree_across_web_api_dossier_and_cli(server, web_db):
-    full = json.loads(_cli("dossier", "--db", str(web_db), "--format", "json"))
-    numbers = {a["id"]: a["number"] for a in full["articles"]}
-    sentences = {a["id"]: [s["start"] for s in a["sentences"]] for a in full["articles"]}
-    members = {s["id"]: sorted(s["articles"]) for s in full["stories"]}
-    api = {s["id"]: sorted(s["articles"]) for s in httpx.get(server + "/api/stories").json()}
-    assert api == members
+def _cites(text: str) -> set[tuple[int, int]]:
+    return {(int(n), int(s)) for n, s in re.findall(r"\[(\d+):(\d+)\]", text)}
+
+
+def test_story_ids_and_citations_agree_across_cli_json_web_api_and_exports(server, web_db, tmp_path):
+    """One database, every reader: `storyline stories`, `dossier --format json|md` (whole and
+    --story), the web pages, the JSON API and the CSV and JSON-LD exports show the story ids and
+    article citation numbers the database stores, and cite a sentence as [number:sentence] alike."""
+    with Store(web_db, readonly=True) as store:  # the truth
+        members = {sid: sorted(store.story_articles(sid)) for sid in store.story_ids()}
+        numbers = {str(r["id"]): int(r["number"]) for r in store.rows("SELECT id, number FROM articles")}
+    assert len(members) >= 2 and sorted(numbers.values()) == list(range(1, len(numbers) + 1))
+    article_of = {n: a for a, n in numbers.items()}
+
     listed = {m[0]: int(m[1]) for m in re.findall(r"^│ (s\d+)\s+│ (\d+)\s+│", _cli("stories", "--db", str(web_db)), re.M)}
     assert listed == {sid: len(arts) for sid, arts in members.items()}
-    home = httpx.get(server + "/").text
-    assert sorted(_story_links(home)) == sorted(members)
+
+    full = json.loads(_cli("dossier", "--db", str(web_db), "--format", "json"))
+    assert {a["id"]: a["number"] for a in full["articles"]} == numbers
+    assert {s["id"]: sorted(s["articles"]) for s in full["stories"]} == members
+    sentences = {a["id"]: len(a["sentences"]) for a in full["articles"]}
+
+    def valid(cites: set[tuple[int, int]], arts: list[str]) -> bool:
+        """Each [n:s] names an article of ``arts`` by its number, and a sentence it has."""
+        return all(n in article_of and article_of[n] in arts and s < sentences[article_of[n]] for n, s in cites)
+
+    md = _cli("dossier", "--db", str(web_db))
+    body, sources = md.split("## Sources")
+    assert {a: int(n) for n, a in re.findall(r"^(\d+)\. .*\(`([^`]+)`\)$", sources, re.M)} == numbers
+    assert _cites(body) and valid(_cites(body), list(numbers))
+
+    runner = CliRunner()
+    r = runner.invoke(cli_app, ["export", "--format", "csv", "-o", str(tmp_path / "csv"), "--db", str(web_db)])
+    assert r.exit_code == 0, r.output
+    with open(tmp_path / "csv" / "articles.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {x["id"]: (x["story"], int(x["number"])) for x in rows} == \
+        {a: (sid, numbers[a]) for sid, arts in members.items() for a in arts}
+    r = runner.invoke(cli_app, ["export", "--format", "jsonld", "-o", str(tmp_path / "d.jsonld"), "--db", str(web_db)])
+    assert r.exit_code == 0, r.output
+    graph = json.loads((tmp_path / "d.jsonld").read_text(encoding="utf-8"))["@graph"]
+    assert {n["@id"].rsplit(":", 1)[1]: (n["isPartOf"]["@id"].rsplit(":", 1)[1], n["citationNumber"])
+            for n in graph if n["@type"] == "NewsArticle"} == \
+        {a: (sid, numbers[a]) for sid, arts in members.items() for a in arts}
+
+    assert {s["id"]: sorted(s["articles"]) for s in httpx.get(server + "/api/stories").json()} == members
+    assert sorted(_story_links(httpx.get(server + "/").text)) == sorted(members)
     for sid, arts in members.items():
+        story_md = _cli("dossier", "--db", str(web_db), "--story", sid)
+        assert _cites(story_md) and valid(_cites(story_md), arts)
         page = httpx.get(server + f"/story/{sid}").text
         cites = re.findall(r'<a class="cite" href="/article/([^"#]+)#s(\d+)">\[(\d+):(\d+)\]</a>', page)
-        assert cites or len(arts) == 1
+        assert cites
         for art, anchor, n, s in cites:
-            assert art in arts and int(n) == numbers[art] and anchor == s and int(s) < len(sentences[art])
-        assert httpx.get(server + f"/api/stories/{sid}").json()["id"] == sid
-    md = _cli("dossier", "--db", str(web_db), "--story", "s0")
-    page = httpx.get(server + "/story/s0").text
-    assert {n for n, _ in re.findall(r"\[(\d+):(\d+)\]", page)} <= set(re.findall(r"\[(\d+):", md)) | \
-        {str(numbers[a]) for a in members["s0"]}
+            assert art in arts and int(n) == numbers[art] and anchor == s and int(s) < sentences[art]
+        # the web page cites what the CLI dossier of that story cites, under the same [n:s]
+        assert {(int(n), int(s)) for _, _, n, s in cites} <= _cites(story_md)
+        timeline = httpx.get(server + f"/story/{sid}/timeline").text
+        assert valid(_cites(timeline), arts) and _cites(timeline) <= _cites(story_md)
+        api = httpx.get(server + f"/api/stories/{sid}").json()
+        assert api["id"] == sid and sorted(api["articles"]) == arts
+        api_cites = _cites(" ".join(x["cite"] for x in api["who"] + api["what"]))
+        assert api_cites and api_cites <= _cites(page)
+        for a in arts:
+            assert httpx.get(server + f"/api/articles/{a}").json()["article"]["number"] == numbers[a]
 
 
 def test_the_server_answers_while_an_ingest_runs(web_db, tmp_path):
