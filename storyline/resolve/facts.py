@@ -547,29 +547,41 @@ def _affiliations(speakers: set[str], texts: list[str]) -> dict[str, set[str]]:
     their differing figures conflict rather than claim. Organizations merely mentioned near a
     name are not its affiliation."""
     out: dict[str, set[str]] = {}
+    # what the texts tie to a name depends on its last word only: worked out once per surname
+    by_surname: dict[str, set[str]] = {}
     for who in speakers:
         words = re.findall(r"[A-Z][\w'-]+", who)
         if not words or who.isupper() or len(words) < 2 and who != words[0]:
             continue  # a title without a name ("the Navy spokesman") is read as it is
-        surname = re.escape(words[-1])
-        before = re.compile(rf"(?:the\s+)?({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
-        after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{_ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({_ORG})"
-                           rf"|({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{_ROLE})"
-                           rf"|\s+(?:of|from)\s+(?:the\s+)?({_ORG}))")
-        keys: set[str] = set()
-        for text in texts:
-            for m in re.finditer(rf"\b{surname}\b", text):
-                head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
-                lo = m.start() - (len(head.group(0)) if head else 0)
-                pre = text[max(0, lo - 90) : lo]
-                pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]  # the title is in the name's sentence
-                for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
-                    for org in (mm.groups() if mm else ()):
-                        if org and org not in _NOT_ORGS:
-                            keys.add(_org_key(org))
+        keys = by_surname.get(words[-1])
+        if keys is None:
+            keys = by_surname[words[-1]] = _surname_orgs(words[-1], texts)
         if keys:
-            out[who] = keys
+            out[who] = set(keys)
     return out
+
+
+def _surname_orgs(word: str, texts: list[str]) -> set[str]:
+    """The organizations a title ties to the name ending in ``word``, in any of the texts."""
+    surname = re.escape(word)
+    before = re.compile(rf"(?:the\s+)?({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
+    after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{_ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({_ORG})"
+                       rf"|({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{_ROLE})"
+                       rf"|\s+(?:of|from)\s+(?:the\s+)?({_ORG}))")
+    keys: set[str] = set()
+    for text in texts:
+        if word not in text:
+            continue  # the pattern below matches the word as written, nothing else: a quick no
+        for m in re.finditer(rf"\b{surname}\b", text):
+            head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
+            lo = m.start() - (len(head.group(0)) if head else 0)
+            pre = text[max(0, lo - 90) : lo]
+            pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]  # the title is in the name's sentence
+            for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
+                for org in (mm.groups() if mm else ()):
+                    if org and org not in _NOT_ORGS:
+                        keys.add(_org_key(org))
+    return keys
 
 
 def _median(dates: list[str]) -> str:

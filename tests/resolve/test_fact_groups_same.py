@@ -1,10 +1,12 @@
-"""Fact groups are judged each pair once (perf14) and come out exactly as main's plain loop made
-them (every member pair judged again on every join tried): on generated facts built to reach the
+"""Fact groups are judged each pair once, and speakers' agencies are looked up once per surname
+(perf14); both come out exactly as main's plain loops made them (every member pair judged again
+on every join tried; every text searched for every speaker): on generated facts built to reach the
 pair test's one-sided branches, and on real stories (ECB+ facts dev stories, realistic-collection
-stories, the sample corpus) parsed with real spaCy, where every ``_groups`` call is compared."""
+stories, the sample corpus) parsed with real spaCy, where every call is compared."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -95,6 +97,34 @@ def _plain_groups(facts, now=None, magnitude=None, published=None, superseded=No
     return [[facts[i] for i in m] for m in members.values()]
 
 
+def _plain_affiliations(speakers, texts):
+    """``facts._affiliations`` as main had it before perf14: every text searched for every speaker."""
+    out = {}
+    for who in speakers:
+        words = re.findall(r"[A-Z][\w'-]+", who)
+        if not words or who.isupper() or len(words) < 2 and who != words[0]:
+            continue
+        surname = re.escape(words[-1])
+        before = re.compile(rf"(?:the\s+)?({F._ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{F._ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
+        after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{F._ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({F._ORG})"
+                           rf"|({F._ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{F._ROLE})"
+                           rf"|\s+(?:of|from)\s+(?:the\s+)?({F._ORG}))")
+        keys = set()
+        for text in texts:
+            for m in re.finditer(rf"\b{surname}\b", text):
+                head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
+                lo = m.start() - (len(head.group(0)) if head else 0)
+                pre = text[max(0, lo - 90) : lo]
+                pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]
+                for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
+                    for org in (mm.groups() if mm else ()):
+                        if org and org not in F._NOT_ORGS:
+                            keys.add(F._org_key(org))
+        if keys:
+            out[who] = keys
+    return out
+
+
 def _ids(groups: list[list[Fact]]) -> list[list[str]]:
     return [[f.id for f in g] for g in groups]
 
@@ -169,6 +199,16 @@ def test_a_one_sided_pair_test_is_judged_in_the_order_it_is_asked():
     assert _ids(F._groups(facts)) == _ids(_plain_groups(facts)) == [["f2", "f0", "f1"]]
 
 
+def test_speakers_sharing_a_surname_get_their_agencies_as_before():
+    texts = ["UNRWA spokesman Christopher Gunness said 40 died. John Ging, UNRWA's director of operations, "
+             "said 42.", "Gunness of the UN Relief and Works Agency said so. Officials said 12.",
+             "Mr. Ging told the BBC that the Navy spokesman Lt. Ging was wrong."]
+    speakers = {"Christopher Gunness", "Mr. Gunness", "John Ging", "Ging", "the Navy spokesman", "UNRWA"}
+    got = F._affiliations(speakers, texts)
+    assert got == _plain_affiliations(speakers, texts)
+    assert got["Christopher Gunness"] == {"unrwa"} and got["Christopher Gunness"] is not got["Mr. Gunness"]
+
+
 # ---- real stories ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def stories(tmp_path_factory) -> list[tuple[list, dict[str, list[str]] | None]]:
@@ -200,11 +240,23 @@ def test_real_stories_group_their_facts_as_before(stories, monkeypatch):
         calls.append(len(facts))
         return got
 
+    tied: list[int] = []
+    new_affiliations = F._affiliations
+
+    def affiliations(speakers, texts):
+        got = new_affiliations(speakers, texts)
+        assert got == _plain_affiliations(speakers, texts)
+        tied.append(len(got))
+        return got
+
     monkeypatch.setattr(F, "_groups", both)
+    monkeypatch.setattr(F, "_affiliations", affiliations)
     found = [F.resolve_facts(analyses, members) for analyses, members in stories]
     monkeypatch.setattr(F, "_groups", _plain_groups)
+    monkeypatch.setattr(F, "_affiliations", _plain_affiliations)
     before = [F.resolve_facts(analyses, members) for analyses, members in stories]
     assert found == before
-    # not vacuous: blocks of many figures were grouped, and discrepancies found
+    # not vacuous: blocks of many figures were grouped, speakers tied to agencies, discrepancies found
     assert len(calls) >= 20 and max(calls) >= 20, calls
+    assert sum(tied) >= 1, tied
     assert sum(len(d) for d in found) >= 5
