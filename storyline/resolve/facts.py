@@ -176,9 +176,13 @@ def _close(a: Fact, b: Fact) -> bool:
 
     A bound ("at least 3") is compatible with any larger value but is not near it: closeness is
     on the numbers alone, so a bound cannot chain a toll of 10 to one of 612."""
+    return _close_at(a, b, _num(a), _num(b))
+
+
+def _close_at(a: Fact, b: Fact, x: float | None, y: float | None) -> bool:
+    """``_close`` given the facts' numbers (``_num``), worked out once per fact by ``_groups``."""
     if a.value == b.value:
         return True
-    x, y = _num(a), _num(b)
     if a.kind == "duration":
         x, y = _seconds(str(a.value)), _seconds(str(b.value))
         return x is not None and y is not None and min(x, y) > 0 and max(x, y) / min(x, y) <= 4
@@ -242,6 +246,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     old = superseded or set()
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
     n = len(facts)
+    num = [_num(f) for f in facts]
     mag = [mags.get((f.article, f.sentence)) for f in facts]
     items = [listed.get((f.article, f.sentence), frozenset()) for f in facts]
 
@@ -250,7 +255,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
         rifles, 12 magazines and about 300 rounds" / "14 AK-47 rifles, 31 magazines and 923 rounds"):
         one haul, however far apart their numbers are."""
         a, b = facts[i], facts[j]
-        return _close(a, b) or a.article != b.article and a.noun in items[i] and len(items[i] & items[j]) >= _LIST_ITEMS
+        return _close_at(a, b, num[i], num[j]) or a.article != b.article and a.noun in items[i] and len(items[i] & items[j]) >= _LIST_ITEMS
 
     # link[i * n + j]: ``linked(i, j)``, worked out once for each ordered pair that needs it
     link: list[bool | None] = [None] * (n * n)
@@ -262,7 +267,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
         near = link[i * n + j]
         if near is None:
             near = link[i * n + j] = linked(i, j)
-        return _apart(facts[i], facts[j], mag[i], mag[j], near, now, main, pub, old)
+        return _apart(facts[i], facts[j], num[i], num[j], mag[i], mag[j], near, now, main, pub, old)
 
     parent = list(range(n))
 
@@ -294,8 +299,15 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     support: dict[object, int] = defaultdict(int)
     for f in facts:
         support[f.value] += 1
-    pairs.sort(key=lambda p: (_distance(facts[p[0]], facts[p[1]]),
-                              -support[facts[p[0]].value] - support[facts[p[1]].value]))
+    # what _distance compares: the numbers, or seconds where the first is a duration
+    secs = [_seconds(str(f.value)) for f in facts] if any(f.kind == "duration" for f in facts) else num
+
+    def distance(i: int, j: int) -> float:
+        if facts[i].kind == "duration":
+            return _gap(facts[i], facts[j], secs[i], secs[j])
+        return _gap(facts[i], facts[j], num[i], num[j])
+
+    pairs.sort(key=lambda p: (distance(*p), -support[facts[p[0]].value] - support[facts[p[1]].value]))
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or blocked(ri, rj):
@@ -316,11 +328,11 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     return [[facts[i] for i in m] for m in members.values()]
 
 
-def _apart(a: Fact, b: Fact, ma: float | None, mb: float | None, near: bool, now: int | None,
-           main: float | None, pub: dict[str, str], old: set[str]) -> bool:
+def _apart(a: Fact, b: Fact, x: float | None, y: float | None, ma: float | None, mb: float | None, near: bool,
+           now: int | None, main: float | None, pub: dict[str, str], old: set[str]) -> bool:
     """Whether two facts of a block cannot be versions of one figure (``_groups`` keeps them in
-    different groups). ``ma``/``mb``: the magnitude their sentences name; ``near``: their values are
-    close or their sentences list one haul."""
+    different groups). ``x``/``y``: their numbers (``_num``); ``ma``/``mb``: the magnitude their
+    sentences name; ``near``: their values are close or their sentences list one haul."""
     if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent) \
             and (_cause(a.agent) and _cause(b.agent) or _key(a) != f"{a.noun}|"):
         return True  # a quake's toll and a tsunami's; the first quake and another
@@ -340,7 +352,7 @@ def _apart(a: Fact, b: Fact, ma: float | None, mb: float | None, near: bool, now
     if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
         # the toll in one province and across the region; one district's and the whole toll
         return True
-    if _bound_against(a, b, pub) or _bound_against(b, a, pub):
+    if _bound_at(a, b, x, y, pub) or _bound_at(b, a, y, x, pub):
         return True  # "more than 50" is not a version of 43
     if not near:
         return True  # every two values of a group are versions of one figure, not a chain
@@ -356,7 +368,11 @@ def _bound_against(a: Fact, b: Fact, published: dict[str, str]) -> bool:
     the exact figure. Outlets' versions of one figure agree with each other's bounds, except where
     the exact figure was published earlier and the toll has grown since (three dead, then "at least
     10")."""
-    x, y = _num(a), _num(b)
+    return _bound_at(a, b, _num(a), _num(b), published)
+
+
+def _bound_at(a: Fact, b: Fact, x: float | None, y: float | None, published: dict[str, str]) -> bool:
+    """``_bound_against`` given the facts' numbers (``_num``)."""
     if x is None or y is None or b.qualifier not in {None, "about"}:
         return False
     # outlets round a toll by a few percent ("at least 43" beside 40); a bound 10% or more above
@@ -406,6 +422,11 @@ def _distance(a: Fact, b: Fact) -> float:
     x, y = _num(a), _num(b)
     if a.kind == "duration":
         x, y = _seconds(str(a.value)), _seconds(str(b.value))  # nearest first holds for durations too
+    return _gap(a, b, x, y)
+
+
+def _gap(a: Fact, b: Fact, x: float | None, y: float | None) -> float:
+    """``_distance`` given the numbers it compares (seconds for durations)."""
     if x is None or y is None:
         return 0.0 if a.value == b.value else 1.0
     return abs(x - y) / max(abs(x), abs(y), 1e-9)

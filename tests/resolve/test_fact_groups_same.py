@@ -193,8 +193,8 @@ def test_a_one_sided_pair_test_is_judged_in_the_order_it_is_asked():
 
     by_verb, by_noun = took(0, "a1", "PT30H", "court"), took(2, "a3", "PT30H", "panel", "deliberation")
     near = F._close(by_verb, by_noun)
-    assert F._apart(by_verb, by_noun, None, None, near, None, None, {}, set()) \
-        != F._apart(by_noun, by_verb, None, None, near, None, None, {}, set())
+    assert F._apart(by_verb, by_noun, None, None, None, None, near, None, None, {}, set()) \
+        != F._apart(by_noun, by_verb, None, None, None, None, near, None, None, {}, set())
     facts = [by_verb, took(1, "a0", "PT45H", "court"), by_noun]
     assert _ids(F._groups(facts)) == _ids(_plain_groups(facts)) == [["f2", "f0", "f1"]]
 
