@@ -61,7 +61,23 @@ def _asdict_value(obj: Any) -> Any:
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a flat record, ignoring keys it does not know (forward compatible)."""
     names = _names(cls)
+    if data.keys() == names and _plain_init(cls):
+        # every field, as to_dict wrote it: set as the generated __init__ would set them, without
+        # the call (half of reading an analysis back, which every re-resolution of a story does)
+        record = object.__new__(cls)
+        record.__dict__.update(data)
+        return record
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@functools.cache
+def _plain_init(cls: type) -> bool:
+    """The record's __init__ only assigns its fields: no __post_init__, no frozen or slotted
+    fields, no field left out of __init__, no __setattr__ of its own."""
+    params = getattr(cls, "__dataclass_params__", None)
+    return (params is not None and params.init and not params.frozen and not hasattr(cls, "__post_init__")
+            and not hasattr(cls, "__slots__") and cls.__setattr__ is object.__setattr__
+            and all(f.init for f in fields(cls)))  # type: ignore[arg-type]
 
 
 @functools.cache

@@ -311,7 +311,9 @@ def _join_people(groups: dict[str, Group], types: dict[str, str]) -> list[Group]
         # shared by several people: in each article, the one full name written there
         by_target: dict[int, set[str]] = defaultdict(set)
         targets: dict[int, Group] = {}
-        for art in g.articles:
+        # articles in order: which full name of one person the evidence names (the last article's:
+        # "Paul D. Ryan" or "Paul Ryan") must not follow the hash seed
+        for art in sorted(g.articles):
             here = {id(c.root()): c for c in local.get((art, word), [])}
             if len(here) == 1:
                 (rid, target), = here.items()

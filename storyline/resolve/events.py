@@ -271,7 +271,9 @@ def fuse_events(
 
     blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
-        for eid in aset[i] | tset[i]:
+        # participants in the order the mention names them: the blocks' order decides which joins
+        # come first, and a set's order follows the hash seed
+        for eid in dict.fromkeys([*actors[i], *targets[i]]):
             blocks[(group[i], m.type, eid)].append(i)
     for members in blocks.values():
         for pos, i in enumerate(members):

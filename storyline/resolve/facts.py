@@ -176,9 +176,13 @@ def _close(a: Fact, b: Fact) -> bool:
 
     A bound ("at least 3") is compatible with any larger value but is not near it: closeness is
     on the numbers alone, so a bound cannot chain a toll of 10 to one of 612."""
+    return _close_at(a, b, _num(a), _num(b))
+
+
+def _close_at(a: Fact, b: Fact, x: float | None, y: float | None) -> bool:
+    """``_close`` given the facts' numbers (``_num``), worked out once per fact by ``_groups``."""
     if a.value == b.value:
         return True
-    x, y = _num(a), _num(b)
     if a.kind == "duration":
         x, y = _seconds(str(a.value)), _seconds(str(b.value))
         return x is not None and y is not None and min(x, y) > 0 and max(x, y) / min(x, y) <= 4
@@ -229,22 +233,43 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     quake's toll in a 2009 story) is background and never joins a value with no year.
     ``magnitude``: the one magnitude a sentence names ((article, sentence) -> value); a toll told with
     a 5.2 quake and one told with a 5.6 quake are two quakes' tolls.
-    ``lists``: the kinds of things each sentence counts ((article, sentence) -> nouns)."""
+    ``lists``: the kinds of things each sentence counts ((article, sentence) -> nouns).
+
+    Two clusters join when no member of the one is ``_apart`` from a member of the other. Each
+    ordered pair of facts is judged at most once: a cluster found apart from another stays apart
+    from it as both grow (the bad pair stays in them), and closeness is worked out once per pair."""
     mags = magnitude or {}
     listed = lists or {}
-
-    def same_list(a: Fact, b: Fact) -> bool:
-        """Two sentences listing the same three or more kinds of things ("six AK-47 rifles, 12
-        magazines and about 300 rounds" / "14 AK-47 rifles, 31 magazines and 923 rounds") tell one
-        haul, however far apart their numbers are."""
-        la, lb = listed.get((a.article, a.sentence), frozenset()), listed.get((b.article, b.sentence), frozenset())
-        return a.article != b.article and a.noun in la and len(la & lb) >= _LIST_ITEMS
     main = _main_magnitude({(f.article, f.sentence): mags[(f.article, f.sentence)]
                             for f in facts if (f.article, f.sentence) in mags})
     pub = published or {}
     old = superseded or set()
     facts = sorted(facts, key=lambda f: (_num(f) if _num(f) is not None else 0, str(f.value)))
-    parent = list(range(len(facts)))
+    n = len(facts)
+    num = [_num(f) for f in facts]
+    mag = [mags.get((f.article, f.sentence)) for f in facts]
+    items = [listed.get((f.article, f.sentence), frozenset()) for f in facts]
+
+    def linked(i: int, j: int) -> bool:
+        """Close values, or two sentences listing the same three or more kinds of things ("six AK-47
+        rifles, 12 magazines and about 300 rounds" / "14 AK-47 rifles, 31 magazines and 923 rounds"):
+        one haul, however far apart their numbers are."""
+        a, b = facts[i], facts[j]
+        return _close_at(a, b, num[i], num[j]) or a.article != b.article and a.noun in items[i] and len(items[i] & items[j]) >= _LIST_ITEMS
+
+    # link[i * n + j]: ``linked(i, j)``, worked out once for each ordered pair that needs it
+    link: list[bool | None] = [None] * (n * n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            link[i * n + j] = linked(i, j)
+
+    def bad(i: int, j: int) -> bool:
+        near = link[i * n + j]
+        if near is None:
+            near = link[i * n + j] = linked(i, j)
+        return _apart(facts[i], facts[j], num[i], num[j], mag[i], mag[j], near, now, main, pub, old)
+
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -252,60 +277,89 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
             i = parent[i]
         return i
 
-    members: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    # apart[r]: clusters holding a fact some member of r is apart from (members of r first: the
+    # pair test need not be symmetric); into[r]: the clusters whose apart holds r
+    apart: dict[int, set[int]] = defaultdict(set)
+    into: dict[int, set[int]] = defaultdict(set)
 
     def blocked(ri: int, rj: int) -> bool:
-        for i in members[ri]:
-            for j in members[rj]:
-                a, b = facts[i], facts[j]
-                if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent) \
-                        and (_cause(a.agent) and _cause(b.agent) or _key(a) != f"{a.noun}|"):
-                    return True  # a quake's toll and a tsunami's; the first quake and another
-                if a.period and b.period and a.period != b.period:
-                    return True  # the 2004 toll and this year's; a value with no year may be either
-                if now is not None and bool(a.period) != bool(b.period) \
-                        and int(str(a.period or b.period)[:4]) < now:
-                    return True  # ... unless the year is past: then the other is this story's figure
-                ma, mb = mags.get((a.article, a.sentence)), mags.get((b.article, b.sentence))
-                if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
-                    return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
-                if a.unit != "magnitude" and main is not None and (ma is None) != (mb is None) \
-                        and abs((ma if mb is None else mb) - main) > 0.3:  # type: ignore[operator]
-                    # a sentence naming another quake's magnitude ("a 6.4-magnitude earthquake
-                    # jolted Maluku, but caused no casualties") tells that quake's figure, not the
-                    # story's, which most sentences tell without naming the magnitude again
-                    return True
-                if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
-                    # the toll in one province and across the region; one district's and the whole toll
-                    return True
-                if _bound_against(a, b, pub) or _bound_against(b, a, pub):
-                    return True  # "more than 50" is not a version of 43
-                if not _close(a, b) and not same_list(a, b):
-                    return True  # every two values of a group are versions of one figure, not a chain
-                if a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
-                        and a.id not in old and b.id not in old:
-                    # an article does not contradict itself: its two figures for one measure are
-                    # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
-                    return True
+        if rj in apart[ri]:
+            return True
+        if any(bad(i, j) for i in members[ri] for j in members[rj]):
+            apart[ri].add(rj)
+            into[rj].add(ri)
+            return True
         return False
 
-    pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts))
-             if _close(facts[i], facts[j]) or same_list(facts[i], facts[j])]
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if link[i * n + j]]
     # the nearest values join first, so a far value cannot chain two figures together early
     # (on a tie, the pair with the better-attested value first: a "no casualties" as far from 7 as
     # from 12 joins the figure more reports give)
     support: dict[object, int] = defaultdict(int)
     for f in facts:
         support[f.value] += 1
-    pairs.sort(key=lambda p: (_distance(facts[p[0]], facts[p[1]]),
-                              -support[facts[p[0]].value] - support[facts[p[1]].value]))
+    # what _distance compares: the numbers, or seconds where the first is a duration
+    secs = [_seconds(str(f.value)) for f in facts] if any(f.kind == "duration" for f in facts) else num
+
+    def distance(i: int, j: int) -> float:
+        if facts[i].kind == "duration":
+            return _gap(facts[i], facts[j], secs[i], secs[j])
+        return _gap(facts[i], facts[j], num[i], num[j])
+
+    pairs.sort(key=lambda p: (distance(*p), -support[facts[p[0]].value] - support[facts[p[1]].value]))
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or blocked(ri, rj):
             continue
         parent[rj] = ri
         members[ri] += members.pop(rj)
+        # rj's members are ri's now: what rj was apart from (or from it), ri is
+        for x in apart.pop(rj, ()):
+            into[x].discard(rj)
+            if x != ri:
+                apart[ri].add(x)
+                into[x].add(ri)
+        for x in into.pop(rj, ()):
+            apart[x].discard(rj)
+            if x != ri:
+                apart[x].add(ri)
+                into[ri].add(x)
     return [[facts[i] for i in m] for m in members.values()]
+
+
+def _apart(a: Fact, b: Fact, x: float | None, y: float | None, ma: float | None, mb: float | None, near: bool,
+           now: int | None, main: float | None, pub: dict[str, str], old: set[str]) -> bool:
+    """Whether two facts of a block cannot be versions of one figure (``_groups`` keeps them in
+    different groups). ``x``/``y``: their numbers (``_num``); ``ma``/``mb``: the magnitude their
+    sentences name; ``near``: their values are close or their sentences list one haul."""
+    if a.agent and b.agent and a.agent != b.agent and not _same_cause(a.agent, b.agent) \
+            and (_cause(a.agent) and _cause(b.agent) or _key(a) != f"{a.noun}|"):
+        return True  # a quake's toll and a tsunami's; the first quake and another
+    if a.period and b.period and a.period != b.period:
+        return True  # the 2004 toll and this year's; a value with no year may be either
+    if now is not None and bool(a.period) != bool(b.period) \
+            and int(str(a.period or b.period)[:4]) < now:
+        return True  # ... unless the year is past: then the other is this story's figure
+    if a.unit != "magnitude" and ma is not None and mb is not None and abs(ma - mb) > 0.3:
+        return True  # outlets differ on one quake's magnitude by 0.1-0.2, not 0.4
+    if a.unit != "magnitude" and main is not None and (ma is None) != (mb is None) \
+            and abs((ma if mb is None else mb) - main) > 0.3:  # type: ignore[operator]
+        # a sentence naming another quake's magnitude ("a 6.4-magnitude earthquake
+        # jolted Maluku, but caused no casualties") tells that quake's figure, not the
+        # story's, which most sentences tell without naming the magnitude again
+        return True
+    if a.place != b.place and (a.place and b.place or _part(a.place) or _part(b.place)):
+        # the toll in one province and across the region; one district's and the whole toll
+        return True
+    if _bound_at(a, b, x, y, pub) or _bound_at(b, a, y, x, pub):
+        return True  # "more than 50" is not a version of 43
+    if not near:
+        return True  # every two values of a group are versions of one figure, not a chain
+    # an article does not contradict itself: its two figures for one measure are
+    # two things ("quakes of 7.6 and 7.4", this toll and an old disaster's)
+    return a.article == b.article and not compatible(a, b) and not _two_parties(a, b) \
+        and a.id not in old and b.id not in old
 
 
 def _bound_against(a: Fact, b: Fact, published: dict[str, str]) -> bool:
@@ -314,7 +368,11 @@ def _bound_against(a: Fact, b: Fact, published: dict[str, str]) -> bool:
     the exact figure. Outlets' versions of one figure agree with each other's bounds, except where
     the exact figure was published earlier and the toll has grown since (three dead, then "at least
     10")."""
-    x, y = _num(a), _num(b)
+    return _bound_at(a, b, _num(a), _num(b), published)
+
+
+def _bound_at(a: Fact, b: Fact, x: float | None, y: float | None, published: dict[str, str]) -> bool:
+    """``_bound_against`` given the facts' numbers (``_num``)."""
     if x is None or y is None or b.qualifier not in {None, "about"}:
         return False
     # outlets round a toll by a few percent ("at least 43" beside 40); a bound 10% or more above
@@ -364,6 +422,11 @@ def _distance(a: Fact, b: Fact) -> float:
     x, y = _num(a), _num(b)
     if a.kind == "duration":
         x, y = _seconds(str(a.value)), _seconds(str(b.value))  # nearest first holds for durations too
+    return _gap(a, b, x, y)
+
+
+def _gap(a: Fact, b: Fact, x: float | None, y: float | None) -> float:
+    """``_distance`` given the numbers it compares (seconds for durations)."""
     if x is None or y is None:
         return 0.0 if a.value == b.value else 1.0
     return abs(x - y) / max(abs(x), abs(y), 1e-9)
@@ -505,29 +568,41 @@ def _affiliations(speakers: set[str], texts: list[str]) -> dict[str, set[str]]:
     their differing figures conflict rather than claim. Organizations merely mentioned near a
     name are not its affiliation."""
     out: dict[str, set[str]] = {}
+    # what the texts tie to a name depends on its last word only: worked out once per surname
+    by_surname: dict[str, set[str]] = {}
     for who in speakers:
         words = re.findall(r"[A-Z][\w'-]+", who)
         if not words or who.isupper() or len(words) < 2 and who != words[0]:
             continue  # a title without a name ("the Navy spokesman") is read as it is
-        surname = re.escape(words[-1])
-        before = re.compile(rf"(?:the\s+)?({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
-        after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{_ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({_ORG})"
-                           rf"|({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{_ROLE})"
-                           rf"|\s+(?:of|from)\s+(?:the\s+)?({_ORG}))")
-        keys: set[str] = set()
-        for text in texts:
-            for m in re.finditer(rf"\b{surname}\b", text):
-                head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
-                lo = m.start() - (len(head.group(0)) if head else 0)
-                pre = text[max(0, lo - 90) : lo]
-                pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]  # the title is in the name's sentence
-                for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
-                    for org in (mm.groups() if mm else ()):
-                        if org and org not in _NOT_ORGS:
-                            keys.add(_org_key(org))
+        keys = by_surname.get(words[-1])
+        if keys is None:
+            keys = by_surname[words[-1]] = _surname_orgs(words[-1], texts)
         if keys:
-            out[who] = keys
+            out[who] = set(keys)
     return out
+
+
+def _surname_orgs(word: str, texts: list[str]) -> set[str]:
+    """The organizations a title ties to the name ending in ``word``, in any of the texts."""
+    surname = re.escape(word)
+    before = re.compile(rf"(?:the\s+)?({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_ROLE}s?\s+(?:(?:Mr|Ms|Dr)\.?\s+)?(?:[A-Z][\w.'-]*\s+)*$")
+    after = re.compile(rf"^(?:,\s+(?:the\s+)?(?:(?:[\w'-]+\s+){{0,4}}?{_ROLE}\b[^,;.]{{0,40}}?\b(?:of|for|at|with)\s+(?:the\s+)?({_ORG})"
+                       rf"|({_ORG})(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?{_ROLE})"
+                       rf"|\s+(?:of|from)\s+(?:the\s+)?({_ORG}))")
+    keys: set[str] = set()
+    for text in texts:
+        if word not in text:
+            continue  # the pattern below matches the word as written, nothing else: a quick no
+        for m in re.finditer(rf"\b{surname}\b", text):
+            head = re.match(r"(?:[A-Z][\w'-]*\s+)*", text[max(0, m.start() - 40) : m.start()][::-1])
+            lo = m.start() - (len(head.group(0)) if head else 0)
+            pre = text[max(0, lo - 90) : lo]
+            pre = pre[max(pre.rfind(". "), pre.rfind("\n")) + 1 :]  # the title is in the name's sentence
+            for mm in [before.search(pre), after.match(text[m.end() : m.end() + 120])]:
+                for org in (mm.groups() if mm else ()):
+                    if org and org not in _NOT_ORGS:
+                        keys.add(_org_key(org))
+    return keys
 
 
 def _median(dates: list[str]) -> str:
