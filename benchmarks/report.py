@@ -120,7 +120,8 @@ def main() -> None:
                       f"{b['resolve_entities_s'] / a['resolve_entities_s']:.1f}x, the whole dossier "
                       f"{b['dossier_s'] / a['dossier_s']:.1f}x. Before the blocking by initials and per-article surname",
                       "sets, the same step took 11.4 s and 80.5 s (7x for 4x). Single runs on this shared machine vary",
-                      "by up to 2x, so the growth exponent is measured, not yet proven to stay under 1.2x (issue 13).", ""]
+                      "by up to 2x; the growth as ingest resolves (batch by batch) is measured below",
+                      "(`benchmarks/resolve_growth13.py`).", ""]
     lines += ["## Using your own Dask cluster", "",
               "Start a scheduler and workers where storyline is installed (same version, same model package):", "",
               "```sh", "dask scheduler                      # prints tcp://HOST:8786",
