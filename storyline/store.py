@@ -179,6 +179,11 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS event_mentions_article ON event_mentions(article);
     """,
+    # 11: a fix finds the stories whose mentions are written as its name or alias (stories_naming):
+    # by index, not by a scan of every mention (2.6 s per name at 100k articles)
+    """
+    CREATE INDEX IF NOT EXISTS entity_mentions_text ON entity_mentions(text, story);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

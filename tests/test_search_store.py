@@ -158,3 +158,10 @@ def test_a_word_in_most_sentences_is_ranked_among_the_newest_matches(db_url, mon
         assert all(int(a[1:]) >= 6 for a in newest), newest
         # a filtered search still ranks every match
         assert {h.article for h in search(store, "bridge", limit=100, source="Wire")} == everything
+
+
+def test_a_fix_finds_the_stories_naming_it_by_index(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        plan = " ".join(str(r[3]) for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT DISTINCT story FROM entity_mentions WHERE text = ?", ("Smith",)))
+        assert "entity_mentions_text" in plan and "SCAN" not in plan, plan
