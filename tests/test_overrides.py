@@ -11,6 +11,7 @@ import pytest
 from storyline.pipeline import add_override, dossier_from_db, ingest, set_date
 
 from .conftest import ROOT, SAMPLES
+from .reads import Reads
 
 BIN = str(Path(sys.executable).parent / "storyline")
 
@@ -229,25 +230,12 @@ def test_override_command_reads_only_the_stories_it_touches(db_url, monkeypatch)
     runner = CliRunner()
     assert runner.invoke(app, ["not-same", person, surname, "--db", db_url]).exit_code == 0
 
-    read: list[str] = []
-    analyses_of = Store.analyses_of
-
-    def counted(self, ids):  # type: ignore[no-untyped-def]
-        ids = list(ids)
-        read.extend(ids)
-        return analyses_of(self, ids)
-
-    def everything(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AssertionError("an override command loaded the whole database")
-
-    monkeypatch.setattr(Store, "analyses_of", counted)
-    monkeypatch.setattr(Store, "analyses", everything)
-    monkeypatch.setattr(pipeline, "dossier_from_db", everything)
+    reads = Reads(monkeypatch, "an override command", resolves=True)
     merged = runner.invoke(app, ["merge", person, surname, "--db", db_url])
     ghost = runner.invoke(app, ["merge", "Nobody Atall", person, "--db", db_url])
     for r in (merged, ghost):
         assert r.exit_code == 0, r.output + repr(r.exception)
-    assert read and set(read) <= members < {an.article.id for an in analyses}
+    assert reads.articles and set(reads.articles) <= members < {an.article.id for an in analyses}
     monkeypatch.undo()
 
     # the same messages the whole dossier gives

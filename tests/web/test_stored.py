@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,12 +24,13 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner
 
-from storyline import dossier, pipeline
+from storyline import pipeline
 from storyline.cli import app as cli_app
 from storyline.store import Store, StoreError
 from storyline.synth import stored_analyses, write_jsonl
 from storyline.web import app as web_app
 
+from ..reads import Reads
 from .conftest import copy_db, start_server, stop_server
 
 BIN = str(Path(sys.executable).parent / "storyline")
@@ -47,28 +47,6 @@ def many_db(tmp_path_factory) -> Path:
         pipeline.catch_up(store)  # as an ingest run ends
         assert store.story_count() == STORIES and not store.stale_stories()
     return db
-
-
-class Reads:
-    """What the server read: article analyses by id, and any whole-collection read (which fails)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.articles: Counter[str] = Counter()
-        original = Store.analyses_of
-
-        def analyses_of(store: Store, ids):  # type: ignore[no-untyped-def]
-            ids = list(ids)
-            self.articles.update(ids)
-            return original(store, ids)
-
-        def forbidden(*args, **kwargs):  # type: ignore[no-untyped-def]
-            raise AssertionError("the web UI loaded or resolved the whole collection")
-
-        monkeypatch.setattr(Store, "analyses_of", analyses_of)
-        monkeypatch.setattr(Store, "analyses", forbidden)
-        monkeypatch.setattr(dossier, "build_dossier", forbidden)
-        monkeypatch.setattr(pipeline, "resolve_story", forbidden)
-        monkeypatch.setattr(pipeline, "dossier_from_db", forbidden)
 
 
 def _free_port() -> int:
