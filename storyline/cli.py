@@ -317,10 +317,10 @@ def serve(
 def _override(db: str, kind: str, a: str, b: str | None) -> None:
     from . import pipeline
 
-    # the stories the fix re-resolves (add_override's own choice): what it could not do is stored
-    # with them, so the command reads those, not every story of the database
+    # the stories the fix re-resolves: what it could not do is stored with them, so the command
+    # reads those, not every story of the database
     with _open(db) as s:
-        affected = s.stories_naming([x.strip() for x in (a, b) if x and x.strip()])
+        affected = pipeline.override_stories(s, a, b)
     try:
         pipeline.add_override(db, kind, a, b)
     except ValueError as exc:

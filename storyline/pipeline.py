@@ -347,8 +347,7 @@ def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int
     if kind in {"merge", "not-same"} and b is not None and a.strip() == b.strip():
         raise ValueError(f"{kind}: {a.strip()!r} is the same entity twice")
     with Store(db) as store:
-        refs = [a.strip()] + ([b.strip()] if b is not None else [])
-        affected = store.stories_naming(refs)
+        affected = override_stories(store, a, b)
         with store.write():
             oid = store.add_override(kind, a.strip(), b.strip() if b is not None else None)
             if kind == "merge" and b is not None:
@@ -360,6 +359,12 @@ def add_override(db: str | Path, kind: str, a: str, b: str | None = None) -> int
             store.mark_stale(affected)
         store.record_problems(resolve_stories(store, affected))
         return oid
+
+
+def override_stories(store: Store, a: str, b: str | None = None) -> list[str]:
+    """The stories an override of ``a`` (and ``b``) re-resolves: those naming either. Readers of what
+    a fix could not do (the CLI, the web's fix form) read the problems these stories stored."""
+    return store.stories_naming([x.strip() for x in (a, b) if x and x.strip()])
 
 
 def override_problems(store: Store) -> list[str]:

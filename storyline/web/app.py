@@ -467,7 +467,7 @@ def create_app(db: str | Path, read_only: bool = False) -> FastAPI:
         a, b = form.get("a", ""), form.get("b", "")
         with data.store() as s:
             names = s.registry_names([a, b])
-            affected = s.stories_naming([x.strip() for x in (a, b) if x.strip()])
+            affected = pipeline.override_stories(s, a, b)
         pipeline.add_override(data.db, action, a, b)
         if action == "merge" and back == f"/entity/{b}":  # the entity merged away has no page any more
             back = f"/entity/{a}"
