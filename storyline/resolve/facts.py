@@ -171,16 +171,12 @@ def _clock_rounding(a: str, b: str) -> bool:
     return ta == tb or abs(ta - tb) <= 7 and (ta % 15 == 0 or tb % 15 == 0)
 
 
-def _close(a: Fact, b: Fact) -> bool:
-    """Near enough to be outlets' versions of one figure rather than two different figures.
+def _close_at(a: Fact, b: Fact, x: float | None, y: float | None) -> bool:
+    """Near enough to be outlets' versions of one figure rather than two different figures, given
+    the facts' numbers (``_num``, worked out once per fact by ``_groups``).
 
     A bound ("at least 3") is compatible with any larger value but is not near it: closeness is
     on the numbers alone, so a bound cannot chain a toll of 10 to one of 612."""
-    return _close_at(a, b, _num(a), _num(b))
-
-
-def _close_at(a: Fact, b: Fact, x: float | None, y: float | None) -> bool:
-    """``_close`` given the facts' numbers (``_num``), worked out once per fact by ``_groups``."""
     if a.value == b.value:
         return True
     if a.kind == "duration":
@@ -299,7 +295,7 @@ def _groups(facts: list[Fact], now: int | None = None, magnitude: dict[tuple[str
     support: dict[object, int] = defaultdict(int)
     for f in facts:
         support[f.value] += 1
-    # what _distance compares: the numbers, or seconds where the first is a duration
+    # what _gap compares: the numbers, or seconds where the first is a duration
     secs = [_seconds(str(f.value)) for f in facts] if any(f.kind == "duration" for f in facts) else num
 
     def distance(i: int, j: int) -> float:
@@ -418,15 +414,9 @@ def _same_cause(a: str, b: str) -> bool:
     return name_a == name_b and (not order_a or not order_b)
 
 
-def _distance(a: Fact, b: Fact) -> float:
-    x, y = _num(a), _num(b)
-    if a.kind == "duration":
-        x, y = _seconds(str(a.value)), _seconds(str(b.value))  # nearest first holds for durations too
-    return _gap(a, b, x, y)
-
-
 def _gap(a: Fact, b: Fact, x: float | None, y: float | None) -> float:
-    """``_distance`` given the numbers it compares (seconds for durations)."""
+    """How far apart two facts' values are, given the numbers compared (``_num``, or seconds for
+    durations: nearest first holds for them too), as a share of the larger."""
     if x is None or y is None:
         return 0.0 if a.value == b.value else 1.0
     return abs(x - y) / max(abs(x), abs(y), 1e-9)

@@ -28,6 +28,19 @@ TOOL = ROOT.parent / "shared" / "tools" / "realistic_corpus.py"
 ECB = data_dir() / "facts-ecbplus-dev"
 
 
+def _close(a, b):
+    """``facts._close`` as main had it: closeness of one pair, numbers worked out on the spot."""
+    return F._close_at(a, b, F._num(a), F._num(b))
+
+
+def _distance(a, b):
+    """``facts._distance`` as main had it (before perf14 kept each fact's numbers)."""
+    x, y = F._num(a), F._num(b)
+    if a.kind == "duration":
+        x, y = F._seconds(str(a.value)), F._seconds(str(b.value))
+    return F._gap(a, b, x, y)
+
+
 def _plain_groups(facts, now=None, magnitude=None, published=None, superseded=None, lists=None):
     """``facts._groups`` as main had it before perf14 (commit 2c84dd5), kept verbatim but for the
     module prefix: every member pair of two clusters judged again on each close pair linking them."""
@@ -74,7 +87,7 @@ def _plain_groups(facts, now=None, magnitude=None, published=None, superseded=No
                     return True
                 if F._bound_against(a, b, pub) or F._bound_against(b, a, pub):
                     return True
-                if not F._close(a, b) and not same_list(a, b):
+                if not _close(a, b) and not same_list(a, b):
                     return True
                 if a.article == b.article and not F.compatible(a, b) and not F._two_parties(a, b) \
                         and a.id not in old and b.id not in old:
@@ -82,11 +95,11 @@ def _plain_groups(facts, now=None, magnitude=None, published=None, superseded=No
         return False
 
     pairs = [(i, j) for i in range(len(facts)) for j in range(i + 1, len(facts))
-             if F._close(facts[i], facts[j]) or same_list(facts[i], facts[j])]
+             if _close(facts[i], facts[j]) or same_list(facts[i], facts[j])]
     support = defaultdict(int)
     for f in facts:
         support[f.value] += 1
-    pairs.sort(key=lambda p: (F._distance(facts[p[0]], facts[p[1]]),
+    pairs.sort(key=lambda p: (_distance(facts[p[0]], facts[p[1]]),
                               -support[facts[p[0]].value] - support[facts[p[1]].value]))
     for i, j in pairs:
         ri, rj = find(i), find(j)
@@ -192,7 +205,7 @@ def test_a_one_sided_pair_test_is_judged_in_the_order_it_is_asked():
                     measure=f"{noun}|", value=value, noun=noun, predicate="deliberate", agent=agent)
 
     by_verb, by_noun = took(0, "a1", "PT30H", "court"), took(2, "a3", "PT30H", "panel", "deliberation")
-    near = F._close(by_verb, by_noun)
+    near = _close(by_verb, by_noun)
     assert F._apart(by_verb, by_noun, None, None, None, None, near, None, None, {}, set()) \
         != F._apart(by_noun, by_verb, None, None, None, None, near, None, None, {}, set())
     facts = [by_verb, took(1, "a0", "PT45H", "court"), by_noun]
